@@ -1,0 +1,39 @@
+# Two commands for a fresh machine:  `make run` (index if needed, serve the web chat)
+# and `make test`. Everything else is installed on the way.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run index test test-quick browser eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/policy-assistant serve
+
+index: $(STAMP)
+	$(BIN)/policy-assistant index
+
+# Debian's Chromium drives the real-browser tests (Playwright's own download does not work offline).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+test-quick: $(STAMP)
+	$(BIN)/pytest -m "not browser and not slow"
+
+eval: $(STAMP)
+	$(BIN)/policy-assistant eval
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf index $(VENV)

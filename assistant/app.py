@@ -1,0 +1,83 @@
+"""Settings and the one place that wires the pipeline together for the CLI, web and eval."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .answer import Answerer
+from .embedders import DEFAULT_EMBEDDER, Embedder, embedder_name, get_embedder
+from .index import BuildReport, Index, IndexUnavailable, build_index, is_up_to_date
+from .retrieve import HybridRetriever
+
+ENV_PREFIX = "POLICY_ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = Path("corpus")
+    index: Path = Path("index")
+    embedder: str = DEFAULT_EMBEDDER
+    chroma_url: str | None = None
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in ("corpus", "index", "embedder", "chroma_url")}
+        values = {k: v for k, v in {**env, **overrides}.items() if v not in (None, "")}
+        for key in ("corpus", "index"):
+            if key in values:
+                values[key] = Path(values[key])
+        return cls(**values)
+
+
+class App:
+    """A loaded knowledge base: index, embedder, retriever and answerer, built once."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or get_embedder(self.settings.embedder)
+
+    @cached_property
+    def index(self) -> Index:
+        return Index.load(self.settings.index)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.index, self.embedder)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        return Answerer(self.index, self.retriever)
+
+    def build(self, progress: bool = True) -> BuildReport:
+        report = build_index(self.settings.corpus, self.settings.index, self.embedder,
+                             chroma_url=self.settings.chroma_url, progress=progress)
+        self._forget_loaded()
+        return report
+
+    def ensure_index(self, progress: bool = True) -> BuildReport | None:
+        """Build or refresh the index when it is missing, broken, outdated or behind the corpus."""
+        s = self.settings
+        if s.index.exists() and is_up_to_date(s.index, s.corpus, self.embedder_name, s.chroma_url):
+            try:
+                self.index  # noqa: B018 - a loadable index is all we need
+                return None
+            except IndexUnavailable as exc:
+                print(f"{exc}; rebuilding", file=sys.stderr)
+        return self.build(progress)
+
+    @property
+    def embedder_name(self) -> str:
+        # The name is needed for the up-to-date check, which must not load a model.
+        return self._embedder.name if self._embedder else embedder_name(self.settings.embedder)
+
+    def _forget_loaded(self) -> None:
+        for name in ("index", "retriever", "answerer"):
+            self.__dict__.pop(name, None)
+

@@ -1,0 +1,180 @@
+"""Command line: `policy-assistant index | ask | docs | serve …`.
+
+Every option also reads an environment variable (POLICY_ASSISTANT_CORPUS, …).
+Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .app import App, Settings
+
+ENV = "POLICY_ASSISTANT_"
+
+
+class UserError(click.ClickException):
+    def show(self, file=None) -> None:
+        click.echo(f"错误 error: {self.message}", err=True)
+
+
+def knowledge_base_options(command):
+    """--corpus, --index, --embedder, --chroma-url, shared by every command that reads the index."""
+    options = [
+        click.option("--corpus", type=click.Path(path_type=Path), envvar=ENV + "CORPUS", default="corpus",
+                     show_default=True, help="folder of policy documents"),
+        click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar=ENV + "INDEX",
+                     default="index", show_default=True, help="folder of the built index"),
+        click.option("--embedder", envvar=ENV + "EMBEDDER", default="e5", show_default=True,
+                     help="'e5' (bundled multilingual-e5-small) or 'st:/path/to/model'"),
+        click.option("--chroma-url", envvar=ENV + "CHROMA_URL", default=None,
+                     help="use a shared Chroma server, e.g. http://127.0.0.1:8000"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+
+    @functools.wraps(command)
+    def wrapper(corpus, index_dir, embedder, chroma_url, **kwargs):
+        settings = Settings(corpus=corpus, index=index_dir, embedder=embedder, chroma_url=chroma_url or None)
+        return command(App(settings), **kwargs)
+
+    return wrapper
+
+
+def friendly_errors(command):
+    """Turn the errors users can cause into one clear line."""
+    from .answer import QuestionError
+    from .index import IndexUnavailable
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (QuestionError, IndexUnavailable, FileNotFoundError, ValueError, RuntimeError) as exc:
+            raise UserError(str(exc)) from exc
+        except OSError as exc:
+            raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}") from exc
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="policy-assistant")
+def cli() -> None:
+    """Answers questions about Chinese IP policy documents, citing the exact clauses."""
+
+
+@cli.command()
+@knowledge_base_options
+@friendly_errors
+def index(app: App) -> None:
+    """Build or update the index of the corpus (only changed documents are re-embedded)."""
+    from .index import is_up_to_date
+
+    s = app.settings
+    if s.index.exists() and is_up_to_date(s.index, s.corpus, app.embedder_name, s.chroma_url):
+        click.echo(f"index up to date ({s.index})")
+        return
+    report = app.build(progress=True)
+    for line in report.errors:
+        click.echo(f"跳过 skipped: {line}", err=True)
+    click.echo(report.summary())
+
+
+def _ready(app: App) -> App:
+    report = app.ensure_index(progress=True)
+    if report:
+        for line in report.errors:
+            click.echo(f"跳过 skipped: {line}", err=True)
+        click.echo(report.summary(), err=True)
+    return app
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="questions, one per line (JSON Lines out)")
+@click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
+@click.option("--region", default=None, help="only documents of this region")
+@click.option("--year", type=int, default=None, help="only plans whose period includes this year")
+@knowledge_base_options
+@friendly_errors
+def ask(app: App, question, as_json, batch, doc_ids, region, year) -> None:
+    """Answer a question with numbered citations."""
+    from .retrieve import Filters
+
+    if batch is None and question is None:
+        raise UserError("问题为空：请给出一个问题，或用 --batch FILE。")
+    filters = Filters(tuple(doc_ids), region, year)
+    answerer = _ready(app).answerer
+    if batch is not None:
+        _ask_batch(answerer, batch, filters)
+        return
+    answer = answerer.ask(question, filters)
+    click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_answer(answer))
+
+
+def _ask_batch(answerer, lines, filters) -> None:
+    from .answer import QuestionError
+
+    for line in lines:
+        question = line.strip()
+        if not question:
+            continue
+        try:
+            record = answerer.ask(question, filters).to_dict()
+        except QuestionError as exc:
+            record = {"question": question[:200], "error": str(exc)}
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def render_answer(answer) -> str:
+    lines = [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
+    if answer.citations:
+        lines.append("相关条款（非答案）：" if answer.abstained else "引用：")
+    for c in answer.citations:
+        number = f"  {c.document.number}" if c.document.number else ""
+        lines += [f"[{c.n}] 《{c.document.title}》{number}",
+                  f"    {' › '.join(c.clause.path)}    ({c.clause.id})",
+                  *(f"    {t}" for t in c.clause.text.splitlines()), ""]
+    return "\n".join(lines).rstrip()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@knowledge_base_options
+@friendly_errors
+def docs(app: App, as_json) -> None:
+    """List the indexed documents with their metadata and clause counts."""
+    documents = [{**d.metadata(), "clauses": len(d.clauses)} for d in _ready(app).index.documents.values()]
+    if as_json:
+        click.echo(json.dumps({"documents": documents}, ensure_ascii=False))
+        return
+    for d in documents:
+        period = "–".join(map(str, d["period"])) if d["period"] else "?"
+        click.echo(f"{d['id']:<20} {d['short_title']:<8} {d['number'] or '（无文号）':<16} "
+                   f"{d['date'] or '?':<10} {period:<9} {d['clauses']:>3} 条  {d['title']}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", envvar=ENV + "HOST", show_default=True)
+@click.option("--port", default=7860, type=int, envvar=ENV + "PORT", show_default=True)
+@knowledge_base_options
+@friendly_errors
+def serve(app: App, host, port) -> None:
+    """Serve the web chat (builds the index first if needed)."""
+    from .web import serve as serve_web
+
+    serve_web(_ready(app), host=host, port=port)
+
+
+def main() -> None:
+    cli(prog_name="policy-assistant")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

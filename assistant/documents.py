@@ -1,0 +1,865 @@
+"""Documents stage: read policy files and parse them into documents made of citable clauses.
+
+A clause is the unit of citation: one numbered item (heading + body), the notice,
+the preamble, or one table row, with its section path as the document numbers it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .text import has_chinese, to_simplified
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str                      # "{doc_id}#{key}": the same after re-parsing unchanged text
+    doc_id: str
+    path: tuple[str, ...]        # headings as numbered, outermost first
+    text: str                    # original script, capture artifacts repaired
+    kind: str = "item"           # notice | preamble | item | table_row
+    units: tuple[str, ...] = ()  # responsible units (落实单位), when the clause names them
+    part: int | None = None      # 1-based part number when a long clause was split
+    page: int | None = None      # page in the source, for paged formats
+    order: int = 0               # reading order within the document
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Clause":
+        return cls(**{**data, "path": tuple(data["path"]), "units": tuple(data.get("units", ()))})
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str                      # slug of the file name
+    source: str                  # file name inside the corpus folder
+    title: str                   # the plan's own title, original script
+    number: str | None           # 文号, None when the text carries none
+    issuer: str | None
+    date: str | None             # ISO date the document was signed/issued
+    region: str | None
+    period: tuple[int, int] | None  # plan years, first and last
+    content_hash: str            # sha256 of the file's bytes
+    clauses: tuple[Clause, ...] = field(default=(), repr=False)
+
+    @property
+    def short_title(self) -> str:
+        return self.region or self.title
+
+    def metadata(self) -> dict:
+        """Everything but the clauses, JSON-ready."""
+        data = dataclasses.asdict(self)
+        del data["clauses"]
+        data["period"] = list(self.period) if self.period else None
+        data["short_title"] = self.short_title
+        return data
+
+    def to_dict(self) -> dict:
+        return {**self.metadata(), "clauses": [c.to_dict() for c in self.clauses]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        fields = {f.name for f in dataclasses.fields(cls)}
+        data = {k: v for k, v in data.items() if k in fields}
+        return cls(**{
+            **data,
+            "period": tuple(data["period"]) if data.get("period") else None,
+            "clauses": tuple(Clause.from_dict(c) for c in data.get("clauses", ())),
+        })
+
+
+class UnreadableDocument(Exception):
+    """A file that cannot be read or decoded; the message names the file."""
+
+
+@dataclass(frozen=True)
+class CorpusLoad:
+    documents: tuple[Document, ...]
+    errors: tuple[str, ...]       # one line per skipped file, naming it
+
+
+# ---------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+MAX_CLAUSE_CHARS = 480
+MAX_LABEL_CHARS = 40
+LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def read_text(path: Path) -> str:
+    """The file's text with line endings normalised; raises UnreadableDocument."""
+    return _decode(Path(path).read_bytes(), Path(path).name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise UnreadableDocument(f"{name}: empty file")
+    text = _decode_utf8(data)
+    if text is None:
+        text = _decode_legacy(data)
+    if text is None or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+        raise UnreadableDocument(f"{name}: binary or undecodable content")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not has_chinese(text):
+        raise UnreadableDocument(f"{name}: no Chinese text")
+    return text
+
+
+def _decode_utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_legacy(data: bytes) -> str | None:
+    # NUL bytes without a UTF-16 byte-order mark mean a binary file: legacy
+    # Chinese encodings never produce them.
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    return str(best) if best is not None else None
+
+
+# ---------------------------------------------------------------------------
+# Cleaning: capture artifacts repaired line by line
+# ---------------------------------------------------------------------------
+
+EMPTY_CELL = "\u00a0"  # a line of only no-break spaces: an empty cell of a captured table
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CN_DIGITS = "零〇一二三四五六七八九十百两"
+
+# Chrome is matched on the simplified form so both scripts are caught.
+CHROME_LINE = re.compile(
+    r"^(?:字号\s*[:：]?\s*[大中小\s]*"
+    r"|分享(?:到)?\s*[:：]?(?:\s|微信|微博|朋友圈|QQ|空间|豆瓣|[,，、/|])*"
+    r"|相关链接\s*[:：]?"
+    r"|.{0,12}收藏本页.{0,12}"
+    r"|(?:打印本页|关闭窗口|返回顶部|【?打印】?|【?关闭】?)"
+    r"|[^\s。，,；]{1,80}\.(?:pdf|docx?|wps|xlsx?|ofd)"
+    r"|[（(]此件(?:主动|依申请)?公开[)）])$",
+    re.IGNORECASE,
+)
+MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+ENGLISH_AND = re.compile(rf"(?<=[{_CJK}”’）)》」])\s+and\s+(?=[{_CJK}“‘（(《「])")
+MANGLED_MIDDLE_DOT = re.compile(r"(?<=\d)\?(?=\d)")
+
+
+def _clean_lines(text: str) -> list[str]:
+    lines = []
+    for raw in text.split("\n"):
+        if not raw.strip():
+            if "\u00a0" in raw:
+                lines.append(EMPTY_CELL)
+            continue
+        line = _repair(raw.strip())
+        if line and not CHROME_LINE.match(to_simplified(line)):
+            lines.append(line)
+    return lines
+
+
+def _repair(line: str) -> str:
+    line = MARKDOWN_HEADING.sub("", line)
+    line = MARKDOWN_BOLD.sub(r"\1", line).replace("**", "")
+    line = ENGLISH_AND.sub("和", line)
+    line = MANGLED_MIDDLE_DOT.sub("·", line)
+    return line.strip()
+
+
+# ---------------------------------------------------------------------------
+# Web-page header fields (索引号, 文件编号, 成文日期 …) at the top of a capture
+# ---------------------------------------------------------------------------
+
+META_LABELS = ("规范性文件统一编号", "索引号", "信息名称", "文件编号", "发文字号", "发文机关", "发布机构",
+               "发布单位", "公开类别", "公开方式", "公开范围", "主题分类", "成文日期", "发布日期", "发布时间",
+               "生效日期", "有效性", "政策原文", "政策解读", "发布人", "日期", "来源")
+_LABEL_ALTERNATION = "|".join(r"\s*".join(label) for label in META_LABELS)
+META_LABEL = re.compile(rf"(?:^|(?<=\s))({_LABEL_ALTERNATION})\s*(?:[:：]|(?=\s)|$)")
+LIST_MARK = re.compile(r"^[-•·]\s*")
+FIELD = re.compile(rf"^([{_CJK}\s]{{2,16}}?)\s*[:：]\s*(.*)$")
+SHORT_FIELD = re.compile(rf"^([{_CJK}]{{2,6}})\s*[:：]\s*(\S.*)$")
+
+
+def _split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Header fields of the captured page (simplified labels, values in the
+    source script), and the lines after them."""
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if line == EMPTY_CELL:
+            continue
+        pairs = _header_pairs(line)
+        if pairs is None:
+            return fields, lines[i:]
+        for label, value in pairs:
+            if value and not fields.get(label):
+                fields[label] = value
+    return fields, []
+
+
+def _header_pairs(line: str) -> list[tuple[str, str]] | None:
+    listed = LIST_MARK.match(line)
+    line = line[listed.end():] if listed else line
+    simple = to_simplified(line)
+    if len(simple) != len(line):  # positions must match to cut values from the original
+        line = simple
+    matches = list(META_LABEL.finditer(simple))
+    if matches and matches[0].start() == 0:
+        return [(re.sub(r"\s", "", m.group(1)),
+                 line[m.end():nxt.start() if nxt else len(line)].strip().strip(":：").strip())
+                for m, nxt in zip(matches, matches[1:] + [None])]
+    # Any other short "label: value" counts only in a list of fields or with a value.
+    field_match = (FIELD if listed else SHORT_FIELD).match(simple)
+    if field_match:
+        return [(re.sub(r"\s", "", field_match.group(1)), line[field_match.start(2):].strip())]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Tables: pipe tables, and captured tables with one cell per line
+# ---------------------------------------------------------------------------
+
+SERIAL_HEADER = re.compile(r"^(?:序号|序號|编号|編號|No\.?)$", re.IGNORECASE)
+TABLE_SEPARATOR_ROW = re.compile(r"^[\s|:\-—]+$")
+
+
+@dataclass
+class _Table:
+    header: list[str]
+    rows: list[list[str]]
+    grouped: bool = False  # leading cells were carried down from the row above (merged cells)
+
+    @property
+    def has_serial(self) -> bool:
+        return bool(SERIAL_HEADER.match(self.header[0]))
+
+    @property
+    def label_column(self) -> int:
+        return 1 if self.has_serial and len(self.header) > 1 else 0
+
+    def row_number(self, index: int) -> str:
+        cell = self.rows[index][0] if self.has_serial else ""
+        return cell if cell.isdigit() else str(index + 1)
+
+    def row_label(self, index: int) -> str:
+        # With merged group cells the first column names the group, not the row.
+        column = self.label_column + (1 if self.grouped else 0)
+        row = self.rows[index]
+        return row[min(column, len(row) - 1)]
+
+    def row_text(self, index: int) -> str:
+        row = self.rows[index]
+        lead = row[self.label_column]
+        rest = [(self.header[c], row[c]) for c in range(len(row))
+                if c != self.label_column and not (self.has_serial and c == 0) and row[c]]
+        if len(rest) == 1:
+            body = rest[0][1]
+        else:
+            body = "；".join(f"{name} {value}" for name, value in rest)
+        return f"{lead}：{body}" if lead and body else lead or body
+
+
+def _find_tables(lines: list[str]) -> list:
+    items: list = []
+    i = 0
+    while i < len(lines):
+        table, end = _pipe_table(lines, i)
+        if table is None:
+            table, end = _cell_table(lines, i)
+        if table is not None:
+            items.append(table)
+            i = end
+        else:
+            items.append(lines[i])
+            i += 1
+    return items
+
+
+def _pipe_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
+    end = start
+    while end < len(lines) and lines[end].count("|") >= 2:
+        end += 1
+    rows = [_pipe_cells(line) for line in lines[start:end] if not TABLE_SEPARATOR_ROW.match(line)]
+    if len(rows) < 2:
+        return None, start
+    header, body = rows[0], rows[1:]
+    table = _Table(header, [])
+    for cells in body:
+        cells = (cells + [""] * len(header))[:len(header)]
+        if table.rows and not cells[table.label_column]:
+            cells[table.label_column] = table.rows[-1][table.label_column]
+            table.grouped = True
+        table.rows.append(cells)
+    return table, end
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _cell_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
+    if not SERIAL_HEADER.match(lines[start]):
+        return None, start
+    header = [lines[start]]
+    j = start + 1
+    while j < len(lines) and lines[j] != "1" and len(header) < 12:
+        if lines[j] == EMPTY_CELL or len(lines[j]) > 20:
+            return None, start
+        header.append(lines[j])
+        j += 1
+    if j >= len(lines) or len(header) < 2:
+        return None, start
+    table = _Table(header, [])
+    width = len(header) - 1
+    number = 1
+    while j < len(lines) and lines[j] == str(number):
+        j += 1
+        cells: list[str] = []
+        while j < len(lines) and len(cells) < width and lines[j] != str(number + 1):
+            cells.append("" if lines[j] == EMPTY_CELL else lines[j])
+            j += 1
+        if len(cells) < width and table.rows:
+            # A shorter row left out its leading cells: they are merged with the row above.
+            cells = table.rows[-1][1:1 + width - len(cells)] + cells
+            table.grouped = True
+        table.rows.append([str(number)] + (cells + [""] * width)[:width])
+        number += 1
+    return table, j
+
+
+# ---------------------------------------------------------------------------
+# Line kinds
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Heading:
+    style: str
+    token: str   # this level's piece of the clause key
+    label: str   # the heading as shown in paths
+
+
+HEADING_PATTERNS = (
+    ("chapter", re.compile(rf"^第([{_CN_DIGITS}\d]+)章(?![，。])")),
+    ("section", re.compile(rf"^第([{_CN_DIGITS}\d]+)[节節](?![，。])")),
+    ("article", re.compile(rf"^第([{_CN_DIGITS}\d]+)[条條](?![，。])")),
+    ("cn", re.compile(rf"^([{_CN_DIGITS}]+)\s*[、．.]")),
+    ("paren_cn", re.compile(rf"^[（(]\s*([{_CN_DIGITS}]+)\s*[)）]")),
+    ("arabic", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])")),
+    ("paren_arabic", re.compile(r"^[（(]\s*(\d{1,3})\s*[)）]")),
+    ("circled", re.compile(r"^([\u2460-\u2473])")),
+    ("dash", re.compile(r"^(?:——|—{2,}|-{2,})(?=\S)")),
+)
+STYLE_PREFIX = {"chapter": "c", "section": "s", "article": "a"}
+ANNEX_LINE = re.compile(rf"^(附表|附件|附录|附錄)\s*([\d{_CN_DIGITS}]*)\s*(?:[:：]\s*(.*))?$")
+SENTENCE_BREAK = re.compile(r"[。！？；!?;]")
+LABEL_END = re.compile(r"[。！？；!?;：:]")
+INLINE_BODY = re.compile(r"[。！？；!?;]|[：:]\s*\S")
+CLOSED_LINE = re.compile(r"(?:[。！？；：:!?;…]|\.{3})[”’」』）)】》\]]*$")
+PAREN_LINE = re.compile(r"^[（(].*[)）]$")
+DOC_KIND_WORDS = "方案|计划|规划|办法|意见|纲要|条例|规定|细则|措施|通知|决定|规则|指南|要点"
+TITLE_LINE = re.compile(rf"(?:{DOC_KIND_WORDS})(?:\s*[（(][^()（）]*[)）])?$")
+YEAR_RANGE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年?\s*[-—–~～至到]+\s*\d{4}\s*年?\s*[)）]$")
+YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[-—–~～至到]+\s*(\d{4})")
+NUMBER_LINE = re.compile(rf"^[{_CJK}]{{1,14}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*第?\s*\d+\s*[号號]$")
+DATE_LINE = re.compile(rf"^([\d{_CN_DIGITS}]{{4}})\s*年\s*([\d{_CN_DIGITS}]{{1,3}})\s*月\s*([\d{_CN_DIGITS}]{{1,3}})\s*日$")
+ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+NOTICE_TITLE = re.compile(r"(?:印发|转发|颁发|发布).*通知$")
+ORG_LINE = re.compile(r"^[^，。；,;:：\s]{4,40}?(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|部|中心|公司|协会)"
+                      r"(?:[（(][^）)]*[)）])?$")
+UNITS = re.compile(r"[（(]\s*(?:落实|责任|牵头)单位\s*[:：]")
+
+
+def _heading(line: str) -> _Heading | None:
+    for style, pattern in HEADING_PATTERNS:
+        m = pattern.match(line)
+        if m:
+            number = m.group(1) if m.groups() else ""
+            token = STYLE_PREFIX.get(style, "") + str(_number(number)) if number else ""
+            return _Heading(style, token, _label(line))
+    return None
+
+
+def _label(line: str) -> str:
+    stop = LABEL_END.search(line)
+    label = (line[:stop.start()] if stop else line).strip()
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS] + "…"
+
+
+def _number(numeral: str) -> int:
+    """Arabic, circled or Chinese numerals (一, 十二, 二十一, 一百零五, 二〇二四)."""
+    if "\u2460" <= numeral <= "\u2473":
+        return ord(numeral) - 0x2460 + 1
+    if numeral.isdigit():
+        return int(numeral)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    if "十" not in numeral and "百" not in numeral:
+        return int("".join(str(digits[c]) for c in numeral))
+    total, current = 0, 0
+    for char in numeral:
+        if char in digits:
+            current = digits[char]
+        else:
+            total += (current or 1) * (100 if char == "百" else 10)
+            current = 0
+    return total + current
+
+
+def _is_heading_only(line: str) -> bool:
+    heading = _heading(line)
+    # An article (第X条) always carries provisions, even when it only introduces a list.
+    return heading is not None and heading.style != "article" and not INLINE_BODY.search(line)
+
+
+def _is_title(line: str) -> bool:
+    simple = to_simplified(line)
+    return (len(line) <= 100 and not re.search(r"[。；，,！？]", line)
+            and (TITLE_LINE.search(simple) is not None or YEAR_RANGE_LINE.match(line) is not None))
+
+
+def _is_standalone(line: str) -> bool:
+    """Lines that are complete by themselves: never joined to a neighbour."""
+    simple = to_simplified(line)
+    return bool(DATE_LINE.match(line) or NUMBER_LINE.match(line) or ANNEX_LINE.match(simple)
+                or ORG_LINE.match(simple) or UNITS.match(simple))
+
+
+def _ends_open(line: str) -> bool:
+    """A line broken mid-sentence by the capture (page or paragraph break)."""
+    if CLOSED_LINE.search(line) or _is_title(line) or _is_standalone(line) or PAREN_LINE.match(line):
+        return False
+    return _heading(line) is None or INLINE_BODY.search(line) is not None
+
+
+def _continues(line: str) -> bool:
+    return _heading(line) is None and not _is_standalone(line)
+
+
+def _join_broken_lines(items: list) -> list:
+    out: list = []
+    for item in items:
+        if (isinstance(item, str) and out and isinstance(out[-1], str)
+                and _ends_open(out[-1]) and _continues(item)):
+            out[-1] = _join(out[-1], item)
+        else:
+            out.append(item)
+    return out
+
+
+def _join(first: str, second: str) -> str:
+    # A page break sometimes repeats the character it cut through (知⏎知识产权).
+    if first[-1] == second[0] and re.match(rf"[{_CJK}]", second[0]):
+        second = second[1:]
+    return first + second
+
+
+# ---------------------------------------------------------------------------
+# Document front matter: the issuing notice, the title, the preamble
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Front:
+    notice: list[str]        # the notice's lines, empty when there is none
+    notice_date: str | None
+    signature: str | None
+    title: str
+    body_start: int          # index of the first item after the title
+
+
+def _notice_span(items: list) -> tuple[int, int] | None:
+    """(first, last) item of the 印发通知: from its title or addressee to its date."""
+    for i, item in enumerate(items[:40]):
+        if not isinstance(item, str):
+            return None
+        simple = to_simplified(item)
+        if NOTICE_TITLE.search(simple) or (simple.endswith((":", "：")) and _heading(item) is None):
+            end = next((j for j in range(i + 1, min(i + 30, len(items)))
+                        if isinstance(items[j], str) and DATE_LINE.match(items[j])), None)
+            span = items[i:end]
+            if end is not None and any("印发" in to_simplified(s) for s in span if isinstance(s, str)):
+                return i, end
+            if NOTICE_TITLE.search(simple):
+                return None
+    return None
+
+
+def _front(items: list) -> _Front:
+    span = _notice_span(items)
+    notice, date, signature, start = [], None, None, 0
+    if span:
+        first, last = span
+        notice = _dedupe([s for s in items[first:last + 1] if isinstance(s, str)])
+        date = _iso_date(items[last])
+        before = items[last - 1]
+        signature = before if isinstance(before, str) and ORG_LINE.match(to_simplified(before)) else None
+        start = last + 1
+    quoted = _quoted_title(notice)
+    for i in range(start, min(start + 6, len(items))):
+        item = items[i]
+        if not isinstance(item, str) or _heading(item) or (span is None and i > start + 2):
+            break
+        if _is_title(item) and not NOTICE_TITLE.search(to_simplified(item)) and not YEAR_RANGE_LINE.match(item):
+            title, end = item, i + 1
+            if end < len(items) and isinstance(items[end], str) and YEAR_RANGE_LINE.match(items[end]):
+                title, end = title + items[end], end + 1
+            return _Front(notice, date, signature, _tidy_title(title), end)
+    if quoted:
+        return _Front(notice, date, signature, _tidy_title(quoted), start)
+    first = items[start] if start < len(items) else ""
+    if isinstance(first, str) and len(first) <= 60 and not SENTENCE_BREAK.search(first) and not _heading(first):
+        return _Front(notice, date, signature, _tidy_title(first), start + 1)  # a title of another kind
+    return _Front(notice, date, signature, "", start)
+
+
+def _dedupe(lines: list[str]) -> list[str]:
+    """Drop a line already contained in an earlier one (a page repeats the notice title)."""
+    kept: list[str] = []
+    for line in lines:
+        if not any(line in earlier for earlier in kept):
+            kept.append(line)
+    return kept
+
+
+def _quoted_title(notice: list[str]) -> str | None:
+    for line in notice:
+        for quoted in re.findall(r"《([^《》]+)》", line):
+            if TITLE_LINE.search(to_simplified(quoted)):
+                return quoted
+    return None
+
+
+def _tidy_title(title: str) -> str:
+    return re.sub(r"\s+(?![A-Za-z0-9])|(?<![A-Za-z0-9])\s+", "", title).strip()
+
+
+def _iso_date(text: str) -> str | None:
+    m = DATE_LINE.match(text.strip()) or ISO_DATE.search(text)
+    if not m:
+        return None
+    year, month, day = (_number(part) for part in m.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+# ---------------------------------------------------------------------------
+# Document metadata read from the text
+# ---------------------------------------------------------------------------
+
+PROVINCE_LEVEL = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
+                  "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
+                  "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆")
+PLACE_END = re.compile(r"关于|国家|知识产权|专利|商标|版权")
+GENERIC_PLACE_SUFFIX = re.compile(r"(?:高新技术产业开发区|经济技术开发区|新兴技术开发区|技术开发区|开发区|产业园区|园区)$")
+PLACE_FALLBACK = re.compile(r"^.{2,12}?(?:自治区|省|市|区|县|旗|盟|州)")
+
+
+def _number_of(fields: dict[str, str], items: list) -> str | None:
+    for label in ("文件编号", "发文字号"):
+        if fields.get(label):
+            return fields[label]
+    return next((s for s in items[:40] if isinstance(s, str) and NUMBER_LINE.match(s)), None)
+
+
+def _issuer_of(front: _Front, fields: dict[str, str]) -> str | None:
+    if front.signature:
+        return front.signature
+    for line in front.notice:
+        m = re.match(r"^(.+?)(?:关于)?(?:印发|转发)", to_simplified(line))
+        if m and ORG_LINE.match(m.group(1)):
+            return line[:len(m.group(1))]
+    return fields.get("发文机关") or None
+
+
+def _date_of(front: _Front, fields: dict[str, str]) -> str | None:
+    for candidate in (fields.get("成文日期"), front.notice_date, fields.get("发布日期"),
+                      fields.get("发布时间"), fields.get("日期")):
+        date = _iso_date(candidate) if candidate else None
+        if date:
+            return date
+    return None
+
+
+def _region_of(title: str) -> str | None:
+    simple = to_simplified(title)
+    end = PLACE_END.search(simple)
+    if end and end.start() >= 2:
+        place = simple[:end.start()]
+    else:
+        m = PLACE_FALLBACK.match(simple)
+        if not m:
+            return None
+        place = m.group(0)
+    start = 0
+    for province in PROVINCE_LEVEL:
+        m = re.match(rf"{province}(?:省|市|自治区)?", place)
+        if m and len(place) - m.end() >= 2:
+            start = m.end()
+            break
+    stop = len(place)
+    suffix = GENERIC_PLACE_SUFFIX.search(place)
+    if suffix and suffix.start() - start >= 2:
+        stop = suffix.start()
+    return title[start:stop] if len(simple) == len(title) else place[start:stop]
+
+
+def _period_of(title: str) -> tuple[int, int] | None:
+    m = YEAR_RANGE.search(title)
+    if not m:
+        return None
+    first, last = int(m.group(1)), int(m.group(2))
+    return (first, last) if first <= last else None
+
+
+# ---------------------------------------------------------------------------
+# Clauses: walk the body keeping the stack of open headings
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Level:
+    style: str
+    token: str
+    label: str
+    dashes: int = 0  # dash bullets seen directly under this level
+
+
+@dataclass
+class _Draft:
+    path: tuple[str, ...]
+    key: str
+    lines: list[str]
+    kind: str = "item"
+    level: _Level | None = None  # the heading that opened it
+
+    @property
+    def heading_only(self) -> bool:
+        return len(self.lines) == 1 and self.level is not None and _is_heading_only(self.lines[0])
+
+
+class _Outline:
+    """Turns body items into clause drafts; a heading's level comes from the
+    order in which numbering styles nest, as in the document itself."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Level] = []
+        self.root = _Level("root", "", "")
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.tables = 0
+        self.annexes = 0
+        self.caption: str | None = None  # short line naming the table that follows
+
+    def feed(self, items: list) -> list[_Draft]:
+        for i, item in enumerate(items):
+            following = items[i + 1] if i + 1 < len(items) else None
+            if isinstance(item, _Table):
+                self._table(item)
+            elif ANNEX_LINE.match(to_simplified(item)):
+                self._annex(item)
+            elif (heading := _heading(item)) is not None:
+                self._heading(item, heading)
+            elif isinstance(following, _Table) and self._is_caption(item):
+                self._finish(keep_heading_only=False)
+                self.caption = item
+            else:
+                self._text(item)
+        self._finish(keep_heading_only=True)
+        return self.drafts
+
+    def _path(self) -> tuple[str, ...]:
+        return tuple(level.label for level in self.stack)
+
+    def _key(self) -> str:
+        return ".".join(level.token for level in self.stack if level.token)
+
+    def _heading(self, line: str, heading: _Heading) -> None:
+        level = _Level(heading.style, heading.token, heading.label)
+        stack = self._nest(level)
+        if heading.style == "dash":
+            parent = stack[-2] if len(stack) > 1 else self.root
+            parent.dashes += 1
+            level.token = f"d{parent.dashes}"
+        opened_child = self.current is not None and any(lv is self.current.level for lv in stack)
+        self._finish(keep_heading_only=not opened_child)
+        self.stack = stack
+        self.caption = None
+        self.current = _Draft(self._path(), self._key(), [line], level=level)
+
+    def _nest(self, level: _Level) -> list[_Level]:
+        for i, open_level in enumerate(self.stack):
+            if open_level.style == level.style:
+                return self.stack[:i] + [level]
+        return self.stack + [level]
+
+    def _annex(self, line: str) -> None:
+        self._finish(keep_heading_only=True)
+        bare = ANNEX_LINE.match(to_simplified(line)).group(3) is None
+        if bare and self.stack and self.stack[0].style == "annex":
+            return  # the bare 附表 heading repeats the titled one just above
+        self.annexes += 1
+        # An annex heading is a title, not a sentence: keep it whole (附表:X).
+        label = line if len(line) <= 2 * MAX_LABEL_CHARS else line[:2 * MAX_LABEL_CHARS] + "…"
+        self.stack = [_Level("annex", f"annex{self.annexes}", label)]
+        self.caption = None
+
+    def _is_caption(self, line: str) -> bool:
+        return len(line) <= 60 and not SENTENCE_BREAK.search(line) and not _is_standalone(line)
+
+    def _text(self, line: str) -> None:
+        if self.current is None:
+            self.current = _Draft(self._path(), self._key(), [])
+        self.current.lines.append(line)
+
+    def _table(self, table: _Table) -> None:
+        self._finish(keep_heading_only=False)
+        self.tables += 1
+        path = self._path()
+        if self.caption and not any(self.caption in label for label in path):
+            path += (_label(self.caption),)
+        prefix = f"{self._key()}." if self._key() else ""
+        for index in range(len(table.rows)):
+            number = table.row_number(index)
+            label = _label(f"{number}. {table.row_label(index)}")
+            self.drafts.append(_Draft(path + (label,), f"{prefix}t{self.tables}r{number}",
+                                      [table.row_text(index)], kind="table_row"))
+        self.caption = None
+
+    def _finish(self, keep_heading_only: bool) -> None:
+        draft, self.current = self.current, None
+        if draft is None or not draft.lines:
+            return
+        if draft.heading_only and not keep_heading_only:
+            return  # a heading with no text of its own shows in its children's paths
+        self.drafts.append(draft)
+
+
+def _units(text: str) -> tuple[str, ...]:
+    """The 落实单位 list of a clause; parentheses may nest (区政府办（外办）)."""
+    m = UNITS.search(to_simplified(text))
+    if not m:
+        return ()
+    depth, end = 1, m.end()
+    while end < len(text) and depth:
+        depth += {"（": 1, "(": 1, "）": -1, ")": -1}.get(text[end], 0)
+        end += 1
+    inner = text[m.end():end - 1] if depth == 0 else text[m.end():]
+    return tuple(unit.strip() for unit in re.split(r"[、，,；;]", inner) if unit.strip())
+
+
+SPLIT_POINT = re.compile(r"[。！？；!?;]+[”’」』）)】]*\s*")
+
+
+def _split_long(text: str, limit: int = MAX_CLAUSE_CHARS) -> list[str]:
+    """Consecutive slices of at most `limit` characters, cut between sentences
+    (same sentence ends as text.split_sentences, but keeping every character so
+    the parts join back into the clause)."""
+    if len(text) <= limit:
+        return [text]
+    cuts = [0] + [m.end() for m in SPLIT_POINT.finditer(text)] + [len(text)]
+    sentences = [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    parts: list[str] = []
+    current = ""
+    for sentence in sentences:
+        if current and len(current) + len(sentence) > limit:
+            parts.append(current)
+            current = ""
+        while len(sentence) > limit:
+            parts.append(sentence[:limit])
+            sentence = sentence[limit:]
+        current += sentence
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _clauses(doc_id: str, drafts: Iterable[_Draft]) -> tuple[Clause, ...]:
+    clauses: list[Clause] = []
+    seen: set[str] = set()
+    for draft in drafts:
+        text = "\n".join(draft.lines).strip()
+        if not text:
+            continue
+        key = _unique(draft.key or "text", seen)
+        parts = _split_long(text)
+        for number, part in enumerate(parts, 1):
+            part_key = f"{key}-p{number}" if len(parts) > 1 else key
+            seen.add(part_key)
+            clauses.append(Clause(id=f"{doc_id}#{part_key}", doc_id=doc_id, path=draft.path, text=part,
+                                  kind=draft.kind, units=_units(text), part=number if len(parts) > 1 else None,
+                                  order=len(clauses)))
+    assert len({c.id for c in clauses}) == len(clauses), f"duplicate clause ids in {doc_id}"
+    return tuple(clauses)
+
+
+def _unique(key: str, seen: set[str]) -> str:
+    if key not in seen:
+        return key
+    n = 2
+    while f"{key}-{n}" in seen:
+        n += 1
+    return f"{key}-{n}"
+
+
+# ---------------------------------------------------------------------------
+# Public entry points
+# ---------------------------------------------------------------------------
+
+def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") -> Document:
+    fields, lines = _split_header(_clean_lines(text))
+    items = _join_broken_lines([i for i in _find_tables(lines) if i != EMPTY_CELL])
+    front = _front(items)
+    drafts: list[_Draft] = []
+    if front.notice:
+        drafts.append(_Draft(("印发通知",), "notice", front.notice, kind="notice"))
+    body = items[front.body_start:]
+    first_heading = next((i for i, item in enumerate(body) if not isinstance(item, str)
+                          or _heading(item) or ANNEX_LINE.match(to_simplified(item))), len(body))
+    if body[:first_heading]:
+        drafts.append(_Draft(("前言",), "preamble", body[:first_heading], kind="preamble"))
+    drafts.extend(_Outline().feed(body[first_heading:]))
+    return Document(
+        id=doc_id, source=source, title=front.title or Path(source).stem, number=_number_of(fields, items),
+        issuer=_issuer_of(front, fields), date=_date_of(front, fields),
+        region=_region_of(front.title), period=_period_of(front.title),
+        content_hash=content_hash, clauses=_clauses(doc_id, drafts))
+
+
+def document_id(path: Path) -> str:
+    """Slug of the file stem; names without ASCII letters or digits get a hash."""
+    slug = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", path.stem.lower())).strip("-")
+    if not re.search(r"[a-z0-9]", slug):
+        return "doc-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def load_document(path: Path) -> Document:
+    path = Path(path)
+    data = path.read_bytes()
+    text = _decode(data, path.name)
+    return parse_document(text, document_id(path), path.name, hashlib.sha256(data).hexdigest())
+
+
+def load_corpus(folder: Path) -> CorpusLoad:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {folder}")
+    documents, errors = [], []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+        try:
+            documents.append(load_document(path))
+        except UnreadableDocument as exc:
+            errors.append(str(exc))
+        except Exception as exc:  # one malformed file must not stop the whole corpus from loading
+            errors.append(f"{path.name}: {type(exc).__name__}: {exc}")
+    if not documents:
+        raise ValueError(f"no documents in {folder}" + (f" ({'; '.join(errors)})" if errors else ""))
+    return CorpusLoad(tuple(documents), tuple(errors))

@@ -1,0 +1,260 @@
+"""Index stage: clause vectors in Chroma plus a BM25 keyword index, built aside and swapped in.
+
+Layout of an index folder:
+
+    CURRENT              name of the live build (replaced atomically)
+    embeddings.sqlite    vectors by content hash, shared by all builds
+    builds/<name>/       manifest.json, documents.jsonl, keywords/, chroma/
+
+A build starts from a copy of the live one and applies only the clause-level
+difference, so unchanged text is never embedded again; an interrupted build
+leaves CURRENT pointing at the previous, complete build.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+
+from . import __version__
+from .documents import SUPPORTED_SUFFIXES, Clause, Document, load_corpus
+from .embedders import Embedder, EmbeddingCache, count_missing, embed_passages
+from .keywords import KeywordIndex
+from .stores import ChromaStore, VectorStore
+from .text import normalize, tokenize
+
+INDEX_FORMAT = 1
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, corrupted or from another version; the message says which."""
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    clauses: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded: int = 0
+    seconds: float = 0.0
+    errors: tuple[str, ...] = ()
+    up_to_date: bool = False
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return f"index up to date: {self.documents} documents ({self.seconds:.2f} s)"
+        return (f"indexed {self.documents} documents, {self.clauses} clauses "
+                f"(added {len(self.added)}, changed {len(self.changed)}, removed {len(self.removed)}; "
+                f"embedded {self.embedded} new clause texts) in {self.seconds:.1f} s")
+
+
+def corpus_fingerprint(corpus: Path) -> dict[str, str]:
+    """File name → sha256 of its bytes, for every file the corpus loader reads."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(corpus.iterdir()) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES}
+
+
+def _manifest_key(embedder_name: str, chroma_url: str | None) -> dict:
+    return {"format": INDEX_FORMAT, "version": __version__, "embedder": embedder_name,
+            "chroma_url": chroma_url}
+
+
+class Index:
+    """A loaded, read-only build: documents, clauses, keyword index and vector store."""
+
+    def __init__(self, build: Path, manifest: dict, documents: list[Document]) -> None:
+        self.build = build
+        self.manifest = manifest
+        self.documents = {d.id: d for d in documents}
+        self.clauses: list[Clause] = [c for d in documents for c in d.clauses]
+        self.clause_by_id = {c.id: c for c in self.clauses}
+        self.position = {c.id: i for i, c in enumerate(self.clauses)}
+
+    @classmethod
+    def load(cls, root: Path) -> "Index":
+        current = root / "CURRENT"
+        if not current.exists():
+            raise IndexUnavailable(f"no index at {root}")
+        build = root / "builds" / current.read_text(encoding="utf-8").strip()
+        try:
+            manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+            with open(build / "documents.jsonl", encoding="utf-8") as lines:
+                documents = [Document.from_dict(json.loads(line)) for line in lines if line.strip()]
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise IndexUnavailable(f"index at {root} is corrupted ({type(exc).__name__}: {exc})") from exc
+        if manifest.get("format") != INDEX_FORMAT or manifest.get("version") != __version__:
+            raise IndexUnavailable(f"index at {root} was built by another version")
+        index = cls(build, manifest, documents)
+        try:
+            index.keywords  # noqa: B018 - load now so a broken keyword index is caught here
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexUnavailable(f"keyword index at {root} is corrupted ({exc})") from exc
+        return index
+
+    @cached_property
+    def keywords(self) -> KeywordIndex:
+        return KeywordIndex.load(self.build / "keywords")
+
+    @cached_property
+    def vectors(self) -> VectorStore:
+        url = self.manifest.get("chroma_url")
+        return ChromaStore.at_server(url) if url else ChromaStore.on_disk(self.build / "chroma")
+
+    @cached_property
+    def search_texts(self) -> list[str]:
+        """Normalised text of every clause, aligned with `clauses`."""
+        return [normalize(c.text) for c in self.clauses]
+
+    def document_of(self, clause: Clause) -> Document:
+        return self.documents[clause.doc_id]
+
+    def neighbours(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
+        """The clause among its neighbours in the same document, in reading order."""
+        clause = self.clause_by_id[clause_id]
+        siblings = self.documents[clause.doc_id].clauses
+        at = next(i for i, c in enumerate(siblings) if c.id == clause_id)
+        return list(siblings[max(0, at - before): at + after + 1])
+
+
+def is_up_to_date(root: Path, corpus: Path, embedder_name: str, chroma_url: str | None = None) -> bool:
+    """True when the live build was made from exactly these files with these settings.
+    Cheap: hashes files and reads one JSON file, imports nothing heavy."""
+    try:
+        build = root / "builds" / (root / "CURRENT").read_text(encoding="utf-8").strip()
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    same_settings = all(manifest.get(k) == v for k, v in _manifest_key(embedder_name, chroma_url).items())
+    return same_settings and manifest.get("files") == corpus_fingerprint(corpus)
+
+
+def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str | None = None,
+                progress: bool = True, cache_path: Path | None = None) -> BuildReport:
+    """Bring the index at `root` in line with the files in `corpus`."""
+    started = time.perf_counter()
+    loaded = load_corpus(corpus)
+    previous = _load_previous(root, embedder.name, chroma_url)
+    report = _diff(previous, loaded.documents)
+    report.errors = loaded.errors
+
+    build = root / "builds" / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    build.mkdir(parents=True)
+    store = _open_store(build, previous, chroma_url)
+    cache = EmbeddingCache(cache_path or root / "embeddings.sqlite")
+    try:
+        report.embedded = _apply_vector_delta(store, previous, loaded.documents, embedder, cache, progress)
+    finally:
+        cache.close()
+    clauses = [c for d in loaded.documents for c in d.clauses]
+    KeywordIndex.build([c.id for c in clauses], [tokenize(normalize(c.text)) for c in clauses]).save(build / "keywords")
+    _write_build(build, loaded.documents, {**_manifest_key(embedder.name, chroma_url),
+                                           "files": corpus_fingerprint(corpus),
+                                           "built": datetime.now(timezone.utc).isoformat()})
+    _swap_in(root, build, keep=previous.build if previous else None)
+    report.documents, report.clauses = len(loaded.documents), len(clauses)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_previous(root: Path, embedder_name: str, chroma_url: str | None) -> Index | None:
+    """The live build, if it can serve as the base of an incremental build."""
+    try:
+        index = Index.load(root)
+    except IndexUnavailable:
+        return None
+    same = all(index.manifest.get(k) == v for k, v in _manifest_key(embedder_name, chroma_url).items())
+    return index if same else None
+
+
+def _diff(previous: Index | None, documents: tuple[Document, ...]) -> BuildReport:
+    old = {d.id: d.content_hash for d in previous.documents.values()} if previous else {}
+    new = {d.id: d.content_hash for d in documents}
+    return BuildReport(added=sorted(new.keys() - old.keys()),
+                       changed=sorted(k for k in new.keys() & old.keys() if new[k] != old[k]),
+                       removed=sorted(old.keys() - new.keys()))
+
+
+def _open_store(build: Path, previous: Index | None, chroma_url: str | None) -> VectorStore:
+    if chroma_url:
+        store = ChromaStore.at_server(chroma_url)
+        if previous is None:  # no trustworthy record of what the server holds: start clean
+            store.delete(list(_all_server_ids(store)))
+        return store
+    if previous is not None and (previous.build / "chroma").exists():
+        shutil.copytree(previous.build / "chroma", build / "chroma")
+    return ChromaStore.on_disk(build / "chroma")
+
+
+def _all_server_ids(store: ChromaStore) -> list[str]:
+    return store._collection.get(include=[])["ids"]
+
+
+def _vector_key(clause: Clause) -> tuple[str, str]:
+    return clause.id, clause.text
+
+
+def _apply_vector_delta(store: VectorStore, previous: Index | None, documents: tuple[Document, ...],
+                        embedder: Embedder, cache: EmbeddingCache, progress: bool) -> int:
+    """Delete vectors of clauses that changed or went away; embed and add the new ones.
+    Returns how many texts had to be embedded (the rest came from the cache)."""
+    by_id = {d.id: d for d in documents}
+    old = {_vector_key(c) for c in previous.clauses} if previous else set()
+    wanted = {_vector_key(c): c for d in documents for c in d.clauses}
+    fresh = [wanted[key] for key in wanted.keys() - old]
+    stale = {cid for cid, _ in old - wanted.keys()} - {c.id for c in fresh}  # upsert replaces the rest
+    if stale:
+        store.delete(sorted(stale))
+    if not fresh:
+        return 0
+    texts = [c.text for c in fresh]
+    to_embed = count_missing(embedder.name, texts, cache)
+    bar = _progress_bar(to_embed, progress)
+    vectors = embed_passages(embedder, texts, cache, on_progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    store.upsert([c.id for c in fresh], vectors, [_vector_metadata(c, by_id[c.doc_id]) for c in fresh])
+    return to_embed
+
+
+def _vector_metadata(clause: Clause, document: Document) -> dict:
+    meta = {"doc_id": clause.doc_id, "kind": clause.kind}
+    if document.region:
+        meta["region"] = document.region
+    if document.period:
+        meta["year_from"], meta["year_to"] = document.period
+    return meta
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embedding clauses", unit="clause", file=sys.stderr)
+
+
+def _write_build(build: Path, documents: tuple[Document, ...], manifest: dict) -> None:
+    with open(build / "documents.jsonl", "w", encoding="utf-8") as out:
+        for document in documents:
+            out.write(json.dumps(document.to_dict(), ensure_ascii=False) + "\n")
+    (build / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _swap_in(root: Path, build: Path, keep: Path | None) -> None:
+    """Point CURRENT at the new build, then drop every build but it and `keep`
+    (the one before, which a running server may still be reading)."""
+    pending = root / "CURRENT.tmp"
+    pending.write_text(build.name, encoding="utf-8")
+    os.replace(pending, root / "CURRENT")
+    for old in (root / "builds").iterdir():
+        if old not in (build, keep):
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,82 @@
+"""Vector store backends: Chroma on disk (default) or a shared Chroma server."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+COLLECTION = "clauses"
+
+
+class VectorHit(NamedTuple):
+    clause_id: str
+    similarity: float  # cosine similarity, higher is closer
+
+
+class VectorStore(ABC):
+    @abstractmethod
+    def search(self, vector: np.ndarray, k: int, doc_ids: list[str] | None = None) -> list[VectorHit]:
+        """The k nearest clauses, optionally only from the given documents."""
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} is read-only")
+
+    def delete(self, ids: list[str]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} is read-only")
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+
+class ChromaStore(VectorStore):
+    """One Chroma collection of clause vectors (cosine space, no embedding function:
+    vectors always come from our own embedder)."""
+
+    WRITE_BATCH = 2000
+
+    def __init__(self, client, collection: str = COLLECTION) -> None:
+        self._collection = client.get_or_create_collection(
+            collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+
+    @classmethod
+    def on_disk(cls, path: Path) -> "ChromaStore":
+        import chromadb
+        from chromadb.config import Settings
+
+        return cls(chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False)))
+
+    @classmethod
+    def at_server(cls, url: str, collection: str = COLLECTION) -> "ChromaStore":
+        import chromadb
+        from chromadb.config import Settings
+        from urllib.parse import urlparse
+
+        parts = urlparse(url)
+        client = chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
+                                     ssl=parts.scheme == "https",
+                                     settings=Settings(anonymized_telemetry=False))
+        return cls(client, collection)
+
+    def search(self, vector, k, doc_ids=None):
+        total = self.count()
+        if total == 0:
+            return []
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
+        result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                        n_results=min(k, total), where=where, include=["distances"])
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+    def upsert(self, ids, vectors, metadatas):
+        for start in range(0, len(ids), self.WRITE_BATCH):
+            end = start + self.WRITE_BATCH
+            self._collection.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end]),
+                                    metadatas=metadatas[start:end])
+
+    def delete(self, ids):
+        for start in range(0, len(ids), self.WRITE_BATCH):
+            self._collection.delete(ids=ids[start:start + self.WRITE_BATCH])
+
+    def count(self):
+        return self._collection.count()

@@ -1,0 +1,100 @@
+"""Chinese text handling shared by every stage: search normalisation, sentences, tokens.
+
+Search works on normalised text (NFKC, traditional→simplified, no stray white
+space between Chinese characters); what users see is always the original.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：？！（）《》“”])\s+(?=[{_CJK}，。、；：？！（）《》“”\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+_WORD = re.compile(rf"[{_CJK}]|[a-z0-9]")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """The form all matching is done on; never shown to users."""
+    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return text.lower()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise character by character, returning for each output character the
+    index of the original character it came from (to highlight matches in the
+    original text)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        for piece in unicodedata.normalize("NFKC", ch).lower():
+            out.append(piece)
+            origin.append(i)
+    flat = "".join(out)
+    simplified = to_simplified(flat)
+    if len(simplified) != len(flat):  # a phrase conversion changed length: go char by char
+        simplified = "".join(to_simplified(c) for c in flat)
+    return simplified, origin
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on 。！？； and line breaks, keeping the punctuation with its sentence."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def has_chinese(text: str) -> bool:
+    return re.search(rf"[{_CJK}]", text) is not None
+
+
+def _data_lines(name: str) -> list[str]:
+    data = resources.files("assistant").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in data.splitlines() if line.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for line in _data_lines("terms.txt"):
+        word, *rest = line.rsplit(" ", 2) if line.count(" ") >= 2 else (line,)
+        jieba.add_word(normalize(word), freq=int(rest[0]) if rest else None)
+    return jieba
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of already-normalised text: jieba's search mode (words and
+    their sub-words), minus stop words and punctuation."""
+    stop = stopwords()
+    return [t for t in _jieba().cut_for_search(text) if _WORD.search(t) and t not in stop]
+
+
+def add_terms(words) -> None:
+    """Teach the tokenizer extra domain words (e.g. from a glossary)."""
+    jieba = _jieba()
+    for word in words:
+        jieba.add_word(normalize(word))

@@ -1,0 +1,198 @@
+"""Web chat (Gradio). It holds no retrieval or answering logic: every tab calls the
+same functions as the CLI and only renders their results. Document text is always
+HTML-escaped before it reaches the page."""
+from __future__ import annotations
+
+import html
+import logging
+import re
+import traceback
+
+import gradio as gr
+
+from .answer import Answer, QuestionError
+from .app import App
+from .retrieve import Filters
+
+log = logging.getLogger(__name__)
+
+CSS = """
+.clause-text { white-space: pre-wrap; line-height: 1.7; }
+.clause-path { color: #555; font-size: 0.92em; }
+.neighbour { color: #777; border-left: 3px solid #ddd; padding-left: .6em; margin: .4em 0; white-space: pre-wrap; }
+.neighbour.current { color: inherit; border-left-color: #e8a500; }
+.abstained { color: #a15c00; }
+mark { background: #ffe58a; }
+"""
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|~])")
+
+
+def escape(text: str) -> str:
+    """Document text as plain text in HTML."""
+    return html.escape(text, quote=True)
+
+
+def escape_markdown(text: str) -> str:
+    """Document text as plain text in a Markdown message (the chatbot renders Markdown)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", escape(text))
+
+
+def highlight(text: str, fragments: list[str]) -> str:
+    """Escaped `text` with each fragment wrapped in <mark>."""
+    spans = sorted({(m.start(), m.end()) for f in fragments if f for m in re.finditer(re.escape(f), text)})
+    out, at = [], 0
+    for start, end in spans:
+        if start < at:
+            continue
+        out += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        at = end
+    return "".join(out) + escape(text[at:])
+
+
+def citation_label(citation) -> str:
+    parts = [citation.document.short_title, " › ".join(citation.clause.path)]
+    if citation.document.number:
+        parts.append(citation.document.number)
+    return f"[{citation.n}] " + " · ".join(parts)
+
+
+def render_answer(answer: Answer) -> str:
+    """The chat message: answer text, then the cited clauses by title · path · 文号."""
+    body = escape_markdown(answer.text).replace("\n", "  \n")
+    if answer.abstained:
+        heading = "相关条款（仅供参考，非答案）："
+        body = f"**未找到答案。** {body}"
+    else:
+        heading = "引用条款："
+    items = "\n".join(f"- {escape_markdown(citation_label(c))}" for c in answer.citations)
+    return f"{body}\n\n{heading}\n{items}" if items else body
+
+
+def render_citation(app: App, citation: dict, context: int = 2) -> str:
+    """One cited clause in full, with the sentences the answer used highlighted,
+    and the clause among its neighbours in its document."""
+    index = app.index
+    clause = index.clause_by_id[citation["clause_id"]]
+    document = index.documents[clause.doc_id]
+    facts = [f"文号：{escape(document.number or '无')}", f"日期：{escape(document.date or '未载明')}",
+             f"条款编号：{escape(clause.id)}"]
+    neighbours = "".join(
+        f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
+        f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
+        for n in index.neighbours(clause.id, context, context))
+    return (f"<h3>[{citation['n']}] {escape(document.title)}</h3>"
+            f"<p>{' ｜ '.join(facts)}</p>"
+            f'<p class="clause-path">{escape(" › ".join(clause.path))}</p>'
+            f'<div class="clause-text">{highlight(clause.text, citation.get("used", []))}</div>'
+            f"<details><summary>在文档中查看（上下文）</summary>{neighbours}</details>")
+
+
+def render_document(app: App, doc_id: str) -> str:
+    """A document as its section tree, each clause with its id."""
+    if not doc_id or doc_id not in app.index.documents:
+        return "<p>请选择一个文档。</p>"
+    document = app.index.documents[doc_id]
+    period = "—".join(map(str, document.period)) if document.period else "未载明"
+    rows = [f"<h3>{escape(document.title)}</h3>",
+            f"<p>文号：{escape(document.number or '无')} ｜ 发文单位：{escape(document.issuer or '未载明')} ｜ "
+            f"日期：{escape(document.date or '未载明')} ｜ 地区：{escape(document.region or '未载明')} ｜ "
+            f"规划期：{period} ｜ 条款数：{len(document.clauses)}</p>"]
+    shown: tuple[str, ...] = ()
+    for clause in document.clauses:
+        for depth, heading in enumerate(clause.path[:-1]):
+            if shown[:depth + 1] != clause.path[:depth + 1]:
+                rows.append(f'<div style="margin-left:{depth * 1.2}em"><b>{escape(heading)}</b></div>')
+        shown = clause.path[:-1]
+        depth = max(len(clause.path) - 1, 0)
+        rows.append(f'<div class="neighbour" style="margin-left:{depth * 1.2}em">'
+                    f'<div class="clause-path">{escape(clause.id)} · {escape(clause.path[-1] if clause.path else "")}'
+                    f'</div>{escape(clause.text)}</div>')
+    return "\n".join(rows)
+
+
+def documents_table(app: App) -> list[list]:
+    return [[d.id, d.short_title, d.title, d.number or "", d.date or "",
+             "—".join(map(str, d.period)) if d.period else "", len(d.clauses)]
+            for d in app.index.documents.values()]
+
+
+def _citation_state(answer: Answer) -> list[dict]:
+    return [{**c.to_dict(), "used": c.used, "label": citation_label(c)} for c in answer.citations]
+
+
+class ChatHandlers:
+    """The functions behind the page, separated from layout so they can be tested directly."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def ask_json(self, question: str, doc_ids: list[str] | None = None) -> dict:
+        """The same JSON object as `policy-assistant ask --json`."""
+        try:
+            return self.app.answerer.ask(question, Filters(tuple(doc_ids or ()))).to_dict()
+        except QuestionError as exc:
+            return {"question": question, "error": str(exc)}
+
+    def chat(self, question: str, history: list[dict], doc_ids: list[str]):
+        history = list(history or [])
+        try:
+            answer = self.app.answerer.ask(question, Filters(tuple(doc_ids or ())))
+        except QuestionError as exc:
+            return history + [{"role": "assistant", "content": f"⚠️ {exc}"}], "", [], gr.update(choices=[], value=None), ""
+        except Exception as exc:  # the page must show a message and keep serving
+            log.error("chat failed: %s", traceback.format_exc())
+            return (history + [{"role": "assistant", "content": f"⚠️ 内部错误：{escape_markdown(str(exc))}"}],
+                    "", [], gr.update(choices=[], value=None), "")
+        history += [{"role": "user", "content": escape_markdown(question)},
+                    {"role": "assistant", "content": render_answer(answer)}]
+        state = _citation_state(answer)
+        labels = [c["label"] for c in state]
+        first = render_citation(self.app, state[0]) if state else ""
+        return history, "", state, gr.update(choices=labels, value=labels[0] if labels else None), first
+
+    def open_citation(self, state: list[dict], label: str) -> str:
+        chosen = next((c for c in state or [] if c["label"] == label), None)
+        return render_citation(self.app, chosen) if chosen else ""
+
+
+def build_ui(app: App) -> gr.Blocks:
+    handlers = ChatHandlers(app)
+    doc_choices = [(f"{d.short_title}｜{d.title}", d.id) for d in app.index.documents.values()]
+    with gr.Blocks(title="知识产权政策助手") as ui:
+        gr.Markdown("## 知识产权政策助手 · 每个回答都附有原文条款出处")
+        with gr.Tab("问答", id="chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot")
+                    question = gr.Textbox(label="问题", placeholder="例如：漕河泾计划培养多少名执业专利代理师？",
+                                          elem_id="question", lines=1)
+                    with gr.Row():
+                        send = gr.Button("提问", variant="primary", elem_id="send")
+                        gr.ClearButton([chatbot, question], value="清空对话")
+                    doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）")
+                with gr.Column(scale=2):
+                    citation_choice = gr.Radio([], label="引用（点击查看原文条款）", elem_id="citations")
+                    citation_view = gr.HTML(elem_id="citation-view")
+            citations = gr.State([])
+            outputs = [chatbot, question, citations, citation_choice, citation_view]
+            send.click(handlers.chat, [question, chatbot, doc_filter], outputs, api_visibility="private")
+            question.submit(handlers.chat, [question, chatbot, doc_filter], outputs, api_visibility="private")
+            citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
+                                   api_visibility="private")
+        with gr.Tab("文档", id="documents"):
+            gr.Dataframe(documents_table(app), headers=["id", "简称", "标题", "文号", "日期", "规划期", "条款数"],
+                         interactive=False, wrap=True)
+            doc_pick = gr.Dropdown(doc_choices, label="打开文档")
+            doc_view = gr.HTML()
+            doc_pick.change(lambda d: render_document(app, d), doc_pick, doc_view, api_visibility="private")
+        gr.api(handlers.ask_json, api_name="ask")
+    return ui
+
+
+def serve(app: App, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
+    app.answerer  # noqa: B018 - load index and models before the first visitor
+    ui = build_ui(app)
+    ui.queue(default_concurrency_limit=4)
+    ui.launch(server_name=host, server_port=port, prevent_thread_lock=not block, show_error=False,
+              quiet=not block, css=CSS)
+    return ui

@@ -1,0 +1,143 @@
+"""Index mechanics on a real Chroma on disk and real jieba/BM25, with the fast hashing
+embedder (the real embedder is exercised in test_answer.py)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.app import App, Settings
+from assistant.index import Index, IndexUnavailable, build_index, is_up_to_date
+from assistant.retrieve import HybridRetriever
+
+from .conftest import ROOT
+
+
+def build(corpus, index_dir, embedder):
+    return build_index(corpus, index_dir, embedder, progress=False)
+
+
+def test_full_build_indexes_every_clause_in_both_backends(corpus_copy, tmp_path, hashing_embedder):
+    report = build(corpus_copy, tmp_path / "index", hashing_embedder)
+    index = Index.load(tmp_path / "index")
+    assert report.documents == 5 and sorted(report.added) == sorted(index.documents)
+    assert index.vectors.count() == len(index.clauses) == report.clauses
+    assert len(index.keywords.clause_ids) == len(index.clauses)
+    assert report.embedded == len({c.text for c in index.clauses})
+
+
+def test_unchanged_corpus_is_up_to_date_and_rebuild_embeds_nothing(corpus_copy, tmp_path, hashing_embedder):
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    assert is_up_to_date(tmp_path / "index", corpus_copy, hashing_embedder.name)
+    before = hashing_embedder.texts_embedded
+    report = build(corpus_copy, tmp_path / "index", hashing_embedder)
+    assert hashing_embedder.texts_embedded == before
+    assert report.embedded == 0 and not (report.added or report.changed or report.removed)
+
+
+def test_changed_document_reembeds_only_its_changed_clauses(corpus_copy, tmp_path, hashing_embedder):
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    path = corpus_copy / "pudong-2017.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("达到48件", "达到49件"), encoding="utf-8")
+    assert not is_up_to_date(tmp_path / "index", corpus_copy, hashing_embedder.name)
+    report = build(corpus_copy, tmp_path / "index", hashing_embedder)
+    assert report.changed == ["pudong-2017"]
+    assert report.embedded == 1
+    index = Index.load(tmp_path / "index")
+    assert any("达到49件" in c.text for c in index.clauses)
+    assert not any("达到48件" in c.text for c in index.clauses)
+    assert index.vectors.count() == len(index.clauses)
+
+
+def test_removed_file_takes_its_clauses_with_it(corpus_copy, tmp_path, hashing_embedder):
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    (corpus_copy / "zhengzhou-2023.txt").unlink()
+    report = build(corpus_copy, tmp_path / "index", hashing_embedder)
+    index = Index.load(tmp_path / "index")
+    assert report.removed == ["zhengzhou-2023"]
+    assert "zhengzhou-2023" not in index.documents
+    assert not any(c.doc_id == "zhengzhou-2023" for c in index.clauses)
+    assert index.vectors.count() == len(index.clauses)
+    retriever = HybridRetriever(index, hashing_embedder)
+    assert all(h.clause.doc_id != "zhengzhou-2023" for h in retriever.search("郑州 专利代理师", k=20))
+
+
+def test_interrupted_build_leaves_previous_index_working(corpus_copy, tmp_path, hashing_embedder, monkeypatch):
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    (corpus_copy / "caohejing-2024.txt").unlink()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("assistant.index._write_build", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus_copy, tmp_path / "index", hashing_embedder)
+    index = Index.load(tmp_path / "index")
+    assert "caohejing-2024" in index.documents
+    assert index.vectors.count() == len(index.clauses)
+
+
+def test_corrupted_or_foreign_index_is_reported_then_rebuilt(corpus_copy, tmp_path, hashing_embedder):
+    index_dir = tmp_path / "index"
+    build(corpus_copy, index_dir, hashing_embedder)
+    live = index_dir / "builds" / (index_dir / "CURRENT").read_text().strip()
+    (live / "documents.jsonl").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="corrupted"):
+        Index.load(index_dir)
+    app = App(Settings(corpus=corpus_copy, index=index_dir), embedder=hashing_embedder)
+    assert app.ensure_index(progress=False) is not None
+    assert len(app.index.documents) == 5
+
+    live = index_dir / "builds" / (index_dir / "CURRENT").read_text().strip()
+    manifest = json.loads((live / "manifest.json").read_text())
+    (live / "manifest.json").write_text(json.dumps({**manifest, "format": 0}), encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="another version"):
+        Index.load(index_dir)
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexUnavailable, match="no index"):
+        Index.load(tmp_path / "nowhere")
+
+
+def test_unreadable_file_is_skipped_and_named(corpus_copy, tmp_path, hashing_embedder):
+    (corpus_copy / "broken.txt").write_bytes(b"\x00\x01\x80\x81\xfe\x02" * 50)
+    report = build(corpus_copy, tmp_path / "index", hashing_embedder)
+    assert report.documents == 5
+    assert any("broken.txt" in line for line in report.errors)
+
+
+def test_missing_and_empty_corpus_fail_clearly(tmp_path, hashing_embedder):
+    with pytest.raises(FileNotFoundError):
+        build(tmp_path / "absent", tmp_path / "index", hashing_embedder)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError):
+        build(tmp_path / "empty", tmp_path / "index", hashing_embedder)
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.slow
+def test_no_change_reindex_from_the_command_line_is_quick_and_says_so(seed_app):
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus", str(seed_app.settings.corpus),
+                           "--index", str(seed_app.settings.index)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    assert time.perf_counter() - started < 5  # generous; the benchmark reports the real figure
+
+
+def test_keyword_index_folder_round_trips(corpus_copy, tmp_path, hashing_embedder):
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    index = Index.load(tmp_path / "index")
+    copy = tmp_path / "copy"
+    shutil.copytree(index.build / "keywords", copy)
+    from assistant.keywords import KeywordIndex
+
+    loaded = KeywordIndex.load(copy)
+    assert loaded.clause_ids == index.keywords.clause_ids
+    top = loaded.search(["质押融资"], 3)
+    assert top and "质押融资" in index.clause_by_id[top[0].clause_id].text
