@@ -25,12 +25,18 @@ from .text import normalize, split_sentences, tokenize
 MAX_QUESTION_CHARS = 2000
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
 TOP_CLAUSES = 5
-# Abstain when the question's distinctive words are mostly absent from the best
-# clauses; the value was set by measurement on eval/qa.jsonl (see eval/report.md).
-MIN_COVERAGE = 0.45
+# Abstention thresholds, set by measurement on eval/qa.jsonl (see eval/report.md):
+# answer only when the best clauses hold enough of the question's distinctive words
+# (idf-weighted share) or are close enough in meaning (cosine, multilingual-e5-small).
+MIN_COVERAGE = 0.3
+CLOSE_SIMILARITY = 0.91
+MIN_SIMILARITY = 0.875
+# A line per document must itself carry most of what the question asks about.
+LINE_COVERAGE = 0.6
 
 INTENTS = (  # checked in order; the first that matches wins
-    ("metadata", re.compile(r"文号|印发|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)")),
+    ("metadata", re.compile(r"文号|印发|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)"
+                            r"|规划期|实施期|哪几年|起止年")),
     ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文件|文档|计划|地方)|哪几个|对比|比较|相比")),
     ("units", re.compile(r"哪些单位|哪些部门|由谁|谁(来)?负责|落实单位|牵头|责任单位|负责单位|哪个部门负责")),
     ("date", re.compile(r"什么时候|何时|哪一年|哪年|哪个阶段|时间安排|日期|期限|起止")),
@@ -38,7 +44,12 @@ INTENTS = (  # checked in order; the first that matches wins
 )
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
-_BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:局|委员会|法院|检察院|协会|办公室|研究院)")
+_BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元")
+_MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
+_REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
+_FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
+_ASKS_TARGET = re.compile(r"目标|指标")
 
 
 class QuestionError(ValueError):
@@ -87,10 +98,20 @@ def classify(question: str) -> str:
     return next((name for name, pattern in INTENTS if pattern.search(norm)), "general")
 
 
+def _word_list(name: str) -> set[str]:
+    data = resources.files("assistant").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return {normalize(w) for w in data.split()}
+
+
 @functools.lru_cache(maxsize=1)
 def known_places() -> tuple[str, ...]:
-    data = resources.files("assistant").joinpath("data").joinpath("places.txt").read_text(encoding="utf-8")
-    return tuple(sorted({normalize(w) for w in data.split()}, key=len, reverse=True))
+    return tuple(sorted(_word_list("places.txt"), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """How questions are phrased (哪些, 分别, 目标 …): no evidence of what they are about."""
+    return frozenset(_word_list("question_words.txt"))
 
 
 class Scope:
@@ -102,17 +123,66 @@ class Scope:
         self.doc_ids = [d.id for d in index.documents.values() if _names_document(norm, d)]
         self.years = [int(y) for y in _YEAR.findall(norm)]
         self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
-        self.unknown += [b for b in _BODY.findall(norm) if b not in corpus_text and not self._named_doc(b, index)]
-
-    def _named_doc(self, body: str, index: Index) -> bool:
-        return any(_names_document(body, index.documents[d]) for d in self.doc_ids)
+        self.unknown += [b for b in _bodies(norm) if b not in corpus_text]
 
     def year_outside(self, index: Index) -> int | None:
+        """A year the question asks about that no plan in scope covers or even mentions."""
         documents = [index.documents[d] for d in self.doc_ids] or list(index.documents.values())
         for year in self.years:
-            if not any(d.period and d.period[0] <= year <= d.period[1] for d in documents):
+            in_period = any(d.period and d.period[0] <= year <= d.period[1] for d in documents)
+            mentioned = any(f"{year}年" in normalize(c.text) for d in documents for c in d.clauses)
+            if not (in_period or mentioned):
                 return year
         return None
+
+
+def _bodies(norm_question: str) -> list[str]:
+    """Names of bodies (…局, …法院) in the question, each as its shortest distinctive
+    form (two characters before the suffix): 国家版权局 → 版权局."""
+    return [norm_question[max(0, m.start() - 2):m.end()] for m in _BODY_SUFFIX.finditer(norm_question)
+            if m.start() >= 2]
+
+
+def quotable_units(clause: Clause, intent: str) -> list[str]:
+    """The pieces of a clause an answer may quote verbatim: its sentences (a table row
+    whole); for figures and dates also the comma-separated parts of long sentences,
+    so that the answer is the part that carries the figure."""
+    if clause.kind == "table_row":
+        return [clause.text]
+    sentences = split_sentences(clause.text)
+    if intent not in ("figure", "date", "per_document"):
+        return sentences
+    parts = [p.strip().rstrip("，,；;") for s in sentences if len(s) > 60
+             for p in _FRAGMENT_BREAK.split(s) if _NUMBER.search(p)]
+    return sentences + [p for p in parts if len(p) >= 6]
+
+
+def _asks_target(state: dict) -> bool:
+    return bool(_ASKS_TARGET.search(normalize(state["question"])))
+
+
+def _redundant(candidate: str, chosen: str) -> bool:
+    """Whether a second sentence would only repeat the first (e.g. a table row
+    restating a goal): one contains the other, or they carry the same figures."""
+    a, b = normalize(candidate), normalize(chosen)
+    figures = set(re.findall(r"\d+(?:\.\d+)?", a))
+    return a in b or b in a or (bool(figures) and figures <= set(re.findall(r"\d+(?:\.\d+)?", b)))
+
+
+def chinese_date(iso: str) -> str:
+    year, month, day = (int(p) for p in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def metadata_sentence(document: Document) -> str:
+    facts = [f"文号：{document.number or '文中未载明'}"]
+    if document.issuer:
+        facts.append(f"印发单位：{document.issuer}")
+    if document.date:
+        facts.append(f"日期：{chinese_date(document.date)}")
+    if document.period:
+        facts.append(f"规划期：{document.period[0]}—{document.period[1]}年")
+    return f"《{document.title}》" + "；".join(facts) + "。"
 
 
 def _place_key(region: str | None) -> str | None:
@@ -156,7 +226,10 @@ class Answerer:
         filters: Filters = state["filters"]
         if scope.doc_ids and not filters.doc_ids:
             filters = Filters(tuple(scope.doc_ids), filters.region, filters.year)
-        return {**state, "scope": scope, "filters": filters, "intent": classify(question),
+        intent = classify(question)
+        if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
+            intent = "per_document"  # naming several places asks for one line each
+        return {**state, "scope": scope, "filters": filters, "intent": intent,
                 "tokens": self._weighted_tokens(question)}
 
     def _retrieve(self, state: dict) -> dict:
@@ -171,14 +244,18 @@ class Answerer:
         question, hits, scope = state["question"], state["hits"], state["scope"]
         reason = self._abstain_reason(state)
         if reason:
-            related = [Citation(i + 1, h.clause, self.index.document_of(h.clause), h.score)
-                       for i, h in enumerate(hits[:3])]
-            return Answer(question, f"{NOT_FOUND}{reason}", True, related, state["intent"])
+            return self._abstain(state, reason)
         compose = {"metadata": self._metadata_answer, "per_document": self._per_document_answer,
                    "units": self._units_answer}.get(state["intent"], self._sentence_answer)
         return compose(state)
 
     # --- abstention ----------------------------------------------------------
+    def _abstain(self, state: dict, reason: str) -> Answer:
+        """Say plainly that the corpus does not answer, and show the nearest clauses as related."""
+        related = [Citation(i + 1, h.clause, self.index.document_of(h.clause), h.score)
+                   for i, h in enumerate(state["hits"][:3])]
+        return Answer(state["question"], f"{NOT_FOUND}{reason}", True, related, state["intent"])
+
     def _abstain_reason(self, state: dict) -> str:
         scope: Scope = state["scope"]
         if scope.unknown:
@@ -186,24 +263,36 @@ class Answerer:
         year = scope.year_outside(self.index)
         if year:
             return f"没有文档的规划期包含 {year} 年。"
-        if not state["hits"]:
+        if not state["hits"] or state["intent"] == "metadata":
             return ""
-        if self.coverage(state["tokens"], [h.clause for h in state["hits"][:3]]) < MIN_COVERAGE:
+        similarity = max((h.similarity for h in state["hits"] if h.similarity is not None), default=0.0)
+        coverage = self.coverage(state["tokens"], [h.clause for h in state["hits"][:3]])
+        if similarity < MIN_SIMILARITY or (coverage < MIN_COVERAGE and similarity < CLOSE_SIMILARITY):
             return "检索到的条款与问题关联度不足。"
+        return ""
+
+    def _unanswered_figure(self, state: dict, sentences: list[str]) -> str:
+        """A question for a figure that the chosen sentences do not give is not answered by them."""
+        text = "".join(sentences)
+        if _ASKS_MONEY.search(normalize(state["question"])) and not _MONEY.search(normalize(text)):
+            return "文档未给出该金额。"
+        if state["intent"] == "figure" and not _NUMBER.search(text):
+            return "文档未给出具体数值。"
         return ""
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
         idf, unseen = self._idf
-        words = set(tokenize(normalize(question)))
-        places = {_place_key(d.region) for d in self.index.documents.values()}
-        return {t: idf.get(t, unseen) for t in words if t not in places}
+        words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
+        regions = [normalize(d.region or "") for d in self.index.documents.values()]
+        return {t: idf.get(t, unseen) for t in words if not any(t in r for r in regions)}
 
-    def coverage(self, tokens: dict[str, float], clauses: list[Clause]) -> float:
-        """Share of the question's weight (idf) found in the given clauses."""
+    def coverage(self, tokens: dict[str, float], evidence: list[Clause | str]) -> float:
+        """Share of the question's weight (idf) found in the given clauses (with their
+        headings) or sentences."""
         total = sum(tokens.values())
         if not total:
             return 1.0
-        text = "".join(normalize(c.text) for c in clauses)
+        text = "".join(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text) for e in evidence)
         return sum(w for t, w in tokens.items() if t in text) / total
 
     # --- composing -----------------------------------------------------------
@@ -216,21 +305,27 @@ class Answerer:
             score *= 1.5
         return score / (1.0 + len(norm) / 400)  # prefer the sentence that says it briefly
 
-    def _best_sentences(self, hits: list[Hit], tokens: dict[str, float], intent: str) -> list[tuple[float, str, Hit]]:
+    def _best_sentences(self, hits: list[Hit], tokens: dict[str, float], intent: str,
+                        asks_target: bool = False) -> list[tuple[float, str, Hit]]:
         ranked = []
         for rank, hit in enumerate(hits[:TOP_CLAUSES]):
             prior = 1.0 / (1.0 + 0.15 * rank)
-            for sentence in split_sentences(hit.clause.text):
-                ranked.append((self._score_sentence(sentence, tokens, intent) * prior, sentence, hit))
+            if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
+                prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
+            for unit in quotable_units(hit.clause, intent):
+                ranked.append((self._score_sentence(unit, tokens, intent) * prior, unit, hit))
         return sorted(ranked, key=lambda r: -r[0])
 
     def _sentence_answer(self, state: dict) -> Answer:
-        ranked = self._best_sentences(state["hits"], state["tokens"], state["intent"])
+        ranked = self._best_sentences(state["hits"], state["tokens"], state["intent"], _asks_target(state))
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
-            if score >= 0.8 * chosen[0][0] and sentence not in {s for _, s, _ in chosen}:
+            if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
+        reason = self._unanswered_figure(state, [s for _, s, _ in chosen])
+        if reason:
+            return self._abstain(state, reason)
         return self._assemble(state, [(s, h) for _, s, h in chosen])
 
     def _units_answer(self, state: dict) -> Answer:
@@ -247,29 +342,28 @@ class Answerer:
 
     def _per_document_answer(self, state: dict) -> Answer:
         doc_ids = state["filters"].allowed_documents(self.index) or list(self.index.documents)
+        wants_figure = bool(INTENTS[-1][1].search(normalize(state["question"])))
         picks = []
         for doc_id in doc_ids:
             hits = self.retriever.search(state["question"], TOP_CLAUSES, Filters(doc_ids=(doc_id,)))
-            ranked = self._best_sentences(hits, state["tokens"], "figure")
-            if ranked and self.coverage(state["tokens"], [ranked[0][2].clause]) >= MIN_COVERAGE:
+            ranked = [r for r in self._best_sentences(hits, state["tokens"], "figure", _asks_target(state))
+                      if not wants_figure or _NUMBER.search(r[1])]
+            if ranked and self.coverage(state["tokens"], [ranked[0][1]]) >= LINE_COVERAGE:
                 picks.append((ranked[0][1], ranked[0][2]))
         if not picks:
             return self._sentence_answer(state)
         return self._assemble(state, picks, per_document=True)
 
     def _metadata_answer(self, state: dict) -> Answer:
+        if _REFERS_ELSEWHERE.search(state["question"]):  # about a document the plan cites, not the plan
+            return self._sentence_answer(state)
         doc_ids = state["scope"].doc_ids or [h.clause.doc_id for h in state["hits"][:1]]
-        parts = []
+        picks = []
         for doc_id in doc_ids:
             document = self.index.documents[doc_id]
-            clause = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
-            facts = [f"文号：{document.number or '文中未载明'}"]
-            if document.issuer:
-                facts.append(f"印发单位：{document.issuer}")
-            if document.date:
-                facts.append(f"日期：{document.date}")
-            parts.append((f"《{document.title}》" + "；".join(facts) + "。", Hit(clause, 1.0, None, None)))
-        return self._assemble(state, parts, quote=False)
+            source = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
+            picks.append((metadata_sentence(document), Hit(source, 1.0, None, None)))
+        return self._assemble(state, picks, quote=False)
 
     def _assemble(self, state: dict, picks: list[tuple[str, Hit]], *, per_document: bool = False,
                   quote: bool = True) -> Answer:

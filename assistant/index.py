@@ -30,7 +30,7 @@ from .keywords import KeywordIndex
 from .stores import ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 3
 
 
 class IndexUnavailable(Exception):
@@ -155,7 +155,7 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     finally:
         cache.close()
     clauses = [c for d in loaded.documents for c in d.clauses]
-    KeywordIndex.build([c.id for c in clauses], [tokenize(normalize(c.text)) for c in clauses]).save(build / "keywords")
+    KeywordIndex.build([c.id for c in clauses], [tokenize(keyword_text(c)) for c in clauses]).save(build / "keywords")
     _write_build(build, loaded.documents, {**_manifest_key(embedder.name, chroma_url),
                                            "files": corpus_fingerprint(corpus),
                                            "built": datetime.now(timezone.utc).isoformat()})
@@ -163,6 +163,11 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     report.documents, report.clauses = len(loaded.documents), len(clauses)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def keyword_text(clause: Clause) -> str:
+    """What BM25 sees: the headings above the clause give it context (工作目标, 附表 …)."""
+    return normalize(" ".join(clause.path[:-1]) + "\n" + clause.text)
 
 
 def _load_previous(root: Path, embedder_name: str, chroma_url: str | None) -> Index | None:
@@ -215,7 +220,7 @@ def _apply_vector_delta(store: VectorStore, previous: Index | None, documents: t
         store.delete(sorted(stale))
     if not fresh:
         return 0
-    texts = [c.text for c in fresh]
+    texts = [normalize(c.text) for c in fresh]  # one script for the model, whatever the source used
     to_embed = count_missing(embedder.name, texts, cache)
     bar = _progress_bar(to_embed, progress)
     vectors = embed_passages(embedder, texts, cache, on_progress=bar.update if bar else None)

@@ -46,23 +46,31 @@ class Hit(NamedTuple):
     keyword: float | None        # BM25 score, if any
 
 
+MODES = ("hybrid", "dense", "keyword")
+
+
 class HybridRetriever:
-    """Reciprocal rank fusion of a dense and a keyword ranking.
+    """Dense and keyword rankings fused by a convex combination of their normalised
+    scores. `mode` keeps one ranking only, for the baselines the evaluation compares against.
 
-    Weights and the RRF constant were chosen by measurement on eval/qa.jsonl
-    (see eval/report.md)."""
+    Fusion chosen by measurement on the 108 questions of eval/qa.jsonl that have gold
+    clauses (hit@1 / MRR, retrieval only): dense only 0.38 / 0.52, BM25 only 0.67 / 0.80,
+    reciprocal rank fusion (k=60) 0.51 / 0.67, convex with keyword weight 0.7: 0.70 / 0.83.
+    The dense ranking alone is weak on these documents (a small 4-bit model, long
+    clauses) but rescues paraphrases that share no words with the text."""
 
-    def __init__(self, index: Index, embedder: Embedder, *, rrf_k: int = 60,
-                 dense_weight: float = 1.0, keyword_weight: float = 1.0) -> None:
+    def __init__(self, index: Index, embedder: Embedder, *, mode: str = "hybrid",
+                 keyword_weight: float = 0.7) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}: one of {', '.join(MODES)}")
         self.index = index
         self.embedder = embedder
-        self.rrf_k = rrf_k
-        self.dense_weight = dense_weight
+        self.mode = mode
         self.keyword_weight = keyword_weight
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
-        return self.embedder.embed([question], query=True)[0]
+        return self.embedder.embed([normalize(question)], query=True)[0]
 
     def dense(self, question: str, k: int, doc_ids: list[str] | None = None) -> list[Hit]:
         if doc_ids == []:
@@ -83,17 +91,23 @@ class HybridRetriever:
 
     def search(self, question: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
         doc_ids = (filters or Filters()).allowed_documents(self.index)
-        dense = self.dense(question, CANDIDATES, doc_ids)
-        keyword = self.keyword(question, CANDIDATES, doc_ids)
+        dense = self.dense(question, CANDIDATES, doc_ids) if self.mode != "keyword" else []
+        keyword = self.keyword(question, CANDIDATES, doc_ids) if self.mode != "dense" else []
         return self.fuse(dense, keyword)[:k]
 
     def fuse(self, dense: list[Hit], keyword: list[Hit]) -> list[Hit]:
+        """Min-max-normalised similarity and max-normalised BM25, weighted and summed."""
         scores: dict[str, float] = {}
+        if dense:
+            low, high = dense[-1].similarity, dense[0].similarity
+            for hit in dense:
+                scores[hit.clause.id] = (1 - self.keyword_weight) * (hit.similarity - low) / ((high - low) or 1.0)
+        if keyword:
+            top = keyword[0].keyword
+            for hit in keyword:
+                scores[hit.clause.id] = scores.get(hit.clause.id, 0.0) + self.keyword_weight * hit.keyword / top
         similarity = {h.clause.id: h.similarity for h in dense}
         bm25 = {h.clause.id: h.keyword for h in keyword}
-        for weight, ranking in ((self.dense_weight, dense), (self.keyword_weight, keyword)):
-            for rank, hit in enumerate(ranking):
-                scores[hit.clause.id] = scores.get(hit.clause.id, 0.0) + weight / (self.rrf_k + rank + 1)
         by_id = self.index.clause_by_id
         ordered = sorted(scores, key=lambda cid: (-scores[cid], self.index.position[cid]))
         return [Hit(by_id[cid], scores[cid], similarity.get(cid), bm25.get(cid)) for cid in ordered]
