@@ -1,0 +1,138 @@
+"""The retrieval chain and the extractive answerer on the real seeds, with the real
+embedder, Chroma on disk and jieba."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError, classify
+from assistant.retrieve import ClauseRetriever, Filters, HybridRetriever
+
+pytestmark = pytest.mark.slow
+
+ONE_PER_DOCUMENT = [
+    ("漕河泾计划培养多少名执业专利代理师？", "caohejing-2024#1.3.2", "750人"),
+    ("徐汇区到2025年PCT国际专利申请量的目标是多少？", "xuhui-2022#2.d2", "600"),
+    ("浦东新区软件著作权新增登记量要达到多少？", "pudong-2017#2.2.3", "1.8万件"),
+    ("郑州计划培养多少名执业专利代理师？", "zhengzhou-2023#1.3.d5", "600名"),
+    ("海曙区知识产权质押融资总额到2026年底要超过多少？", "haishu-2024#3.2.7", "200億元"),
+]
+
+
+@pytest.mark.parametrize("question, clause_id, fact", ONE_PER_DOCUMENT)
+def test_each_document_answers_from_the_right_clause_at_rank_one(seed_app, question, clause_id, fact):
+    hits = seed_app.retriever.search(question, k=5, filters=Filters())
+    answer = seed_app.answerer.ask(question)
+    assert not answer.abstained
+    assert fact.replace(" ", "") in answer.text.replace(" ", "")
+    assert clause_id in [h.clause.id for h in hits[:3]]
+    assert answer.citations[0].clause.id == clause_id or any(
+        fact in c.clause.text for c in answer.citations)
+
+
+def test_every_answer_sentence_is_cited_and_citations_are_numbered_in_order(seed_app):
+    answer = seed_app.answerer.ask("徐汇区知识产权质押融资总额的目标是多少？")
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert markers and answer.text.rstrip().endswith("]")
+    assert sorted(set(markers)) == [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for citation in answer.citations:
+        assert all(sentence in citation.clause.text for sentence in citation.used)
+
+
+def test_traditional_question_reaches_simplified_text_and_the_reverse(seed_app):
+    simplified_doc = seed_app.answerer.ask("鄭州計劃培養多少名執業專利代理師？")
+    assert not simplified_doc.abstained and "600名" in simplified_doc.text
+    assert simplified_doc.citations[0].document.id == "zhengzhou-2023"
+    traditional_doc = seed_app.answerer.ask("海曙区商业秘密保护示范点的目标是多少家？")
+    assert not traditional_doc.abstained
+    assert traditional_doc.citations[0].document.id == "haishu-2024"
+    assert "商業秘密" in traditional_doc.citations[0].clause.text  # shown in its original script
+    assert "10" in traditional_doc.text
+
+
+@pytest.mark.parametrize("question", [
+    "北京市知识产权质押融资的年度目标是多少？",       # a place no document names
+    "深圳市计划培养多少名专利代理师？",
+    "徐汇区到2030年PCT国际专利申请量要达到多少？",    # a year outside every plan
+    "郑州对考取专利代理师资格的人员奖励多少元？",      # an amount the plan leaves open
+    "《专利法》第几条规定了惩罚性赔偿？",             # a law not in the corpus
+])
+def test_out_of_corpus_questions_abstain_and_offer_related_clauses(seed_app, question):
+    answer = seed_app.answerer.ask(question)
+    assert answer.abstained
+    assert answer.text.startswith(NOT_FOUND)
+    assert not re.search(r"\[\d+\]", answer.text)  # nothing is presented as cited fact
+    assert answer.to_dict()["abstained"] is True
+
+
+def test_responsible_units_come_from_the_clause(seed_app):
+    answer = seed_app.answerer.ask("徐汇加强商业秘密保护的落实单位有哪些？")
+    assert answer.intent == "units"
+    assert answer.citations[0].clause.id == "xuhui-2022#3.1.1"
+    for unit in ("区法院", "区检察院", "公安分局", "区知识产权局", "区文化旅游局"):
+        assert unit in answer.text
+
+
+def test_metadata_questions_answer_from_the_document_record(seed_app):
+    answer = seed_app.answerer.ask("浦东的方案文号是什么？")
+    assert "浦府〔2017〕94号" in answer.text
+    assert answer.citations[0].clause.id == "pudong-2017#notice"
+    none = seed_app.answerer.ask("郑州行动计划的文号是什么？")
+    assert "未载明" in none.text and "〔" not in none.text.split("《")[0]
+
+
+def test_several_places_get_one_line_each(seed_app):
+    answer = seed_app.answerer.ask("各地专利代理师的目标分别是多少？")
+    lines = answer.text.splitlines()
+    assert answer.intent == "per_document" and len(lines) >= 3
+    for figure in ("750人", "520", "600名"):
+        assert any(figure in line.replace(" ", "") for line in lines)
+    cited_documents = [c.document.id for c in answer.citations]
+    assert len(cited_documents) == len(set(cited_documents))
+
+
+def test_filters_limit_the_documents_searched(seed_app):
+    only_haishu = Filters(doc_ids=("haishu-2024",))
+    hits = seed_app.retriever.search("专利代理师", k=10, filters=only_haishu)
+    assert hits and {h.clause.doc_id for h in hits} == {"haishu-2024"}
+    by_year = Filters(year=2018)
+    assert {h.clause.doc_id for h in seed_app.retriever.search("知识产权", k=10, filters=by_year)} == {"pudong-2017"}
+    assert seed_app.retriever.search("知识产权", k=5, filters=Filters(year=1990)) == []
+    by_region = Filters(region="郑州")
+    assert {h.clause.doc_id for h in seed_app.retriever.search("服务机构", k=10, filters=by_region)} == {"zhengzhou-2023"}
+
+
+def test_langchain_retriever_returns_clause_documents(seed_app):
+    retriever = ClauseRetriever(retriever=seed_app.retriever, k=3)
+    documents = retriever.invoke("知识产权质押融资")
+    assert len(documents) == 3
+    for document in documents:
+        clause = seed_app.index.clause_by_id[document.metadata["clause_id"]]
+        assert document.page_content == clause.text
+        assert document.metadata["path"] == list(clause.path)
+
+
+def test_baseline_modes_use_one_ranking_only(seed_app):
+    keyword = HybridRetriever(seed_app.index, seed_app.embedder, mode="keyword")
+    dense = HybridRetriever(seed_app.index, seed_app.embedder, mode="dense")
+    assert all(h.similarity is None for h in keyword.search("质押融资", 5))
+    assert all(h.keyword is None for h in dense.search("质押融资", 5))
+    with pytest.raises(ValueError):
+        HybridRetriever(seed_app.index, seed_app.embedder, mode="magic")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * (MAX_QUESTION_CHARS + 1)])
+def test_bad_questions_raise_a_clear_error(seed_app, question):
+    with pytest.raises(QuestionError) as error:
+        seed_app.answerer.ask(question)
+    assert "问题" in str(error.value)
+
+
+def test_question_kinds_are_recognised():
+    assert classify("漕河泾计划培养多少名执业专利代理师？") == "figure"
+    assert classify("由谁落实？") == "units"
+    assert classify("浦东方案的文号是什么？") == "metadata"
+    assert classify("各地的目标分别是多少？") == "per_document"
+    assert classify("检查验收阶段是什么时候？") == "date"
+    assert classify("如何加强商业秘密保护？") == "general"
