@@ -19,9 +19,11 @@ run: $(STAMP)
 index: $(STAMP)
 	$(BIN)/policy-assistant index
 
-# Debian's Chromium drives the real-browser tests (Playwright's own download does not work offline).
+# Debian's Chromium drives the real-browser tests (Playwright's own download does not work offline);
+# the CJK fonts make its screenshots legible.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || { \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: $(STAMP) browser
 	$(BIN)/pytest

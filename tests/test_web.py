@@ -1,0 +1,174 @@
+"""The web chat: handlers, a live Gradio server driven by gradio_client, and a real
+Chromium driven by Playwright (marked `browser`)."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from assistant.app import App, Settings
+from assistant.web import ChatHandlers, escape_markdown, highlight, render_citation, render_document, serve
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+QUESTION = "漕河泾计划培养多少名执业专利代理师？"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(seed_app):
+    port = free_port()
+    ui = serve(seed_app, port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    ui.close()
+
+
+@pytest.fixture(scope="module")
+def html_app(tmp_path_factory):
+    """A corpus whose document carries HTML and Markdown, indexed with the fast hashing embedder."""
+    from .conftest import HashingEmbedder
+
+    folder = tmp_path_factory.mktemp("html-corpus")
+    shutil.copy(FIXTURES / "html_injection.txt", folder / "html-injection.txt")
+    app = App(Settings(corpus=folder, index=folder.parent / "html-index"), embedder=HashingEmbedder())
+    app.ensure_index(progress=False)
+    return app
+
+
+def test_document_html_is_shown_as_text_never_as_markup(html_app):
+    document = next(iter(html_app.index.documents.values()))
+    page = render_document(html_app, document.id)
+    assert "<script>" not in page and "<img" not in page and "<b>900" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x" in page
+    clause = next(c for c in document.clauses if "script" in c.text)
+    cited = render_citation(html_app, {"n": 1, "clause_id": clause.id, "used": ["<script>"]})
+    assert "<script>" not in cited and "<mark>&lt;script&gt;</mark>" in cited
+
+
+def test_chat_message_escapes_markup_and_markdown():
+    assert escape_markdown("<b>x</b> **y** [1]") == "&lt;b&gt;x&lt;/b&gt; \\*\\*y\\*\\* \\[1\\]"
+    assert highlight("甲<乙>丙", ["<乙>"]) == "甲<mark>&lt;乙&gt;</mark>丙"
+
+
+def test_chat_handler_shows_answer_citations_and_errors_in_the_page(seed_app):
+    handlers = ChatHandlers(seed_app)
+    history, cleared, state, choices, detail = handlers.chat(QUESTION, [], [])
+    assert cleared == "" and "750" in history[-1]["content"] and "引用条款" in history[-1]["content"]
+    assert state[0]["label"].startswith("[1] ") and "›" in state[0]["label"]
+    assert "750人" in detail and "<mark>" in detail
+    assert "在文档中查看" in detail
+    history, *_ = handlers.chat("   ", history, [])
+    assert history[-1]["role"] == "assistant" and "问题为空" in history[-1]["content"]
+    abstained, *_ = handlers.chat("北京市的专利代理师目标是多少？", [], [])
+    assert "未找到答案" in abstained[-1]["content"] and "非答案" in abstained[-1]["content"]
+
+
+def test_chat_handler_turns_an_internal_failure_into_a_message(seed_app, monkeypatch):
+    handlers = ChatHandlers(seed_app)
+    monkeypatch.setattr(seed_app.answerer, "ask", lambda *a, **k: 1 / 0)
+    history, *_ = handlers.chat(QUESTION, [], [])
+    assert "内部错误" in history[-1]["content"] and "Traceback" not in history[-1]["content"]
+
+
+def test_document_filter_limits_the_chat(seed_app):
+    handlers = ChatHandlers(seed_app)
+    record = handlers.ask_json("专利代理师的目标是多少？", ["zhengzhou-2023"])
+    assert {c["doc_id"] for c in record["citations"]} == {"zhengzhou-2023"}
+
+
+def test_api_answers_exactly_what_the_cli_answers(live_server, seed_app):
+    from gradio_client import Client
+
+    client = Client(live_server, verbose=False)
+    web = client.predict(QUESTION, [], api_name="/ask")
+    cli = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", QUESTION,
+                          "--corpus", str(seed_app.settings.corpus), "--index", str(seed_app.settings.index)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert web == json.loads(cli.stdout)
+    assert client.predict("", [], api_name="/ask")["error"].startswith("问题为空")
+
+
+def test_twenty_users_asking_at_once_all_get_their_answers(live_server):
+    from gradio_client import Client
+
+    questions = [QUESTION, "徐汇区专利代理师总人数要达到多少？", "海曙區知識產權質押融資累計金額目標是多少？",
+                 "郑州计划培养多少名执业专利代理师？"] * 5
+    results: dict[int, dict] = {}
+
+    def ask(i: int, question: str) -> None:
+        results[i] = Client(live_server, verbose=False).predict(question, [], api_name="/ask")
+
+    threads = [threading.Thread(target=ask, args=(i, q)) for i, q in enumerate(questions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 20
+    for i, question in enumerate(questions):
+        assert results[i]["question"] == question and results[i]["citations"]
+    figures = {"750", "520", "200", "600"}
+    assert all(any(f in results[i]["answer"] for f in figures) for i in results)
+
+
+@pytest.mark.browser
+def test_real_browser_asks_and_opens_a_citation(live_server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(live_server)
+        page.fill("#question textarea", QUESTION)
+        page.click("#send")
+        page.wait_for_selector("#citations label", timeout=30000)
+        assert "750" in page.inner_text("#chatbot")
+        page.click("#citations label >> nth=0")
+        page.wait_for_function("document.querySelector('#citation-view').innerText.includes('›')")
+        detail = page.inner_text("#citation-view")
+        assert "750人" in detail and "›" in detail and "徐府发〔2024〕6号" in detail
+        page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+        browser.close()
+
+
+@pytest.mark.browser
+def test_real_browser_shows_document_html_as_text(html_app):
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    ui = serve(html_app, port=port, block=False)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            alerts = []
+            page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.fill("#question textarea", "有效发明专利达到多少件？")
+            page.click("#send")
+            page.wait_for_selector("#citations label", timeout=30000)
+            page.wait_for_timeout(500)
+            shown = page.inner_text("#citation-view")
+            assert "<b>900件</b>" in shown and "<script>" in shown
+            assert alerts == []
+            browser.close()
+    finally:
+        ui.close()
