@@ -265,8 +265,11 @@ class Answerer:
             return f"没有文档的规划期包含 {year} 年。"
         if not state["hits"] or state["intent"] == "metadata":
             return ""
-        similarity = max((h.similarity for h in state["hits"] if h.similarity is not None), default=0.0)
         coverage = self.coverage(state["tokens"], [h.clause for h in state["hits"][:3]])
+        similarities = [h.similarity for h in state["hits"] if h.similarity is not None]
+        if not similarities:  # keyword-only retrieval: words are the only evidence
+            return "检索到的条款与问题关联度不足。" if coverage < MIN_COVERAGE else ""
+        similarity = max(similarities)
         if similarity < MIN_SIMILARITY or (coverage < MIN_COVERAGE and similarity < CLOSE_SIMILARITY):
             return "检索到的条款与问题关联度不足。"
         return ""

