@@ -4,6 +4,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+ST_STAMP = $(VENV)/.st-installed
 
 .PHONY: run index test test-quick browser eval bench clean
 
@@ -11,6 +12,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# The optional sentence-transformers backend, tested offline. torch is pinned to the CPU
+# build this machine kind keeps on disk: an unpinned torch would pull a multi-GB CUDA build.
+$(ST_STAMP): $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st]'
 	touch $@
 
 run: $(STAMP)
@@ -25,7 +33,7 @@ browser:
 	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || { \
 	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(STAMP) browser
+test: $(STAMP) $(ST_STAMP) browser
 	$(BIN)/pytest
 
 test-quick: $(STAMP)
