@@ -55,6 +55,34 @@ class App:
     def answerer(self) -> Answerer:
         return Answerer(self.index, self.retriever)
 
+    @cached_property
+    def topics(self):
+        from .embedders import EmbeddingCache, embed_passages
+        from .index import embedding_text
+        from .topics import TopicSearch
+
+        def clause_vectors():
+            # The build cached every clause vector; nothing is embedded here.
+            cache = EmbeddingCache(self.settings.index / "embeddings.sqlite")
+            try:
+                return embed_passages(self.embedder, [embedding_text(c) for c in self.index.clauses], cache)
+            finally:
+                cache.close()
+
+        return TopicSearch(self.index, clause_vectors)
+
+    @cached_property
+    def targets(self):
+        from .targets import TargetTable
+
+        return TargetTable(self.index)
+
+    @cached_property
+    def verifier(self):
+        from .verify import Verifier
+
+        return Verifier(self.index, self.retriever, self.targets)
+
     def build(self, progress: bool = True) -> BuildReport:
         report = build_index(self.settings.corpus, self.settings.index, self.embedder,
                              chroma_url=self.settings.chroma_url, progress=progress)
@@ -78,6 +106,6 @@ class App:
         return self._embedder.name if self._embedder else embedder_name(self.settings.embedder)
 
     def _forget_loaded(self) -> None:
-        for name in ("index", "retriever", "answerer"):
+        for name in ("index", "retriever", "answerer", "topics", "targets", "verifier"):
             self.__dict__.pop(name, None)
 

@@ -172,6 +172,84 @@ def serve(app: App, host, port) -> None:
     serve_web(_ready(app), host=host, port=port)
 
 
+@cli.command("eval")
+@click.option("--set", "set_path", type=click.Path(dir_okay=False, path_type=Path), default="eval/qa.jsonl",
+              show_default=True, help="question set (JSON Lines, see eval/README.md)")
+@click.option("--json", "as_json", is_flag=True, help="print the report JSON instead of the summary table")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="eval", show_default=True,
+              help="where report.md, report.json and report.png are written")
+@knowledge_base_options
+@friendly_errors
+def eval_command(app: App, set_path, as_json, report_dir) -> None:
+    """Score the assistant and its baselines on the question set and write the report."""
+    from .evaluate import log_to_stderr, overall_table, run_evaluation, write_report
+
+    report = run_evaluation(_ready(app), set_path, log=log_to_stderr)
+    paths = write_report(report, report_dir)
+    if as_json:
+        click.echo(paths["json"].read_text(encoding="utf-8"), nl=False)
+        return
+    click.echo(overall_table(report))
+    click.echo(f"\nreport: {paths['md']}  {paths['json']}  {paths['png']}")
+
+
+@cli.command()
+@click.argument("term")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@knowledge_base_options
+@friendly_errors
+def topic(app: App, term, as_json) -> None:
+    """Where each document mentions a term (exact, synonym) and clauses related to it."""
+    result = _ready(app).topics.search(term)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    click.echo(result.message)
+    for document in result.documents:
+        period = "–".join(map(str, document.period)) if document.period else "?"
+        click.echo(f"\n《{document.doc_title}》 {document.region or ''} {period}  提及 {document.mentions} 次")
+        for clause in document.clauses:
+            label = {"exact": "原文", "synonym": "同义", "related": f"相关 {clause.score:.3f}"}[clause.match]
+            click.echo(f"  [{label}] {clause.clause_id}  {' › '.join(clause.path)}")
+
+
+@cli.command()
+@click.option("--topic", "topic_term", default=None, help="only indicators about this topic, e.g. 专利代理师")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@knowledge_base_options
+@friendly_errors
+def targets(app: App, topic_term, as_json) -> None:
+    """Quantitative targets of every document, lined up by indicator."""
+    result = _ready(app).targets.result(topic_term)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    if not result.groups:
+        click.echo(f"没有找到与“{topic_term}”有关的量化目标。" if topic_term else "文档中没有量化目标。")
+    for group in result.groups:
+        click.echo(f"\n{group.indicator}")
+        for t in group.targets:
+            click.echo(f"  {t.region or t.doc_id:<8} {t.comparator}{t.value_text:<12} {t.year or '':<4}  {t.clause_id}")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@knowledge_base_options
+@friendly_errors
+def verify(app: App, text, as_json) -> None:
+    """Check each sentence of a text against the documents: supported, contradicted or not found."""
+    result = _ready(app).verifier.verify(text)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    labels = {"supported": "✓ 有依据", "contradicted": "✗ 与条款矛盾", "not_found": "? 未找到依据"}
+    for sentence in result.sentences:
+        click.echo(f"{labels[sentence.status]}  {sentence.text}\n    {sentence.reason}")
+        for evidence in sentence.evidence:
+            click.echo(f"    ← {evidence.clause_id}  {' › '.join(evidence.path)}")
+
+
 def main() -> None:
     cli(prog_name="policy-assistant")
 

@@ -165,6 +165,11 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     return report
 
 
+def embedding_text(clause: Clause) -> str:
+    """What the embedder sees: one script (simplified), whatever the source used."""
+    return normalize(clause.text)
+
+
 def keyword_text(clause: Clause) -> str:
     """What BM25 sees: the headings above the clause give it context (工作目标, 附表 …)."""
     return normalize(" ".join(clause.path[:-1]) + "\n" + clause.text)
@@ -220,7 +225,7 @@ def _apply_vector_delta(store: VectorStore, previous: Index | None, documents: t
         store.delete(sorted(stale))
     if not fresh:
         return 0
-    texts = [normalize(c.text) for c in fresh]  # one script for the model, whatever the source used
+    texts = [embedding_text(c) for c in fresh]
     to_embed = count_missing(embedder.name, texts, cache)
     bar = _progress_bar(to_embed, progress)
     vectors = embed_passages(embedder, texts, cache, on_progress=bar.update if bar else None)

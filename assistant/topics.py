@@ -1,0 +1,240 @@
+"""Topic search: where, and how often, each document mentions a term.
+
+Mentions are found on normalised text (traditional→simplified, full→half width,
+white space and line breaks ignored) and mapped back to character spans of the
+original clause, so the UI can highlight them. Curated equivalents
+(data/synonyms.txt) count as mentions marked `synonym`. Clauses close in meaning
+that do not contain the term are listed as `related` and never counted.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Callable
+
+import numpy as np
+
+from .documents import Clause, Document
+from .index import Index
+from .text import normalize_with_offsets
+
+MAX_INPUT_CHARS = 20_000
+RELATED_PER_DOCUMENT = 3
+# Cosine similarity to the centroid of the clauses that mention the term, measured
+# with `benchmarks/bench_engines.py --calibrate` on the seeds: a related clause must be
+# as close as the lower quartile of the mentions themselves (each mention against the
+# centroid of the others: p25 0.949, median 0.960); about a quarter of the clauses
+# that do not mention a term reach it, and at most RELATED_PER_DOCUMENT per document are shown.
+RELATED_MIN_SIMILARITY = 0.95
+
+_LETTER_OR_CJK = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+_ASCII_WORD = re.compile(r"[a-z0-9]")
+
+
+def check_input(text: str | None, what_zh: str, what_en: str) -> str:
+    """The stripped text, or ValueError (Chinese + English) when it is empty or too long."""
+    text = (text or "").strip()
+    if not text:
+        raise ValueError(f"{what_zh}为空，请输入内容。(empty {what_en})")
+    if len(text) > MAX_INPUT_CHARS:
+        raise ValueError(f"{what_zh}过长（{len(text)} 字），上限为 {MAX_INPUT_CHARS} 字。"
+                         f"({what_en} too long: {len(text)} characters, the limit is {MAX_INPUT_CHARS})")
+    return text
+
+
+def search_form(text: str) -> str:
+    """The normalised form terms are matched in (no white space at all)."""
+    return normalize_with_offsets(text)[0]
+
+
+def term_pattern(word: str) -> re.Pattern:
+    """`word` (already in search form); Latin words only as whole words (PCT, not PCTs)."""
+    pattern = re.escape(word)
+    if _ASCII_WORD.match(word[0]):
+        pattern = r"(?<![a-z0-9])" + pattern
+    if _ASCII_WORD.match(word[-1]):
+        pattern += r"(?![a-z0-9])"
+    return re.compile(pattern)
+
+
+class Synonyms:
+    """Groups of equivalent names; a word's equivalents are the other members of its group."""
+
+    def __init__(self, groups: list[list[str]]) -> None:
+        self._groups: dict[str, set[str]] = {}
+        for group in groups:
+            members = {search_form(m) for m in group}
+            for member in members:
+                self._groups.setdefault(member, set()).update(members - {member})
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def load(cls) -> "Synonyms":
+        data = resources.files("assistant").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
+        return cls([line.split() for line in data.splitlines() if line.strip() and not line.startswith("#")])
+
+    def equivalents(self, word: str) -> tuple[str, ...]:
+        return tuple(sorted(self._groups.get(search_form(word), ())))
+
+
+@dataclass
+class TopicClause:
+    clause_id: str
+    path: list[str]
+    text: str
+    match: str                      # exact | synonym | related
+    score: float                    # 1.0 for a textual match, cosine similarity for a related clause
+    spans: list[list[int]] = field(default_factory=list)  # [start, end) in the original text
+    mentions: int = 0
+
+    def to_dict(self) -> dict:
+        return {"clause_id": self.clause_id, "path": self.path, "text": self.text, "match": self.match,
+                "score": round(self.score, 4), "spans": self.spans}
+
+
+@dataclass
+class TopicDocument:
+    doc_id: str
+    doc_title: str
+    region: str | None
+    period: list[int] | None
+    mentions: int
+    clauses: list[TopicClause]
+
+    def to_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "doc_title": self.doc_title, "region": self.region,
+                "period": self.period, "mentions": self.mentions,
+                "clauses": [c.to_dict() for c in self.clauses]}
+
+
+@dataclass
+class TopicResult:
+    term: str
+    documents: list[TopicDocument]
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"term": self.term, "documents": [d.to_dict() for d in self.documents], "message": self.message}
+
+
+class _WordMatcher:
+    """One word of the topic with its equivalents."""
+
+    def __init__(self, word: str, synonyms: Synonyms) -> None:
+        self.exact = term_pattern(word)
+        self.others = [term_pattern(s) for s in synonyms.equivalents(word) if s != word]
+
+    def find(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        exact = [m.span() for m in self.exact.finditer(text)]
+        taken = list(exact)
+        synonym = []
+        for pattern in self.others:
+            for span in (m.span() for m in pattern.finditer(text)):
+                if not any(span[0] < b and a < span[1] for a, b in taken):
+                    taken.append(span)
+                    synonym.append(span)
+        return exact, synonym
+
+
+class TopicSearch:
+    """Term → per document: mentions (exact and synonym) and related clauses."""
+
+    def __init__(self, index: Index, clause_vectors: Callable[[], np.ndarray] | None = None,
+                 synonyms: Synonyms | None = None) -> None:
+        self.index = index
+        self.synonyms = synonyms or Synonyms.load()
+        self._clause_vectors = clause_vectors
+
+    @functools.cached_property
+    def _texts(self) -> list[tuple[str, list[int]]]:
+        return [normalize_with_offsets(c.text) for c in self.index.clauses]
+
+    @functools.cached_property
+    def _vectors(self) -> np.ndarray | None:
+        if self._clause_vectors is None:
+            return None
+        vectors = np.asarray(self._clause_vectors(), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    def search(self, term: str) -> TopicResult:
+        term = check_input(term, "术语", "term")
+        if not _LETTER_OR_CJK.search(search_form(term)):
+            raise ValueError("术语中没有汉字或字母。(the term has no Chinese characters or letters)")
+        words = list(dict.fromkeys(search_form(w) for w in term.split()))
+        matchers = [_WordMatcher(w, self.synonyms) for w in words]
+        found = {i: hit for i in range(len(self.index.clauses))
+                 if (hit := self._match_clause(i, matchers)) is not None}
+        if not found:
+            return TopicResult(term, [], f"没有文档提到“{term}”。(no document mentions this term)")
+        related = self._related(found)
+        documents = [self._document(d, found, related) for d in self.index.documents.values()]
+        documents = [d for d in documents if d.clauses]
+        order = {doc_id: i for i, doc_id in enumerate(self.index.documents)}
+        documents.sort(key=lambda d: (-d.mentions, -max(c.score for c in d.clauses), order[d.doc_id]))
+        return TopicResult(term, documents, _message(term, documents))
+
+    def _match_clause(self, position: int, matchers: list[_WordMatcher]) -> TopicClause | None:
+        text, origin = self._texts[position]
+        counts, spans, all_exact = [], [], True
+        for matcher in matchers:
+            exact, synonym = matcher.find(text)
+            if not exact and not synonym:
+                return None  # several words: all of them in one clause
+            all_exact = all_exact and bool(exact)
+            counts.append(len(exact) + len(synonym))
+            spans += exact + synonym
+        clause = self.index.clauses[position]
+        return TopicClause(clause.id, list(clause.path), clause.text, "exact" if all_exact else "synonym", 1.0,
+                           _original_spans(spans, origin),
+                           # a clause mentions several words together as often as the rarest of them
+                           mentions=min(counts))
+
+    def _related(self, found: dict[int, TopicClause]) -> dict[int, float]:
+        """Clauses that do not contain the term but are close to the clauses that do."""
+        vectors = self._vectors
+        if vectors is None:
+            return {}
+        centroid = vectors[list(found)].mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        similarity = vectors @ centroid
+        per_document: dict[str, list[int]] = {}
+        for position in np.argsort(-similarity):
+            if similarity[position] < RELATED_MIN_SIMILARITY:
+                break
+            if position in found:
+                continue
+            chosen = per_document.setdefault(self.index.clauses[position].doc_id, [])
+            if len(chosen) < RELATED_PER_DOCUMENT:
+                chosen.append(int(position))
+        return {p: float(similarity[p]) for chosen in per_document.values() for p in chosen}
+
+    def _document(self, document: Document, found: dict[int, TopicClause], related: dict[int, float]) -> TopicDocument:
+        position = self.index.position
+        mentioned = [found[position[c.id]] for c in document.clauses if position[c.id] in found]
+        near = sorted(((related[position[c.id]], c) for c in document.clauses if position[c.id] in related),
+                      key=lambda pair: -pair[0])
+        clauses = mentioned + [_related_clause(c, score) for score, c in near]
+        return TopicDocument(document.id, document.title, document.region,
+                             list(document.period) if document.period else None,
+                             sum(c.mentions for c in mentioned), clauses)
+
+
+def _related_clause(clause: Clause, score: float) -> TopicClause:
+    return TopicClause(clause.id, list(clause.path), clause.text, "related", score)
+
+
+def _original_spans(spans: list[tuple[int, int]], origin: list[int]) -> list[list[int]]:
+    return [[origin[a], origin[b - 1] + 1] for a, b in sorted(spans)]
+
+
+def _message(term: str, documents: list[TopicDocument]) -> str:
+    mentioning = [d for d in documents if d.mentions]
+    total = sum(d.mentions for d in mentioning)
+    message = f"“{term}”在 {len(mentioning)} 份文档中出现 {total} 次"
+    only_related = len(documents) - len(mentioning)
+    if only_related:
+        message += f"；另有 {only_related} 份文档只有相关条款（不计入次数）"
+    return message + "。"

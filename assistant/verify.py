@@ -1,0 +1,337 @@
+"""Verification: is each sentence of a text backed by the plans, contradicted by them, or not covered?
+
+A sentence is `supported` only when its figures agree with a target of the plan it
+speaks of (value, unit, year, comparator) and every number, place, body and quoted
+name in it is found in the evidence; `contradicted` when it gives the indicator of a
+plan a different figure (or a figure that belongs to another plan); otherwise
+`not_found`. Citation markers ([1]) are ignored and text may be in either script.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .documents import Clause, Document
+from .index import Index
+from .retrieve import Filters, HybridRetriever
+from .targets import Figure, Target, TargetTable, find_figures, format_figure
+from .text import has_chinese, normalize, tokenize
+from .topics import check_input, search_form
+
+CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
+SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])*")
+QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,20})”|\"([^\"]{2,20})\"")
+BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|法院|检察院|协会|研究院|管委会)")
+NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+PLACE_SUFFIX = re.compile(r"(?:新区|区|市|县)$")
+MIN_BODY_CHARS = 4
+# Indicator names that are not in the alias table still match when they share most
+# character pairs (国际品牌机构 / 国际品牌(分支)机构); only within the plan named.
+MIN_NAME_OVERLAP = 0.6
+EVIDENCE_CLAUSES = 5
+# Share of a sentence's distinctive words (idf-weighted) that its best clause must
+# contain, for sentences without figures. Measured on the statements of
+# tests/test_verify.py: the lowest supported one reaches 0.80, the highest unrelated
+# one 0.45 (a small sample: 4 and 5 statements); the threshold sits between them.
+MIN_COVERAGE = 0.6
+
+
+@dataclass
+class Evidence:
+    clause_id: str
+    doc_title: str
+    path: list[str]
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"clause_id": self.clause_id, "doc_title": self.doc_title, "path": self.path, "text": self.text}
+
+
+@dataclass
+class SentenceCheck:
+    text: str
+    status: str                  # supported | contradicted | not_found
+    evidence: list[Evidence]
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "status": self.status, "evidence": [e.to_dict() for e in self.evidence],
+                "reason": self.reason}
+
+
+@dataclass
+class Verification:
+    sentences: list[SentenceCheck]
+
+    def to_dict(self) -> dict:
+        return {"sentences": [s.to_dict() for s in self.sentences]}
+
+
+@dataclass
+class _Claim:
+    """What a sentence asserts that can be checked."""
+    norm: str
+    figures: list[Figure]
+    numbers: list[str]           # numbers outside the figures (years, addresses …)
+    places: list[str]
+    quoted: list[str]
+    bodies: list[str]
+    doc_ids: list[str]           # plans the sentence names
+
+
+@dataclass
+class _Finding:
+    problem: str = ""            # "" | contradicted | not_found
+    reasons: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+    def fail(self, problem: str, reason: str) -> None:
+        if problem == "contradicted" or not self.problem:
+            self.problem = problem
+        self.reasons.append(reason)
+
+
+# Read here rather than imported from answer.py, which will import this module.
+@functools.lru_cache(maxsize=1)
+def known_places() -> tuple[str, ...]:
+    data = resources.files("assistant").joinpath("data", "places.txt").read_text(encoding="utf-8")
+    return tuple(sorted({normalize(w) for w in data.split()}, key=len, reverse=True))
+
+
+def split_claims(text: str) -> list[str]:
+    """Sentences (。！？； and line breaks), each keeping the citation markers that follow it."""
+    return [piece.strip() for piece in SENTENCE.findall(text) if CITATION_MARK.sub("", piece).strip(" 。！？；!?;")]
+
+
+class Verifier:
+    def __init__(self, index: Index, retriever: HybridRetriever, targets: TargetTable) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.targets = targets
+
+    # --- public ---------------------------------------------------------------
+    def verify(self, text: str) -> Verification:
+        """Check every sentence of `text`, finding the evidence in the whole corpus."""
+        text = check_input(text, "待核对文本", "text to verify")
+        return Verification([self._verify_sentence(s) for s in split_claims(text)])
+
+    def check(self, sentence: str, clauses: list[Clause]) -> SentenceCheck:
+        """Check one sentence against the given clauses only (e.g. the ones an answer cites)."""
+        claim = self._claim(sentence)
+        if isinstance(claim, SentenceCheck):
+            return claim
+        cited = {c.id for c in clauses}
+        return self._judge(sentence, claim, clauses, [t for t in self.targets.targets if t.clause_id in cited])
+
+    # --- steps ------------------------------------------------------------------
+    def _verify_sentence(self, sentence: str) -> SentenceCheck:
+        claim = self._claim(sentence)
+        if isinstance(claim, SentenceCheck):
+            return claim
+        # Targets of the named plans, or of every plan when none is named.
+        targets = [t for t in self.targets.targets if not claim.doc_ids or t.doc_id in claim.doc_ids]
+        groups = {t.group for t in targets}
+        clauses: list[Clause] = []
+        # Figures of known indicators are judged on the targets table alone; the search
+        # is for everything else.
+        if not claim.figures or any(f.group not in groups for f in claim.figures):
+            clauses = self._search(CITATION_MARK.sub("", sentence), claim)
+        return self._judge(sentence, claim, clauses, targets)
+
+    def _search(self, plain: str, claim: _Claim) -> list[Clause]:
+        """Keyword hits when one of them already covers the sentence; else the hybrid search.
+        Embedding the sentence is most of the cost of a check, and it only adds paraphrases."""
+        doc_ids = claim.doc_ids or None
+        keyword = [h.clause for h in self.retriever.keyword(plain, EVIDENCE_CLAUSES, doc_ids)]
+        if any(self._coverage(claim.norm, [c]) >= MIN_COVERAGE for c in keyword):
+            return keyword
+        filters = Filters(doc_ids=tuple(claim.doc_ids)) if claim.doc_ids else None
+        return [h.clause for h in self.retriever.search(plain, EVIDENCE_CLAUSES, filters)]
+
+    def _claim(self, sentence: str) -> _Claim | SentenceCheck:
+        plain = CITATION_MARK.sub("", sentence).strip()
+        if not has_chinese(plain):
+            return SentenceCheck(sentence, "not_found", [], "陈述不含中文，无法与中文条款核对。(no Chinese text to check)")
+        norm = search_form(plain)
+        figures = [dataclasses.replace(f, indicator=self._without_places(f.indicator)) for f in find_figures(norm)]
+        inside = [(f.start, f.end) for f in figures]
+        numbers = [m.group(0) for m in NUMBER.finditer(norm)
+                   if not any(a <= m.start() < b for a, b in inside)
+                   and not any(m.group(0) == str(f.year) for f in figures)]
+        places = [p for p in known_places() if p in norm]
+        quoted = [search_form(next(g for g in m.groups() if g)) for m in QUOTED.finditer(plain)]
+        unknown = [p for p in places if p not in self._corpus_text]
+        if unknown:
+            return SentenceCheck(sentence, "not_found", [], f"文档中没有涉及“{'、'.join(unknown)}”的内容。")
+        doc_ids = [d.id for d in self.index.documents.values() if (key := self._place_key(d)) and key in norm]
+        return _Claim(norm, figures, numbers, places, quoted, BODY.findall(norm), doc_ids)
+
+    def _judge(self, sentence: str, claim: _Claim, clauses: list[Clause], targets: list[Target]) -> SentenceCheck:
+        finding = _Finding()
+        if not clauses and not claim.figures:
+            return SentenceCheck(sentence, "not_found", [], "没有找到相关条款。")
+        for figure in claim.figures:
+            self._check_figure(figure, claim, targets, clauses, finding)
+        if not finding.clauses and clauses:
+            finding.clauses.append(max(clauses, key=lambda c: self._coverage(claim.norm, [c])))
+        self._check_content(claim, finding)
+        evidence = [self._evidence(c) for c in dict.fromkeys(finding.clauses)]
+        if finding.problem:
+            return SentenceCheck(sentence, finding.problem, evidence, "；".join(finding.reasons) + "。")
+        return SentenceCheck(sentence, "supported", evidence, "；".join(finding.reasons or ["条款载有此内容"]) + "。")
+
+    def _check_figure(self, figure: Figure, claim: _Claim, targets: list[Target], clauses: list[Clause],
+                      finding: _Finding) -> None:
+        same_indicator = [t for t in targets if t.group == figure.group]
+        if not same_indicator and claim.doc_ids:
+            same_indicator = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
+        if not same_indicator:
+            literal = next((c for c in clauses if _states(c, figure)), None)
+            owner = self._owner_hint(figure, claim)
+            if literal is not None:
+                finding.clauses.append(literal)
+            elif owner and claim.doc_ids:   # the named plan has no such target, another plan has this one
+                finding.fail("contradicted", f"所说文档没有“{figure.group}”的目标{owner}")
+            else:
+                finding.fail("not_found", f"条款中没有“{figure.indicator}”{figure.shown()}的目标")
+            return
+        agreeing = [t for t in same_indicator if _agrees(t, figure)]
+        if agreeing:
+            finding.clauses.append(self.index.clause_by_id[agreeing[0].clause_id])
+            year = f"（{agreeing[0].year} 年）" if agreeing[0].year else ""
+            finding.reasons.append(f"与条款一致：{agreeing[0].group} {agreeing[0].shown()}{year}")
+            return
+        closest = min(same_indicator, key=lambda t: _distance(t, figure))
+        finding.clauses.append(self.index.clause_by_id[closest.clause_id])
+        finding.fail("contradicted", _difference(closest, figure, claim) + self._owner_hint(figure, claim))
+
+    def _owner_hint(self, figure: Figure, claim: _Claim) -> str:
+        """When the figure is another plan's target: say whose."""
+        owners = [t for t in self.targets.targets if t.group == figure.group and _agrees(t, figure)
+                  and t.doc_id not in claim.doc_ids]
+        if not owners:
+            return ""
+        owner = self.index.documents[owners[0].doc_id]
+        return f"；{figure.shown()}是{owner.short_title}的目标（{owners[0].clause_id}）"
+
+    def _check_content(self, claim: _Claim, finding: _Finding) -> None:
+        clauses = finding.clauses
+        text = "".join(search_form(c.text) for c in clauses)
+        documents = {c.doc_id: self.index.documents[c.doc_id] for c in clauses}
+        document_text = "".join(self._document_text(d) for d in documents.values())
+        for number in claim.numbers:
+            if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", document_text):
+                finding.fail("not_found", f"条款中未见数字 {number}")
+        for place in claim.places:
+            if place not in document_text:
+                finding.fail("not_found", f"所引文档未提到“{place}”")
+        for name in claim.quoted:
+            if name not in text:
+                finding.fail("not_found", f"条款中未见“{name}”" + self._found_elsewhere(name))
+        for body in claim.bodies:
+            if not any(body[i:] in text for i in range(0, max(1, len(body) - MIN_BODY_CHARS + 1))):
+                finding.fail("not_found", f"条款中未见“{body}”")
+        if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys():
+            finding.fail("not_found", "所引条款不属于陈述所说的文档")
+        if not claim.figures and self._coverage(claim.norm, clauses) < MIN_COVERAGE:
+            finding.fail("not_found", "条款未涉及陈述的主要内容")
+
+    # --- helpers ----------------------------------------------------------------
+    @functools.cached_property
+    def _place_prefix(self) -> re.Pattern:
+        names = set(known_places()) | {normalize(d.region) for d in self.index.documents.values() if d.region}
+        names |= {k for d in self.index.documents.values() if (k := self._place_key(d))}
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"^(?:{alternation})(?:新区|区|市|县)?(?:的)?")
+
+    def _without_places(self, indicator: str) -> str:
+        while (place := self._place_prefix.match(indicator)) and place.end() < len(indicator):
+            indicator = indicator[place.end():]
+        return indicator
+
+    def _evidence(self, clause: Clause) -> Evidence:
+        return Evidence(clause.id, self.index.documents[clause.doc_id].title, list(clause.path), clause.text)
+
+    def _found_elsewhere(self, name: str) -> str:
+        for document in self.index.documents.values():
+            if name in self._document_text(document):
+                return f"（见于{document.short_title}的文档）"
+        return ""
+
+    @staticmethod
+    def _place_key(document: Document) -> str | None:
+        if not document.region:
+            return None
+        key = PLACE_SUFFIX.sub("", normalize(document.region))
+        return key if len(key) >= 2 else normalize(document.region)
+
+    @functools.cached_property
+    def _document_texts(self) -> dict[str, str]:
+        """Search form of each plan's metadata and clauses."""
+        return {d.id: search_form(f"{d.title}{d.issuer or ''}{d.region or ''}{d.number or ''}"
+                                  + "".join(c.text for c in d.clauses))
+                for d in self.index.documents.values()}
+
+    def _document_text(self, document: Document) -> str:
+        return self._document_texts[document.id]
+
+    @functools.cached_property
+    def _corpus_text(self) -> str:
+        return "".join(self._document_texts.values())
+
+    @functools.cached_property
+    def _idf(self) -> tuple[dict[str, float], float]:
+        counts = Counter(t for text in self.index.search_texts for t in set(tokenize(text)))
+        n = len(self.index.search_texts)
+        return {t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5)
+
+    def _coverage(self, norm: str, clauses: list[Clause]) -> float:
+        """Idf-weighted share of the sentence's words found in the clauses (plan names left out)."""
+        idf, unseen = self._idf
+        keys = {self._place_key(d) for d in self.index.documents.values()}
+        words = {t for t in tokenize(norm) if t not in keys and not t.isdigit()}
+        total = sum(idf.get(t, unseen) for t in words)
+        if not total:
+            return 1.0
+        text = "".join(search_form(c.text) for c in clauses)
+        return sum(idf.get(t, unseen) for t in words if t in text) / total
+
+
+def _states(clause: Clause, figure: Figure) -> bool:
+    """The clause itself gives this figure (for indicators outside the targets table)."""
+    return any(f.low == figure.low and f.high == figure.high and f.measure == figure.measure
+               for f in find_figures(search_form(clause.text)))
+
+
+def _name_overlap(a: str, b: str) -> float:
+    """Dice coefficient of the character pairs of two indicator names."""
+    pairs_a, pairs_b = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
+    total = sum(pairs_a.values()) + sum(pairs_b.values())
+    return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
+
+
+def _agrees(target: Target, figure: Figure) -> bool:
+    return ((target.low, target.high, target.measure) == (figure.low, figure.high, figure.measure)
+            and (figure.year is None or figure.year == target.year)
+            and (not figure.comparator or figure.sense == target.sense))
+
+
+def _distance(target: Target, figure: Figure) -> tuple:
+    same_value = (target.low, target.high) == (figure.low, figure.high)
+    return (not same_value, target.measure != figure.measure, abs(math.log((target.low + 1) / (figure.low + 1))))
+
+
+def _difference(target: Target, figure: Figure, claim: _Claim) -> str:
+    """What differs between the clause and the sentence, in Chinese."""
+    place = "" if claim.doc_ids else f"（{target.region}）"
+    if (target.low, target.high, target.measure) != (figure.low, figure.high, figure.measure):
+        return f"条款为 {target.shown()}{place}，陈述为 {figure.shown()}"
+    if figure.year is not None and figure.year != target.year:
+        return f"条款为 {target.year} 年{place}，陈述为 {figure.year} 年"
+    return (f"条款为“{target.comparator or '达到'} {target.shown()}”{place}，"
+            f"陈述为“{figure.comparator} {format_figure(figure.low, figure.high, figure.unit)}”")

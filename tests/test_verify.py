@@ -1,0 +1,150 @@
+"""Verification of statements against the real seeds: supported, contradicted, not found."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.topics import MAX_INPUT_CHARS
+from assistant.verify import split_claims
+
+STATEMENTS = [
+    # true, in both scripts, with and without citation markers
+    ("徐汇区专利代理师总人数达到520人。", "supported"),
+    ("徐匯區專利代理師總人數達到520人。", "supported"),
+    ("徐汇区专利代理师总人数达到 520 人[1]。", "supported"),
+    ("漕河泾示范区执业专利代理师总人数达750人。", "supported"),
+    ("郑州计划培养600名执业专利代理师。", "supported"),
+    ("海曙區到2026年底有效發明專利數量達到5000件。", "supported"),
+    ("浦东新区软件著作权新增登记量达到1.8万件。", "supported"),
+    ("海曙区知识产权质押融资累计金额达200亿元。", "supported"),
+    ("徐汇区专利、商标品牌质押融资总额超过20亿元。", "supported"),
+    ("漕河泾示范区服务业务出口额增至1亿美元。", "supported"),
+    ("郑州市知识产权服务机构总数达到1500家。", "supported"),
+    ("郑州市建设知识产权维权保护工作站40家。", "supported"),
+    ("海曙区数据知识产权证书达到200张。", "supported"),
+    ("漕河泾示范区的执业专利代理师要达到750人，服务业务出口额增至1亿美元。", "supported"),
+    ("海曙区将推进商业秘密保护创新试点建设。", "supported"),
+    ("徐汇区将深化与WIPO的交流合作。", "supported"),
+    ("海曙区要做强做优“翠知创”知识产权赋能中心。", "supported"),
+    ("徐汇区将开展外国专利代理机构设立常驻代表机构试点。", "supported"),
+    # altered figures
+    ("徐汇区专利代理师总人数达到530人。", "contradicted"),
+    ("海曙区有效发明专利数量到2026年底达到6000件。", "contradicted"),
+    ("浦东新区截至2019年每万人口发明专利拥有量达到58件。", "contradicted"),
+    ("漕河泾示范区培育不少于8家国际品牌机构。", "contradicted"),
+    ("徐汇区服务业务出口额增至2亿美元。", "contradicted"),
+    # changed years
+    ("徐汇区到2026年专利代理师总人数达到520人。", "contradicted"),
+    ("浦东新区截至2020年软件著作权新增登记量达到1.8万件。", "contradicted"),
+    # changed units
+    ("徐汇区专利、商标品牌质押融资总额超过20万元。", "contradicted"),
+    ("海曙區知識產權質押融資累計金額達200萬元。", "contradicted"),
+    ("郑州市知识产权质押融资金额力争达到12万元。", "contradicted"),
+    ("徐汇区专利代理师总人数达到520家。", "contradicted"),
+    # figures moved to the wrong document
+    ("郑州计划培养750名执业专利代理师。", "contradicted"),
+    ("漕河泾示范区执业专利代理师总人数达520人。", "contradicted"),
+    ("浦东新区执业专利代理师总人数达750人。", "contradicted"),
+    # places, bodies and matters no clause covers
+    ("北京市将建设知识产权交易中心。", "not_found"),
+    ("深圳市专利代理师总人数达到800人。", "not_found"),
+    ("杭州市将对高新技术企业减免个人所得税。", "not_found"),
+    ("个人所得税的起征点提高到每月5000元。", "not_found"),
+    ("徐汇区将建设月球科研基地。", "not_found"),
+    ("上海市将发行知识产权彩票。", "not_found"),
+    ("郑州要做强做优“翠知创”知识产权赋能中心。", "not_found"),
+    ("郑州市将建成10个国家级知识产权大数据中心。", "not_found"),
+    ("Patent attorneys will reach 520.", "not_found"),
+]
+
+
+@pytest.fixture(scope="module")
+def verifier(seed_app):
+    return seed_app.verifier
+
+
+@pytest.mark.parametrize("statement, status", STATEMENTS)
+def test_statement_gets_its_status(verifier, statement, status):
+    [result] = verifier.verify(statement).sentences
+    assert result.status == status, result.reason
+    assert result.reason
+    if status != "not_found":
+        assert result.evidence
+
+
+def test_the_reason_says_what_differs(verifier):
+    [figure] = verifier.verify("徐汇区专利代理师总人数达到530人。").sentences
+    assert "条款为 520 人，陈述为 530 人" in figure.reason
+    assert figure.evidence[0].clause_id == "xuhui-2022#2.d4"
+    [year] = verifier.verify("徐汇区到2026年专利代理师总人数达到520人。").sentences
+    assert "条款为 2025 年，陈述为 2026 年" in year.reason
+    [unit] = verifier.verify("徐汇区专利、商标品牌质押融资总额超过20万元。").sentences
+    assert "条款为 20 亿元，陈述为 20 万元" in unit.reason
+    [moved] = verifier.verify("郑州计划培养750名执业专利代理师。").sentences
+    assert "600 名" in moved.reason and "漕河泾" in moved.reason
+
+
+def test_a_text_is_split_into_sentences_keeping_their_markers(verifier):
+    text = "徐汇区专利代理师总人数达到520人。[1]郑州计划培养750名执业专利代理师[2]；\n北京市将建设知识产权交易中心"
+    result = verifier.verify(text)
+    assert [s.status for s in result.sentences] == ["supported", "contradicted", "not_found"]
+    assert result.sentences[0].text.endswith("[1]")
+    assert split_claims("A。[1]") == ["A。[1]"]
+
+
+def test_check_uses_only_the_given_clauses(verifier, seed_app):
+    by_id = seed_app.index.clause_by_id
+    cited = [by_id["xuhui-2022#2.d4"]]
+    assert verifier.check("专利代理师总人数达到520人[1]。", cited).status == "supported"
+    assert verifier.check("专利代理师总人数达到530人[1]。", cited).status == "contradicted"
+    unrelated = [by_id["pudong-2017#3.7.1"]]
+    assert verifier.check("徐汇区专利代理师总人数达到520人。", unrelated).status != "supported"
+    assert verifier.check("海曙区将推进商业秘密保护创新试点建设。", [by_id["haishu-2024#3.3.10"]]).status == "supported"
+    assert verifier.check("海曙区将推进商业秘密保护创新试点建设。", []).status == "not_found"
+
+
+def test_json_shape(verifier):
+    data = verifier.verify("徐汇区专利代理师总人数达到520人。").to_dict()
+    assert set(data) == {"sentences"}
+    sentence = data["sentences"][0]
+    assert set(sentence) == {"text", "status", "evidence", "reason"}
+    assert set(sentence["evidence"][0]) == {"clause_id", "doc_title", "path", "text"}
+
+
+@pytest.mark.parametrize("text", ["", "  \n ", "专" * (MAX_INPUT_CHARS + 1)])
+def test_empty_or_oversized_text_is_refused(verifier, text):
+    with pytest.raises(ValueError) as error:
+        verifier.verify(text)
+    if text.strip():
+        assert str(MAX_INPUT_CHARS) in str(error.value)
+
+
+def test_text_without_chinese_is_not_found_with_a_reason(verifier):
+    result = verifier.verify("Patent attorneys: 520. WIPO cooperation!")
+    assert result.sentences and all(s.status == "not_found" and "中文" in s.reason for s in result.sentences)
+
+
+def _run(seed_app, *args):
+    return CliRunner().invoke(cli, [*args, "--corpus", str(seed_app.settings.corpus),
+                                    "--index", str(seed_app.settings.index)])
+
+
+def test_cli_verify_json(seed_app):
+    done = _run(seed_app, "verify", "徐汇区专利代理师总人数达到530人。北京市将建设知识产权交易中心。", "--json")
+    assert done.exit_code == 0, done.output
+    statuses = [s["status"] for s in json.loads(done.output)["sentences"]]
+    assert statuses == ["contradicted", "not_found"]
+
+
+def test_cli_verify_text(seed_app):
+    done = _run(seed_app, "verify", "郑州计划培养600名执业专利代理师。")
+    assert done.exit_code == 0 and "zhengzhou-2023#1.3.d5" in done.output
+
+
+@pytest.mark.parametrize("text", ["", "专" * (MAX_INPUT_CHARS + 1)])
+def test_cli_verify_bad_input_is_one_line_and_non_zero(seed_app, text):
+    done = _run(seed_app, "verify", text)
+    assert done.exit_code != 0 and "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
