@@ -9,18 +9,15 @@ answerer abstains and shows the nearest clauses as related, not as an answer.
 from __future__ import annotations
 
 import functools
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 
 from langchain_core.runnables import RunnableLambda
 
 from .documents import Clause, Document
 from .index import Index
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
-from .text import normalize, split_sentences, tokenize
+from .text import known_places, normalize, place_key, split_sentences, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
@@ -35,6 +32,7 @@ MIN_SIMILARITY = 0.875
 LINE_COVERAGE = 0.6
 
 INTENTS = (  # checked in order; the first that matches wins
+    ("topic", re.compile(r"(哪些|哪几个|哪个)(方案|文件|文档|计划|地方|地区)?.{0,6}?(提到|提及|涉及|提出了?(?!.*目标)|谈到)")),
     ("metadata", re.compile(r"文号|印发|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)"
                             r"|规划期|实施期|哪几年|起止年")),
     ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文件|文档|计划|地方)|哪几个|对比|比较|相比")),
@@ -45,6 +43,8 @@ INTENTS = (  # checked in order; the first that matches wins
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
+_TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
+_MARKED_SENTENCE = re.compile(r"([^\[\]\n]+?)((?:\[\d+\])+)")
 _ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元")
 _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
@@ -71,6 +71,18 @@ class Citation:
 
 
 @dataclass
+class Check:
+    """How one answer sentence stands against the clauses it cites."""
+    sentence: str
+    status: str            # supported | contradicted | not_found
+    citations: list[int]
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"sentence": self.sentence, "status": self.status, "citations": self.citations}
+
+
+@dataclass
 class Answer:
     question: str
     text: str
@@ -78,10 +90,12 @@ class Answer:
     citations: list[Citation]
     intent: str = "general"
     mode: str = "extractive"
+    checks: list[Check] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.text, "abstained": self.abstained,
-                "citations": [c.to_dict() for c in self.citations], "mode": self.mode}
+                "citations": [c.to_dict() for c in self.citations], "mode": self.mode,
+                "checks": [c.to_dict() for c in self.checks]}
 
 
 def check_question(question: str) -> str:
@@ -98,20 +112,10 @@ def classify(question: str) -> str:
     return next((name for name, pattern in INTENTS if pattern.search(norm)), "general")
 
 
-def _word_list(name: str) -> set[str]:
-    data = resources.files("assistant").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return {normalize(w) for w in data.split()}
-
-
-@functools.lru_cache(maxsize=1)
-def known_places() -> tuple[str, ...]:
-    return tuple(sorted(_word_list("places.txt"), key=len, reverse=True))
-
-
 @functools.lru_cache(maxsize=1)
 def question_words() -> frozenset[str]:
     """How questions are phrased (哪些, 分别, 目标 …): no evidence of what they are about."""
-    return frozenset(_word_list("question_words.txt"))
+    return word_list("question_words.txt")
 
 
 class Scope:
@@ -157,6 +161,30 @@ def quotable_units(clause: Clause, intent: str) -> list[str]:
     return sentences + [p for p in parts if len(p) >= 6]
 
 
+def topic_terms(question: str) -> list[str]:
+    """The term(s) a "which documents mention X" question is about: X, its parenthesised
+    alternative, and each side of 或 (与WIPO（世界知识产权组织）的合作 → WIPO, 世界知识产权组织)."""
+    found = _TOPIC_TERM.search(question.strip().rstrip("？?。！!"))
+    if not found:
+        return []
+    term = found.group("term")
+    parts = [re.sub(r"[（(].+?[)）]", "", term), *re.findall(r"[（(](.+?)[)）]", term)]
+    terms = []
+    for part in parts:
+        for alternative in re.split(r"或者|或|以及", part):
+            alternative = re.sub(r"^(与|对|关于|有关)", "", alternative.strip(" “”\"'「」《》"))
+            alternative = alternative.split("的")[0]
+            if len(alternative) >= 2:
+                terms.append(alternative)
+    return terms
+
+
+def split_marked(text: str) -> list[tuple[str, list[int]]]:
+    """Answer text → (sentence, citation numbers) pairs."""
+    return [(m.group(1).strip(), [int(n) for n in re.findall(r"\d+", m.group(2))])
+            for m in _MARKED_SENTENCE.finditer(text)]
+
+
 def _asks_target(state: dict) -> bool:
     return bool(_ASKS_TARGET.search(normalize(state["question"])))
 
@@ -167,6 +195,17 @@ def _redundant(candidate: str, chosen: str) -> bool:
     a, b = normalize(candidate), normalize(chosen)
     figures = set(re.findall(r"\d+(?:\.\d+)?", a))
     return a in b or b in a or (bool(figures) and figures <= set(re.findall(r"\d+(?:\.\d+)?", b)))
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` that contains the character at `offset`."""
+    at = 0
+    for sentence in split_sentences(text):
+        at = text.find(sentence, at)
+        if at <= offset < at + len(sentence):
+            return sentence
+        at += len(sentence)
+    return text
 
 
 def chinese_date(iso: str) -> str:
@@ -185,36 +224,25 @@ def metadata_sentence(document: Document) -> str:
     return f"《{document.title}》" + "；".join(facts) + "。"
 
 
-def _place_key(region: str | None) -> str | None:
-    if not region:
-        return None
-    key = re.sub(r"(新区|区|市|县)$", "", normalize(region))
-    return key if len(key) >= 2 else normalize(region)
-
-
 def _names_document(norm_question: str, document: Document) -> bool:
-    key = _place_key(document.region)
+    key = place_key(document.region)
     return bool(key) and key in norm_question
 
 
 class Answerer:
     """Question → Answer, through a LangChain chain: analyse | retrieve | compose."""
 
-    def __init__(self, index: Index, retriever: HybridRetriever) -> None:
+    def __init__(self, index: Index, retriever: HybridRetriever, *, topics=None, verifier=None) -> None:
         self.index = index
         self.retriever = retriever
+        self.topics = topics        # TopicSearch: answers "which documents mention X"
+        self.verifier = verifier    # Verifier: checks every answer sentence against its clauses
         self.chain = RunnableLambda(self._analyse) | RunnableLambda(self._retrieve) | RunnableLambda(self._compose)
 
     @functools.cached_property
     def _corpus_text(self) -> str:
         return "\n".join(self.index.search_texts) + "\n".join(
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
-
-    @functools.cached_property
-    def _idf(self) -> tuple[dict[str, float], float]:
-        counts = Counter(t for text in self.index.search_texts for t in set(tokenize(text)))
-        n = len(self.index.search_texts)
-        return {t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5)
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         return self.chain.invoke({"question": check_question(question), "filters": filters or Filters()})
@@ -241,13 +269,24 @@ class Answerer:
         return {**state, "hits": hits}
 
     def _compose(self, state: dict) -> Answer:
-        question, hits, scope = state["question"], state["hits"], state["scope"]
         reason = self._abstain_reason(state)
         if reason:
             return self._abstain(state, reason)
         compose = {"metadata": self._metadata_answer, "per_document": self._per_document_answer,
-                   "units": self._units_answer}.get(state["intent"], self._sentence_answer)
-        return compose(state)
+                   "units": self._units_answer, "topic": self._topic_answer}.get(state["intent"], self._sentence_answer)
+        answer = compose(state)
+        if self.verifier and not answer.abstained and state["intent"] != "metadata":  # metadata is not quoted
+            answer.checks = self.check(answer)
+        return answer
+
+    def check(self, answer: Answer) -> list[Check]:
+        """Run every answer sentence through the verifier against the clauses it cites."""
+        by_number = {c.n: c.clause for c in answer.citations}
+        checks = []
+        for sentence, numbers in split_marked(answer.text):
+            result = self.verifier.check(sentence, [by_number[n] for n in numbers if n in by_number])
+            checks.append(Check(sentence, result.status, numbers, result.reason))
+        return checks
 
     # --- abstention ----------------------------------------------------------
     def _abstain(self, state: dict, reason: str) -> Answer:
@@ -284,10 +323,9 @@ class Answerer:
         return ""
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
-        idf, unseen = self._idf
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
         regions = [normalize(d.region or "") for d in self.index.documents.values()]
-        return {t: idf.get(t, unseen) for t in words if not any(t in r for r in regions)}
+        return {t: self.index.idf.of(t) for t in words if not any(t in r for r in regions)}
 
     def coverage(self, tokens: dict[str, float], evidence: list[Clause | str]) -> float:
         """Share of the question's weight (idf) found in the given clauses (with their
@@ -355,6 +393,25 @@ class Answerer:
                 picks.append((ranked[0][1], ranked[0][2]))
         if not picks:
             return self._sentence_answer(state)
+        return self._assemble(state, picks, per_document=True)
+
+    def _topic_answer(self, state: dict) -> Answer:
+        """One line per document that mentions the term, quoting the first mention."""
+        terms = topic_terms(state["question"])
+        if not (self.topics and terms):
+            return self._per_document_answer(state)
+        first_mention: dict[str, tuple[str, Clause]] = {}
+        for term in terms:
+            for document in self.topics.search(term).documents:
+                mention = next((c for c in document.clauses if c.match != "related"), None)
+                if mention and document.doc_id not in first_mention:
+                    clause = self.index.clause_by_id[mention.clause_id]
+                    first_mention[document.doc_id] = (_sentence_at(clause.text, mention.spans[0][0]), clause)
+        allowed = state["filters"].allowed_documents(self.index)
+        picks = [(sentence, Hit(clause, 1.0, None, None)) for doc_id, (sentence, clause) in first_mention.items()
+                 if allowed is None or doc_id in allowed]
+        if not picks:
+            return self._abstain(state, f"没有文档提到“{'、'.join(terms)}”。")
         return self._assemble(state, picks, per_document=True)
 
     def _metadata_answer(self, state: dict) -> Answer:

@@ -53,7 +53,7 @@ class App:
 
     @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.index, self.retriever)
+        return Answerer(self.index, self.retriever, topics=self.topics, verifier=self.verifier)
 
     @cached_property
     def topics(self):

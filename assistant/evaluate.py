@@ -26,7 +26,8 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from .answer import Answerer, known_places
+from .answer import Answerer
+from .text import known_places
 from .app import App
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, read_text
 from .embedders import EmbeddingCache, embed_passages

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, load_corpus
@@ -31,6 +34,14 @@ from .stores import ChromaStore, VectorStore
 from .text import normalize, tokenize
 
 INDEX_FORMAT = 3
+
+
+class TermWeights(NamedTuple):
+    weights: dict[str, float]
+    unseen: float  # the weight of a token no clause contains
+
+    def of(self, token: str) -> float:
+        return self.weights.get(token, self.unseen)
 
 
 class IndexUnavailable(Exception):
@@ -113,6 +124,13 @@ class Index:
     def search_texts(self) -> list[str]:
         """Normalised text of every clause, aligned with `clauses`."""
         return [normalize(c.text) for c in self.clauses]
+
+    @cached_property
+    def idf(self) -> "TermWeights":
+        """Inverse document frequency of each token over the clauses."""
+        counts = Counter(t for text in self.search_texts for t in set(tokenize(text)))
+        n = len(self.search_texts)
+        return TermWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5))
 
     def document_of(self, clause: Clause) -> Document:
         return self.documents[clause.doc_id]

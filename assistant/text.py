@@ -63,6 +63,25 @@ def has_chinese(text: str) -> bool:
     return re.search(rf"[{_CJK}]", text) is not None
 
 
+def word_list(name: str) -> frozenset[str]:
+    """The normalised words of a file in assistant/data."""
+    return frozenset(normalize(w) for w in " ".join(_data_lines(name)).split())
+
+
+@functools.lru_cache(maxsize=1)
+def known_places() -> tuple[str, ...]:
+    """Chinese provinces, cities and districts, longest first, to spot places in a text."""
+    return tuple(sorted(word_list("places.txt"), key=len, reverse=True))
+
+
+def place_key(region: str | None) -> str | None:
+    """The short form of a region that texts use to name it: 徐汇区 → 徐汇, 浦东新区 → 浦东."""
+    if not region:
+        return None
+    key = re.sub(r"(新区|区|市|县)$", "", normalize(region))
+    return key if len(key) >= 2 else normalize(region)
+
+
 def _data_lines(name: str) -> list[str]:
     data = resources.files("assistant").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in data.splitlines() if line.strip()]

@@ -14,13 +14,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 
 from .documents import Clause, Document
 from .index import Index
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
-from .text import has_chinese, normalize, tokenize
+from .text import has_chinese, known_places, normalize, place_key, tokenize
 from .topics import check_input, search_form
 
 CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
@@ -28,7 +27,8 @@ SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*(?:\s*\[\d+(?:\s*
 QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,20})”|\"([^\"]{2,20})\"")
 BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|法院|检察院|协会|研究院|管委会)")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
-PLACE_SUFFIX = re.compile(r"(?:新区|区|市|县)$")
+# An item number opening a sentence (7.加强…, （3）…), possibly after a "place：" label.
+ITEM_NUMBER = re.compile(r"(^|[：:])\s*(?:\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）])")
 MIN_BODY_CHARS = 4
 # Indicator names that are not in the alias table still match when they share most
 # character pairs (国际品牌机构 / 国际品牌(分支)机构); only within the plan named.
@@ -97,12 +97,6 @@ class _Finding:
 
 
 # Read here rather than imported from answer.py, which will import this module.
-@functools.lru_cache(maxsize=1)
-def known_places() -> tuple[str, ...]:
-    data = resources.files("assistant").joinpath("data", "places.txt").read_text(encoding="utf-8")
-    return tuple(sorted({normalize(w) for w in data.split()}, key=len, reverse=True))
-
-
 def split_claims(text: str) -> list[str]:
     """Sentences (。！？； and line breaks), each keeping the citation markers that follow it."""
     return [piece.strip() for piece in SENTENCE.findall(text) if CITATION_MARK.sub("", piece).strip(" 。！？；!?;")]
@@ -154,7 +148,7 @@ class Verifier:
         return [h.clause for h in self.retriever.search(plain, EVIDENCE_CLAUSES, filters)]
 
     def _claim(self, sentence: str) -> _Claim | SentenceCheck:
-        plain = CITATION_MARK.sub("", sentence).strip()
+        plain = ITEM_NUMBER.sub(r"\1", CITATION_MARK.sub("", sentence).strip())
         if not has_chinese(plain):
             return SentenceCheck(sentence, "not_found", [], "陈述不含中文，无法与中文条款核对。(no Chinese text to check)")
         norm = search_form(plain)
@@ -236,7 +230,8 @@ class Verifier:
         for body in claim.bodies:
             if not any(body[i:] in text for i in range(0, max(1, len(body) - MIN_BODY_CHARS + 1))):
                 finding.fail("not_found", f"条款中未见“{body}”")
-        if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys():
+        named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
+        if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")
         if not claim.figures and self._coverage(claim.norm, clauses) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
@@ -265,10 +260,7 @@ class Verifier:
 
     @staticmethod
     def _place_key(document: Document) -> str | None:
-        if not document.region:
-            return None
-        key = PLACE_SUFFIX.sub("", normalize(document.region))
-        return key if len(key) >= 2 else normalize(document.region)
+        return place_key(document.region)
 
     @functools.cached_property
     def _document_texts(self) -> dict[str, str]:
@@ -284,22 +276,16 @@ class Verifier:
     def _corpus_text(self) -> str:
         return "".join(self._document_texts.values())
 
-    @functools.cached_property
-    def _idf(self) -> tuple[dict[str, float], float]:
-        counts = Counter(t for text in self.index.search_texts for t in set(tokenize(text)))
-        n = len(self.index.search_texts)
-        return {t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5)
-
     def _coverage(self, norm: str, clauses: list[Clause]) -> float:
         """Idf-weighted share of the sentence's words found in the clauses (plan names left out)."""
-        idf, unseen = self._idf
+        idf = self.index.idf
         keys = {self._place_key(d) for d in self.index.documents.values()}
         words = {t for t in tokenize(norm) if t not in keys and not t.isdigit()}
-        total = sum(idf.get(t, unseen) for t in words)
+        total = sum(idf.of(t) for t in words)
         if not total:
             return 1.0
         text = "".join(search_form(c.text) for c in clauses)
-        return sum(idf.get(t, unseen) for t in words if t in text) / total
+        return sum(idf.of(t) for t in words if t in text) / total
 
 
 def _states(clause: Clause, figure: Figure) -> bool:
