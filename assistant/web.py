@@ -38,15 +38,25 @@ def escape_markdown(text: str) -> str:
 
 
 def highlight(text: str, fragments: list[str]) -> str:
-    """Escaped `text` with each fragment wrapped in <mark>."""
-    spans = sorted({(m.start(), m.end()) for f in fragments if f for m in re.finditer(re.escape(f), text)})
+    """Escaped `text` with each occurrence of each fragment wrapped in <mark>."""
+    spans = [[m.start(), m.end()] for f in fragments if f for m in re.finditer(re.escape(f), text)]
+    return highlight_spans(text, spans)
+
+
+def highlight_spans(text: str, spans: list[list[int]]) -> str:
+    """Escaped `text` with the given [start, end) character spans wrapped in <mark>."""
     out, at = [], 0
-    for start, end in spans:
+    for start, end in sorted(spans):
         if start < at:
             continue
         out += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
         at = end
     return "".join(out) + escape(text[at:])
+
+
+STATUS_LABELS = {"supported": ("有依据", "#1a7f37"), "contradicted": ("与条款不符", "#cf222e"),
+                 "not_found": ("未找到依据", "#9a6700")}
+MATCH_LABELS = {"exact": "原文提及", "synonym": "同义表述", "related": "相关（未提及该词）"}
 
 
 def citation_label(citation) -> str:
@@ -57,8 +67,13 @@ def citation_label(citation) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """The chat message: answer text, then the cited clauses by title · path · 文号."""
-    body = escape_markdown(answer.text).replace("\n", "  \n")
+    """The chat message: answer text (a sentence the clauses do not support marked ⚠️),
+    then the cited clauses by title · path · 文号."""
+    text = answer.text
+    for check in answer.checks:
+        if check.status != "supported":
+            text = text.replace(check.sentence, f"⚠️{check.sentence}", 1)
+    body = escape_markdown(text).replace("\n", "  \n")
     if answer.abstained:
         heading = "相关条款（仅供参考，非答案）："
         body = f"**未找到答案。** {body}"
@@ -110,6 +125,49 @@ def render_document(app: App, doc_id: str) -> str:
     return "\n".join(rows)
 
 
+def topic_table(result: dict) -> list[list]:
+    return [[d["doc_title"], d["region"] or "", "—".join(map(str, d["period"])) if d["period"] else "",
+             d["mentions"]] for d in result["documents"]]
+
+
+def render_topic(result: dict) -> str:
+    """Each document opens into its clauses: exact and synonym mentions first, with the
+    term highlighted, then merely related clauses, kept apart and never counted."""
+    parts = [f"<p>{escape(result['message'])}</p>"]
+    for document in result["documents"]:
+        mentions = [c for c in document["clauses"] if c["match"] != "related"]
+        related = [c for c in document["clauses"] if c["match"] == "related"]
+        rows = [_topic_clause(c) for c in mentions]
+        if related:
+            rows.append("<p><i>相关条款（未提及该词，不计入次数）：</i></p>")
+            rows += [_topic_clause(c) for c in related]
+        parts.append(f"<details><summary><b>{escape(document['doc_title'])}</b> — 提及 {document['mentions']} 次"
+                     f"</summary>{''.join(rows)}</details>")
+    return "".join(parts)
+
+
+def _topic_clause(clause: dict) -> str:
+    score = f" · 相似度 {clause['score']:.3f}" if clause["match"] == "related" else ""
+    return (f'<div class="neighbour"><div class="clause-path">{MATCH_LABELS[clause["match"]]}{score} · '
+            f'{escape(" › ".join(clause["path"]))} · {escape(clause["clause_id"])}</div>'
+            f'{highlight_spans(clause["text"], clause.get("spans", []))}</div>')
+
+
+def render_verification(result: dict) -> str:
+    rows = []
+    for sentence in result["sentences"]:
+        label, colour = STATUS_LABELS[sentence["status"]]
+        evidence = "".join(
+            f'<div class="neighbour"><div class="clause-path">{escape(e["doc_title"])} · '
+            f'{escape(" › ".join(e["path"]))} · {escape(e["clause_id"])}</div>{escape(e["text"])}</div>'
+            for e in sentence["evidence"])
+        rows.append(f'<div style="margin:.6em 0"><span style="color:#fff;background:{colour};padding:1px 6px;'
+                    f'border-radius:4px">{label}</span> {escape(sentence["text"])}'
+                    f'<div class="clause-path">{escape(sentence["reason"])}</div>'
+                    f'<details><summary>依据条款（{len(sentence["evidence"])}）</summary>{evidence}</details></div>')
+    return "".join(rows)
+
+
 def documents_table(app: App) -> list[list]:
     return [[d.id, d.short_title, d.title, d.number or "", d.date or "",
              "—".join(map(str, d.period)) if d.period else "", len(d.clauses)]
@@ -118,6 +176,15 @@ def documents_table(app: App) -> list[list]:
 
 def _citation_state(answer: Answer) -> list[dict]:
     return [{**c.to_dict(), "used": c.used, "label": citation_label(c)} for c in answer.citations]
+
+
+def _guarded(function, *args) -> dict:
+    """Run a handler; an unexpected failure becomes a message, and the server keeps serving."""
+    try:
+        return function(*args)
+    except Exception as exc:
+        log.error("handler failed: %s", traceback.format_exc())
+        return {"error": f"内部错误：{exc}"}
 
 
 class ChatHandlers:
@@ -132,6 +199,32 @@ class ChatHandlers:
             return self.app.answerer.ask(question, Filters(tuple(doc_ids or ()))).to_dict()
         except QuestionError as exc:
             return {"question": question, "error": str(exc)}
+
+    def topic_json(self, term: str) -> dict:
+        """The same JSON object as `policy-assistant topic --json`."""
+        try:
+            return self.app.topics.search(term).to_dict()
+        except ValueError as exc:
+            return {"term": term, "documents": [], "message": str(exc), "error": str(exc)}
+
+    def verify_json(self, text: str) -> dict:
+        """The same JSON object as `policy-assistant verify --json`."""
+        try:
+            return self.app.verifier.verify(text).to_dict()
+        except ValueError as exc:
+            return {"sentences": [], "error": str(exc)}
+
+    def show_topic(self, term: str):
+        result = _guarded(self.topic_json, term)
+        if "error" in result:
+            return [], f"<p>⚠️ {escape(result['error'])}</p>"
+        return topic_table(result), render_topic(result)
+
+    def show_verification(self, text: str) -> str:
+        result = _guarded(self.verify_json, text)
+        if "error" in result:
+            return f"<p>⚠️ {escape(result['error'])}</p>"
+        return render_verification(result)
 
     def chat(self, question: str, history: list[dict], doc_ids: list[str]):
         history = list(history or [])
@@ -179,6 +272,21 @@ def build_ui(app: App) -> gr.Blocks:
             question.submit(handlers.chat, [question, chatbot, doc_filter], outputs, api_visibility="private")
             citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
                                    api_visibility="private")
+        with gr.Tab("主题检索", id="topic"):
+            with gr.Row():
+                term = gr.Textbox(label="术语或主题", placeholder="例如：商业秘密、地理标志、质押融资", elem_id="term",
+                                  scale=4)
+                find = gr.Button("检索", variant="primary", elem_id="find", scale=1)
+            topic_rows = gr.Dataframe(headers=["文档", "地区", "规划期", "提及次数"], interactive=False, wrap=True)
+            topic_view = gr.HTML(elem_id="topic-view")
+            find.click(handlers.show_topic, term, [topic_rows, topic_view], api_visibility="private")
+            term.submit(handlers.show_topic, term, [topic_rows, topic_view], api_visibility="private")
+        with gr.Tab("核对", id="verify"):
+            statement = gr.Textbox(label="待核对的回答或陈述", lines=5, elem_id="statement",
+                                   placeholder="例如：徐汇区计划到2025年专利代理师总人数达到530人。")
+            check = gr.Button("逐句核对", variant="primary", elem_id="check")
+            verdicts = gr.HTML(elem_id="verdicts")
+            check.click(handlers.show_verification, statement, verdicts, api_visibility="private")
         with gr.Tab("文档", id="documents"):
             gr.Dataframe(documents_table(app), headers=["id", "简称", "标题", "文号", "日期", "规划期", "条款数"],
                          interactive=False, wrap=True)
@@ -186,6 +294,8 @@ def build_ui(app: App) -> gr.Blocks:
             doc_view = gr.HTML()
             doc_pick.change(lambda d: render_document(app, d), doc_pick, doc_view, api_visibility="private")
         gr.api(handlers.ask_json, api_name="ask")
+        gr.api(handlers.topic_json, api_name="topic")
+        gr.api(handlers.verify_json, api_name="verify")
     return ui
 
 

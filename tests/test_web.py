@@ -172,3 +172,27 @@ def test_real_browser_shows_document_html_as_text(html_app):
             browser.close()
     finally:
         ui.close()
+
+
+def test_topic_and_verify_endpoints_return_what_the_cli_returns(live_server, seed_app):
+    from gradio_client import Client
+
+    client = Client(live_server, verbose=False)
+    kb = ["--corpus", str(seed_app.settings.corpus), "--index", str(seed_app.settings.index)]
+    for endpoint, command, value in (("/topic", "topic", "商业秘密"),
+                                     ("/verify", "verify", "徐汇区计划到2025年专利代理师总人数达到530人。")):
+        web = client.predict(value, api_name=endpoint)
+        cli = subprocess.run([sys.executable, "-m", "assistant", command, "--json", value, *kb],
+                             capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert web == json.loads(cli.stdout), endpoint
+    assert client.predict("", api_name="/topic")["error"]
+
+
+def test_topic_and_verify_tabs_render_highlights_and_verdicts(seed_app):
+    handlers = ChatHandlers(seed_app)
+    rows, page = handlers.show_topic("商業秘密")
+    assert rows[0][0].startswith("海曙區") and rows[0][3] >= 1
+    assert "<mark>商業秘密</mark>" in page and "相关条款（未提及该词" in page
+    verdicts = handlers.show_verification("徐汇区计划到2025年专利代理师总人数达到530人。北京市计划培养1000名专利代理师。")
+    assert "与条款不符" in verdicts and "520" in verdicts and "未找到依据" in verdicts
+    assert "⚠️" in handlers.show_verification("")
