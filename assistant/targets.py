@@ -81,8 +81,27 @@ GENERIC_AFFIXES = re.compile(r"^(?:各类|全区|全市)|(?:总人数|总数|数
 KEY_NOISE = re.compile(r"[()“”\"'《》]")
 
 
+class _Quantity:
+    """What figures and targets share: a value range, a unit and a comparator."""
+    low: float
+    high: float
+    unit: str
+    comparator: str
+
+    @property
+    def measure(self) -> str:
+        return SAME_MEASURE.get(self.unit, self.unit)
+
+    @property
+    def sense(self) -> str:
+        return COMPARATOR_SENSE.get(self.comparator, "至少")
+
+    def shown(self) -> str:
+        return format_figure(self.low, self.high, self.unit)
+
+
 @dataclass(frozen=True)
-class Figure:
+class Figure(_Quantity):
     """One figure in a piece of text, with what it measures."""
     indicator: str          # normalised
     low: float
@@ -98,20 +117,10 @@ class Figure:
     def group(self) -> str:
         return indicator_group(self.indicator)
 
-    @property
-    def measure(self) -> str:
-        return SAME_MEASURE.get(self.unit, self.unit)
-
-    @property
-    def sense(self) -> str:
-        return COMPARATOR_SENSE.get(self.comparator, "至少")
-
-    def shown(self) -> str:
-        return format_figure(self.low, self.high, self.unit)
 
 
 @dataclass
-class Target:
+class Target(_Quantity):
     doc_id: str
     doc_title: str
     region: str | None
@@ -132,16 +141,6 @@ class Target:
     def value(self) -> float | list[float]:
         return _plain(self.low) if self.low == self.high else [_plain(self.low), _plain(self.high)]
 
-    @property
-    def measure(self) -> str:
-        return SAME_MEASURE.get(self.unit, self.unit)
-
-    @property
-    def sense(self) -> str:
-        return COMPARATOR_SENSE.get(self.comparator, "至少")
-
-    def shown(self) -> str:
-        return format_figure(self.low, self.high, self.unit)
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "doc_title": self.doc_title, "region": self.region,

@@ -38,6 +38,15 @@ class HashingEmbedder(Embedder):
         return out / np.where(norms == 0, 1, norms)
 
 
+def run_cli(app: App, *args):
+    """The click CLI in-process, pointed at the given app's corpus and index."""
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    return CliRunner().invoke(cli, [*args, "--corpus", str(app.settings.corpus), "--index", str(app.settings.index)])
+
+
 @pytest.fixture
 def hashing_embedder():
     return HashingEmbedder()

@@ -6,12 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from assistant.cli import cli
 from assistant.targets import find_figures, indicator_group
 from assistant.text import normalize
 from assistant.topics import search_form
+
+from .conftest import run_cli
 
 GOLD = Path(__file__).resolve().parent.parent / "eval" / "targets.jsonl"
 # Measured on the seeds (see the printed figures); set a little below the measurement.
@@ -137,23 +137,19 @@ def test_a_topic_without_targets_gives_no_groups(table):
     assert table.result("量子计算").groups == []
 
 
-def _run(seed_app, *args):
-    return CliRunner().invoke(cli, [*args, "--corpus", str(seed_app.settings.corpus),
-                                    "--index", str(seed_app.settings.index)])
-
 
 def test_cli_targets_json(seed_app):
-    done = _run(seed_app, "targets", "--topic", "专利代理师", "--json")
+    done = run_cli(seed_app, "targets", "--topic", "专利代理师", "--json")
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
     assert data["groups"][0]["indicator"] == "专利代理师" and len(data["groups"][0]["targets"]) == 3
 
 
 def test_cli_targets_table(seed_app):
-    done = _run(seed_app, "targets", "--topic", "专利代理师")
+    done = run_cli(seed_app, "targets", "--topic", "专利代理师")
     assert done.exit_code == 0 and "750人" in done.output and "520 人" in done.output and "600名" in done.output
 
 
 def test_cli_targets_empty_topic_is_an_error(seed_app):
-    done = _run(seed_app, "targets", "--topic", " ")
+    done = run_cli(seed_app, "targets", "--topic", " ")
     assert done.exit_code != 0 and "Traceback" not in done.output

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from assistant.cli import cli
 from assistant.topics import MAX_INPUT_CHARS, RELATED_MIN_SIMILARITY, RELATED_PER_DOCUMENT, search_form
+
+from .conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +116,9 @@ def test_bad_terms_are_refused_with_a_clear_message(topics, term):
     assert any(ch.isascii() and ch.isalpha() for ch in str(error.value))
 
 
-def _run(seed_app, *args):
-    return CliRunner().invoke(cli, [*args, "--corpus", str(seed_app.settings.corpus),
-                                    "--index", str(seed_app.settings.index)])
-
 
 def test_cli_topic_json(seed_app):
-    done = _run(seed_app, "topic", "商業秘密", "--json")
+    done = run_cli(seed_app, "topic", "商業秘密", "--json")
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
     assert data["documents"][0]["doc_id"] == "haishu-2024" and data["documents"][0]["mentions"] > 0
@@ -130,5 +126,5 @@ def test_cli_topic_json(seed_app):
 
 @pytest.mark.parametrize("term", ["", "123"])
 def test_cli_topic_bad_input_is_one_line_and_non_zero(seed_app, term):
-    done = _run(seed_app, "topic", term)
+    done = run_cli(seed_app, "topic", term)
     assert done.exit_code != 0 and "Traceback" not in done.output

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from assistant.cli import cli
 from assistant.topics import MAX_INPUT_CHARS
 from assistant.verify import split_claims
+
+from .conftest import run_cli
 
 STATEMENTS = [
     # true, in both scripts, with and without citation markers
@@ -127,24 +127,20 @@ def test_text_without_chinese_is_not_found_with_a_reason(verifier):
     assert result.sentences and all(s.status == "not_found" and "中文" in s.reason for s in result.sentences)
 
 
-def _run(seed_app, *args):
-    return CliRunner().invoke(cli, [*args, "--corpus", str(seed_app.settings.corpus),
-                                    "--index", str(seed_app.settings.index)])
-
 
 def test_cli_verify_json(seed_app):
-    done = _run(seed_app, "verify", "徐汇区专利代理师总人数达到530人。北京市将建设知识产权交易中心。", "--json")
+    done = run_cli(seed_app, "verify", "徐汇区专利代理师总人数达到530人。北京市将建设知识产权交易中心。", "--json")
     assert done.exit_code == 0, done.output
     statuses = [s["status"] for s in json.loads(done.output)["sentences"]]
     assert statuses == ["contradicted", "not_found"]
 
 
 def test_cli_verify_text(seed_app):
-    done = _run(seed_app, "verify", "郑州计划培养600名执业专利代理师。")
+    done = run_cli(seed_app, "verify", "郑州计划培养600名执业专利代理师。")
     assert done.exit_code == 0 and "zhengzhou-2023#1.3.d5" in done.output
 
 
 @pytest.mark.parametrize("text", ["", "专" * (MAX_INPUT_CHARS + 1)])
 def test_cli_verify_bad_input_is_one_line_and_non_zero(seed_app, text):
-    done = _run(seed_app, "verify", text)
+    done = run_cli(seed_app, "verify", text)
     assert done.exit_code != 0 and "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
