@@ -126,13 +126,14 @@ def clause_unit(clause: Clause, index: Index) -> Unit:
 
 
 class AnswererSystem:
-    """The project's answerer over a given retriever (hybrid, dense-only or BM25-only)."""
+    """The project's answerer, with the app's topic and verification engines, over a
+    given retriever (hybrid, dense-only or BM25-only): only retrieval differs."""
 
-    def __init__(self, name: str, index: Index, retriever: HybridRetriever) -> None:
+    def __init__(self, name: str, app: App, retriever: HybridRetriever) -> None:
         self.name = name
-        self.index = index
+        self.index = app.index
         self.retriever = retriever
-        self.answerer = Answerer(index, retriever)
+        self.answerer = Answerer(app.index, retriever, topics=app.topics, verifier=app.verifier)
 
     def answer(self, question: str) -> SystemAnswer:
         started = time.perf_counter()
@@ -201,10 +202,9 @@ def best_overlap_sentence(question: str, passage: str) -> str:
 
 
 def build_systems(app: App, log: Callable[[str], None] = lambda _: None) -> list[System]:
-    index = app.index
-    return [AnswererSystem("hybrid", index, app.retriever),
-            AnswererSystem("bm25", index, HybridRetriever(index, app.embedder, mode="keyword")),
-            AnswererSystem("dense", index, HybridRetriever(index, app.embedder, mode="dense")),
+    return [AnswererSystem("hybrid", app, app.retriever),
+            AnswererSystem("bm25", app, HybridRetriever(app.index, app.embedder, mode="keyword")),
+            AnswererSystem("dense", app, HybridRetriever(app.index, app.embedder, mode="dense")),
             NaiveChain(app, log=log)]
 
 
