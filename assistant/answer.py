@@ -91,11 +91,15 @@ class Answer:
     intent: str = "general"
     mode: str = "extractive"
     checks: list[Check] = field(default_factory=list)
+    notice: str = ""       # e.g. why the generative answer fell back to this one
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "answer": self.text, "abstained": self.abstained,
-                "citations": [c.to_dict() for c in self.citations], "mode": self.mode,
-                "checks": [c.to_dict() for c in self.checks]}
+        record = {"question": self.question, "answer": self.text, "abstained": self.abstained,
+                  "citations": [c.to_dict() for c in self.citations], "mode": self.mode,
+                  "checks": [c.to_dict() for c in self.checks]}
+        if self.notice:
+            record["notice"] = self.notice
+        return record
 
 
 def check_question(question: str) -> str:
@@ -246,6 +250,14 @@ class Answerer:
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         return self.chain.invoke({"question": check_question(question), "filters": filters or Filters()})
+
+    def prepare(self, question: str, filters: Filters | None = None) -> dict:
+        """The analysed question and its retrieved clauses, for answerers that compose
+        differently (assistant.llm): the chain state (question, filters, scope, intent,
+        tokens, hits) plus `abstain_reason`, non-empty when this answerer would abstain
+        before composing (place or year not covered, weak retrieval)."""
+        state = self._retrieve(self._analyse({"question": check_question(question), "filters": filters or Filters()}))
+        return {**state, "abstain_reason": self._abstain_reason(state)}
 
     # --- chain steps -------------------------------------------------------
     def _analyse(self, state: dict) -> dict:

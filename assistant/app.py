@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .answer import Answerer
+from typing import TYPE_CHECKING
+
 from .embedders import DEFAULT_EMBEDDER, Embedder, embedder_name, get_embedder
 from .index import BuildReport, Index, IndexUnavailable, build_index, is_up_to_date
-from .retrieve import HybridRetriever
+
+if TYPE_CHECKING:  # the query side imports LangChain, which `index` alone does not need
+    from .answer import Answerer
+    from .retrieve import HybridRetriever
 
 ENV_PREFIX = "POLICY_ASSISTANT_"
+DEFAULT_LLM_TIMEOUT = 60.0  # seconds; models on a CPU are slow, a chat should not wait longer
 
 
 @dataclass(frozen=True)
@@ -21,15 +26,27 @@ class Settings:
     index: Path = Path("index")
     embedder: str = DEFAULT_EMBEDDER
     chroma_url: str | None = None
+    # An OpenAI-compatible chat endpoint for generative answers (optional, see assistant/llm.py).
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = DEFAULT_LLM_TIMEOUT
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in ("corpus", "index", "embedder", "chroma_url")}
+        names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout")
+        env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in names}
         values = {k: v for k, v in {**env, **overrides}.items() if v not in (None, "")}
         for key in ("corpus", "index"):
             if key in values:
                 values[key] = Path(values[key])
+        if "llm_timeout" in values:
+            values["llm_timeout"] = float(values["llm_timeout"])
         return cls(**values)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
 
 class App:
@@ -49,11 +66,26 @@ class App:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
+        from .retrieve import HybridRetriever
+
         return HybridRetriever(self.index, self.embedder)
 
     @cached_property
     def answerer(self) -> Answerer:
+        from .answer import Answerer
+
         return Answerer(self.index, self.retriever, topics=self.topics, verifier=self.verifier)
+
+    @cached_property
+    def llm(self):
+        """The generative answerer; LLMNotConfigured without a base URL and a model."""
+        from .llm import GenerativeAnswerer, LLMNotConfigured
+
+        s = self.settings
+        if not s.llm_configured:
+            raise LLMNotConfigured()
+        return GenerativeAnswerer(self.answerer, base_url=s.llm_base_url, model=s.llm_model,
+                                  api_key=s.llm_api_key, timeout=s.llm_timeout)
 
     @cached_property
     def topics(self):
@@ -106,6 +138,6 @@ class App:
         return self._embedder.name if self._embedder else embedder_name(self.settings.embedder)
 
     def _forget_loaded(self) -> None:
-        for name in ("index", "retriever", "answerer", "topics", "targets", "verifier"):
+        for name in ("index", "retriever", "answerer", "llm", "topics", "targets", "verifier"):
             self.__dict__.pop(name, None)
 

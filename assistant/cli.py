@@ -5,6 +5,7 @@ Errors are one line on stderr and a non-zero exit, never a traceback.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .app import App, Settings
+from .app import DEFAULT_LLM_TIMEOUT, App, Settings
 
 ENV = "POLICY_ASSISTANT_"
 
@@ -39,22 +40,21 @@ def knowledge_base_options(command):
 
     @functools.wraps(command)
     def wrapper(corpus, index_dir, embedder, chroma_url, **kwargs):
-        settings = Settings(corpus=corpus, index=index_dir, embedder=embedder, chroma_url=chroma_url or None)
+        settings = Settings.from_env(corpus=corpus, index=index_dir, embedder=embedder, chroma_url=chroma_url)
         return command(App(settings), **kwargs)
 
     return wrapper
 
 
 def friendly_errors(command):
-    """Turn the errors users can cause into one clear line."""
-    from .answer import QuestionError
+    """Turn the errors users can cause into one clear line (a bad question is a ValueError)."""
     from .index import IndexUnavailable
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (QuestionError, IndexUnavailable, FileNotFoundError, ValueError, RuntimeError) as exc:
+        except (IndexUnavailable, FileNotFoundError, ValueError, RuntimeError) as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:
             raise UserError(f"{exc.strerror or exc}: {exc.filename or ''}") from exc
@@ -101,16 +101,30 @@ def _ready(app: App) -> App:
 @click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
 @click.option("--region", default=None, help="only documents of this region")
 @click.option("--year", type=int, default=None, help="only plans whose period includes this year")
+@click.option("--llm", "use_llm", is_flag=True, help="let the configured chat model write the answer (checked)")
+@click.option("--llm-base-url", envvar=ENV + "LLM_BASE_URL", default=None,
+              help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)")
+@click.option("--llm-model", envvar=ENV + "LLM_MODEL", default=None, help="model name at that endpoint")
+@click.option("--llm-api-key", envvar=ENV + "LLM_API_KEY", default=None, help="API key, if the endpoint needs one")
+@click.option("--llm-timeout", envvar=ENV + "LLM_TIMEOUT", type=float, default=DEFAULT_LLM_TIMEOUT,
+              show_default=True, help="seconds before falling back to the extractive answer")
 @knowledge_base_options
 @friendly_errors
-def ask(app: App, question, as_json, batch, doc_ids, region, year) -> None:
+def ask(app: App, question, as_json, batch, doc_ids, region, year, use_llm, llm_base_url, llm_model, llm_api_key,
+        llm_timeout) -> None:
     """Answer a question with numbered citations."""
+    from .llm import LLMNotConfigured
     from .retrieve import Filters
 
     if batch is None and question is None:
         raise UserError("问题为空：请给出一个问题，或用 --batch FILE。")
+    app = App(dataclasses.replace(app.settings, llm_base_url=llm_base_url, llm_model=llm_model,
+                                  llm_api_key=llm_api_key, llm_timeout=llm_timeout))
+    if use_llm and not app.settings.llm_configured:
+        raise LLMNotConfigured()  # before any indexing: the user has to fix the command first
     filters = Filters(tuple(doc_ids), region, year)
-    answerer = _ready(app).answerer
+    _ready(app)
+    answerer = app.llm if use_llm else app.answerer
     if batch is not None:
         _ask_batch(answerer, batch, filters)
         return
@@ -132,14 +146,21 @@ def _ask_batch(answerer, lines, filters) -> None:
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
+CHECK_LABELS = {"supported": "✓ 有依据", "contradicted": "✗ 与条款矛盾", "not_found": "? 未找到依据"}
+
+
 def render_answer(answer) -> str:
-    lines = [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
+    lines = [f"注意：{answer.notice}"] if answer.notice else []
+    lines += [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
+    if answer.mode == "llm" and answer.checks:  # a model's sentences may be wrong: say which
+        lines += [f"{CHECK_LABELS[c.status]}  {c.sentence}" for c in answer.checks] + [""]
     if answer.citations:
         lines.append("相关条款（非答案）：" if answer.abstained else "引用：")
     for c in answer.citations:
         number = f"  {c.document.number}" if c.document.number else ""
+        page = f", 第{c.clause.page}页" if c.clause.page else ""
         lines += [f"[{c.n}] 《{c.document.title}》{number}",
-                  f"    {' › '.join(c.clause.path)}    ({c.clause.id})",
+                  f"    {' › '.join(c.clause.path)}    ({c.clause.id}{page})",
                   *(f"    {t}" for t in c.clause.text.splitlines()), ""]
     return "\n".join(lines).rstrip()
 
@@ -170,6 +191,37 @@ def serve(app: App, host, port) -> None:
     from .web import serve as serve_web
 
     serve_web(_ready(app), host=host, port=port)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@knowledge_base_options
+@friendly_errors
+def add(app: App, files) -> None:
+    """Add .txt/.md/.html/.docx/.pdf files to the corpus and update the index."""
+    from .library import add_files
+
+    report = add_files(app, list(files), progress=True)
+    for line in report.errors:
+        click.echo(f"未添加 not added: {line}", err=True)
+    if report.build:
+        for line in report.build.errors:
+            click.echo(f"跳过 skipped: {line}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("doc_id")
+@knowledge_base_options
+@friendly_errors
+def remove(app: App, doc_id) -> None:
+    """Remove a document (by id, see `docs`) from the corpus and the index."""
+    from .library import remove_document
+
+    report = remove_document(app, doc_id, progress=True)
+    click.echo(f"removed {doc_id}\n{report.summary()}")
 
 
 @cli.command("eval")

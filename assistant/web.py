@@ -69,7 +69,7 @@ def citation_label(citation) -> str:
 def render_answer(answer: Answer) -> str:
     """The chat message: answer text (a sentence the clauses do not support marked ⚠️),
     then the cited clauses by title · path · 文号."""
-    text = answer.text
+    text = f"ℹ️ {answer.notice}\n\n{answer.text}" if answer.notice else answer.text
     for check in answer.checks:
         if check.status != "supported":
             text = text.replace(check.sentence, f"⚠️{check.sentence}", 1)
@@ -226,22 +226,45 @@ class ChatHandlers:
             return f"<p>⚠️ {escape(result['error'])}</p>"
         return render_verification(result)
 
-    def chat(self, question: str, history: list[dict], doc_ids: list[str]):
+    def chat(self, question: str, history: list[dict], doc_ids: list[str], use_llm: bool = False):
+        """Yields the page's chat outputs: the generative reply as it streams in, then the
+        checked answer with its citations (or a message when something goes wrong)."""
         history = list(history or [])
+        asked = history + [{"role": "user", "content": escape_markdown(question or "")}]
         try:
-            answer = self.app.answerer.ask(question, Filters(tuple(doc_ids or ())))
-        except QuestionError as exc:
-            return history + [{"role": "assistant", "content": f"⚠️ {exc}"}], "", [], gr.update(choices=[], value=None), ""
+            answer = None
+            for partial, answer in self._answers(question, Filters(tuple(doc_ids or ())), use_llm):
+                if answer is None:
+                    yield asked + [{"role": "assistant", "content": escape_markdown(partial) + " ▌"}], "", [], \
+                        gr.update(), ""
+        except (ValueError, RuntimeError) as exc:  # a bad question, an LLM that is not configured
+            yield history + [{"role": "assistant", "content": f"⚠️ {escape_markdown(str(exc))}"}], "", [], \
+                gr.update(choices=[], value=None), ""
+            return
         except Exception as exc:  # the page must show a message and keep serving
             log.error("chat failed: %s", traceback.format_exc())
-            return (history + [{"role": "assistant", "content": f"⚠️ 内部错误：{escape_markdown(str(exc))}"}],
-                    "", [], gr.update(choices=[], value=None), "")
-        history += [{"role": "user", "content": escape_markdown(question)},
-                    {"role": "assistant", "content": render_answer(answer)}]
+            yield history + [{"role": "assistant", "content": f"⚠️ 内部错误：{escape_markdown(str(exc))}"}], "", [], \
+                gr.update(choices=[], value=None), ""
+            return
         state = _citation_state(answer)
         labels = [c["label"] for c in state]
         first = render_citation(self.app, state[0]) if state else ""
-        return history, "", state, gr.update(choices=labels, value=labels[0] if labels else None), first
+        yield (asked + [{"role": "assistant", "content": render_answer(answer)}], "", state,
+               gr.update(choices=labels, value=labels[0] if labels else None), first)
+
+    def _answers(self, question: str, filters: Filters, use_llm: bool):
+        """(text so far, None) while a generative answer streams, then (text, Answer)."""
+        if not use_llm:
+            answer = self.app.answerer.ask(question, filters)
+            yield answer.text, answer
+            return
+        partial = ""
+        for event in self.app.llm.stream(question, filters):
+            if event.kind == "delta":
+                partial += event.text
+                yield partial, None
+            else:
+                yield partial, event.answer
 
     def open_citation(self, state: list[dict], label: str) -> str:
         chosen = next((c for c in state or [] if c["label"] == label), None)
@@ -262,14 +285,21 @@ def build_ui(app: App) -> gr.Blocks:
                     with gr.Row():
                         send = gr.Button("提问", variant="primary", elem_id="send")
                         gr.ClearButton([chatbot, question], value="清空对话")
-                    doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）")
+                    with gr.Row():
+                        doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）",
+                                                 scale=3)
+                        use_llm = gr.Checkbox(label="生成式回答（LLM，逐句核对）", value=False, scale=1,
+                                              interactive=app.settings.llm_configured,
+                                              info=None if app.settings.llm_configured else
+                                              "未配置：设置 POLICY_ASSISTANT_LLM_BASE_URL 与 _MODEL")
                 with gr.Column(scale=2):
                     citation_choice = gr.Radio([], label="引用（点击查看原文条款）", elem_id="citations")
                     citation_view = gr.HTML(elem_id="citation-view")
             citations = gr.State([])
             outputs = [chatbot, question, citations, citation_choice, citation_view]
-            send.click(handlers.chat, [question, chatbot, doc_filter], outputs, api_visibility="private")
-            question.submit(handlers.chat, [question, chatbot, doc_filter], outputs, api_visibility="private")
+            inputs = [question, chatbot, doc_filter, use_llm]
+            send.click(handlers.chat, inputs, outputs, api_visibility="private")
+            question.submit(handlers.chat, inputs, outputs, api_visibility="private")
             citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
                                    api_visibility="private")
         with gr.Tab("主题检索", id="topic"):

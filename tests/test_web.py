@@ -64,23 +64,28 @@ def test_chat_message_escapes_markup_and_markdown():
     assert highlight("甲<乙>丙", ["<乙>"]) == "甲<mark>&lt;乙&gt;</mark>丙"
 
 
+def last(outputs):
+    """The final outputs of the chat handler, which streams."""
+    return list(outputs)[-1]
+
+
 def test_chat_handler_shows_answer_citations_and_errors_in_the_page(seed_app):
     handlers = ChatHandlers(seed_app)
-    history, cleared, state, choices, detail = handlers.chat(QUESTION, [], [])
+    history, cleared, state, choices, detail = last(handlers.chat(QUESTION, [], []))
     assert cleared == "" and "750" in history[-1]["content"] and "引用条款" in history[-1]["content"]
     assert state[0]["label"].startswith("[1] ") and "›" in state[0]["label"]
     assert "750人" in detail and "<mark>" in detail
     assert "在文档中查看" in detail
-    history, *_ = handlers.chat("   ", history, [])
+    history, *_ = last(handlers.chat("   ", history, []))
     assert history[-1]["role"] == "assistant" and "问题为空" in history[-1]["content"]
-    abstained, *_ = handlers.chat("北京市的专利代理师目标是多少？", [], [])
+    abstained, *_ = last(handlers.chat("北京市的专利代理师目标是多少？", [], []))
     assert "未找到答案" in abstained[-1]["content"] and "非答案" in abstained[-1]["content"]
 
 
 def test_chat_handler_turns_an_internal_failure_into_a_message(seed_app, monkeypatch):
     handlers = ChatHandlers(seed_app)
     monkeypatch.setattr(seed_app.answerer, "ask", lambda *a, **k: 1 / 0)
-    history, *_ = handlers.chat(QUESTION, [], [])
+    history, *_ = last(handlers.chat(QUESTION, [], []))
     assert "内部错误" in history[-1]["content"] and "Traceback" not in history[-1]["content"]
 
 
@@ -196,3 +201,25 @@ def test_topic_and_verify_tabs_render_highlights_and_verdicts(seed_app):
     verdicts = handlers.show_verification("徐汇区计划到2025年专利代理师总人数达到530人。北京市计划培养1000名专利代理师。")
     assert "与条款不符" in verdicts and "520" in verdicts and "未找到依据" in verdicts
     assert "⚠️" in handlers.show_verification("")
+
+
+def test_generative_reply_streams_into_the_chat_and_unsupported_sentences_are_marked(seed_app):
+    import dataclasses
+
+    from .fake_openai import FakeOpenAI, Reply
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        app = App(settings, embedder=seed_app.embedder)
+        fake.script(Reply("漕河泾计划培养执业专利代理师800人。[1]", chunk_chars=3))
+        outputs = list(ChatHandlers(app).chat(QUESTION, [], [], True))
+    streamed = [o[0][-1]["content"] for o in outputs[:-1]]
+    assert len(streamed) >= 3 and streamed[-1].endswith("▌")
+    final = outputs[-1][0][-1]["content"]
+    assert "⚠️漕河泾计划培养执业专利代理师800人" in final and "引用条款" in final
+    assert fake.requests and fake.requests[0]["stream"] is True
+
+
+def test_generative_toggle_without_configuration_says_so(seed_app):
+    history, *_ = last(ChatHandlers(seed_app).chat(QUESTION, [], [], True))
+    assert history[-1]["content"].startswith("⚠️") and "LLM" in history[-1]["content"]
