@@ -28,7 +28,8 @@ class Clause:
     order: int = 0               # reading order within the document
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        # Shallow on purpose: dataclasses.asdict deep-copies, which dominated writing a large index.
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Clause":
@@ -54,8 +55,7 @@ class Document:
 
     def metadata(self) -> dict:
         """Everything but the clauses, JSON-ready."""
-        data = dataclasses.asdict(self)
-        del data["clauses"]
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "clauses"}
         data["period"] = list(self.period) if self.period else None
         data["short_title"] = self.short_title
         return data
@@ -88,7 +88,7 @@ class CorpusLoad:
 # Reading files
 # ---------------------------------------------------------------------------
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")  # readers.READERS reads each
 MAX_CLAUSE_CHARS = 480
 MAX_LABEL_CHARS = 40
 LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
@@ -97,11 +97,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
 def read_text(path: Path) -> str:
-    """The file's text with line endings normalised; raises UnreadableDocument."""
-    return _decode(Path(path).read_bytes(), Path(path).name)
+    """The file's text, whatever its format, with line endings normalised; raises UnreadableDocument."""
+    from .readers import read_source  # readers builds on this module
+
+    return read_source(Path(path).name, Path(path).read_bytes()).text
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str) -> str:
+    """Plain text in UTF-8 or a legacy Chinese encoding; raises UnreadableDocument."""
     if not data.strip():
         raise UnreadableDocument(f"{name}: empty file")
     text = _decode_utf8(data)
@@ -841,21 +844,31 @@ def document_id(path: Path) -> str:
     return slug
 
 
-def load_document(path: Path) -> Document:
+def load_document(path: Path, known: dict[str, Document] | None = None) -> Document:
+    """The parsed file; `known` documents by file name are reused when the bytes are the same."""
+    from .readers import read_source, with_pages  # readers builds on this module
+
     path = Path(path)
     data = path.read_bytes()
-    text = _decode(data, path.name)
-    return parse_document(text, document_id(path), path.name, hashlib.sha256(data).hexdigest())
+    content_hash = hashlib.sha256(data).hexdigest()
+    previous = (known or {}).get(path.name)
+    if previous is not None and previous.content_hash == content_hash:
+        return previous
+    source = read_source(path.name, data)
+    document = parse_document(source.text, document_id(path), path.name, content_hash)
+    return with_pages(document, source.pages) if source.pages else document
 
 
-def load_corpus(folder: Path) -> CorpusLoad:
+def load_corpus(folder: Path, known: dict[str, Document] | None = None) -> CorpusLoad:
+    """Every supported file of the folder, parsed; `known` (by file name) spares re-parsing
+    files whose bytes did not change."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
     documents, errors = [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
         try:
-            documents.append(load_document(path))
+            documents.append(load_document(path, known))
         except UnreadableDocument as exc:
             errors.append(str(exc))
         except Exception as exc:  # one malformed file must not stop the whole corpus from loading
