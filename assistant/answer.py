@@ -67,7 +67,8 @@ class Citation:
     def to_dict(self) -> dict:
         return {"n": self.n, "doc_id": self.document.id, "doc_title": self.document.title,
                 "doc_number": self.document.number, "clause_id": self.clause.id,
-                "path": list(self.clause.path), "text": self.clause.text, "score": round(self.score, 6)}
+                "path": list(self.clause.path), "page": self.clause.page, "text": self.clause.text,
+                "score": round(self.score, 6)}
 
 
 @dataclass

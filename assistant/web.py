@@ -7,11 +7,13 @@ import html
 import logging
 import re
 import traceback
+from pathlib import Path
 
 import gradio as gr
 
 from .answer import Answer, QuestionError
 from .app import App
+from .documents import SUPPORTED_SUFFIXES
 from .retrieve import Filters
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ MATCH_LABELS = {"exact": "原文提及", "synonym": "同义表述", "related": "
 
 def citation_label(citation) -> str:
     parts = [citation.document.short_title, " › ".join(citation.clause.path)]
+    if citation.clause.page:
+        parts.append(f"第{citation.clause.page}页")
     if citation.document.number:
         parts.append(citation.document.number)
     return f"[{citation.n}] " + " · ".join(parts)
@@ -90,7 +94,7 @@ def render_citation(app: App, citation: dict, context: int = 2) -> str:
     clause = index.clause_by_id[citation["clause_id"]]
     document = index.documents[clause.doc_id]
     facts = [f"文号：{escape(document.number or '无')}", f"日期：{escape(document.date or '未载明')}",
-             f"条款编号：{escape(clause.id)}"]
+             f"条款编号：{escape(clause.id)}"] + ([f"页码：第{clause.page}页"] if clause.page else [])
     neighbours = "".join(
         f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
         f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
@@ -121,7 +125,7 @@ def render_document(app: App, doc_id: str) -> str:
         depth = max(len(clause.path) - 1, 0)
         rows.append(f'<div class="neighbour" style="margin-left:{depth * 1.2}em">'
                     f'<div class="clause-path">{escape(clause.id)} · {escape(clause.path[-1] if clause.path else "")}'
-                    f'</div>{escape(clause.text)}</div>')
+                    f'{f" · 第{clause.page}页" if clause.page else ""}</div>{escape(clause.text)}</div>')
     return "\n".join(rows)
 
 
@@ -172,6 +176,16 @@ def documents_table(app: App) -> list[list]:
     return [[d.id, d.short_title, d.title, d.number or "", d.date or "",
              "—".join(map(str, d.period)) if d.period else "", len(d.clauses)]
             for d in app.index.documents.values()]
+
+
+def document_choices(app: App) -> list[tuple[str, str]]:
+    return [(f"{d.short_title}｜{d.title}", d.id) for d in app.index.documents.values()]
+
+
+def render_library_change(lines: list[str], errors: list[str]) -> str:
+    done = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    failed = "".join(f"<li>⚠️ {escape(line)}</li>" for line in errors)
+    return f"<ul>{done}{failed}</ul>"
 
 
 def _citation_state(answer: Answer) -> list[dict]:
@@ -266,6 +280,48 @@ class ChatHandlers:
             else:
                 yield partial, event.answer
 
+    def add_documents(self, files: list[str] | None):
+        """Upload handler: the files join the corpus and the index is updated incrementally."""
+        from .library import add_files
+
+        if not files:
+            return self._library_outputs(render_library_change([], ["请先选择要上传的文件。"]))
+        try:
+            report = add_files(self.app, [Path(f) for f in files])
+        except Exception as exc:  # e.g. the Chroma server is unreachable: the corpus was put back
+            log.error("add failed: %s", traceback.format_exc())
+            return self._library_outputs(render_library_change([], [f"未能更新索引，知识库未改变：{exc}"]))
+        lines = ([f"已添加：{d}" for d in report.added] + [f"已替换：{d}" for d in report.replaced]
+                 + [f"内容相同，未改动：{d}" for d in report.unchanged])
+        if report.build:
+            lines.append(f"索引已增量更新：新嵌入 {report.build.embedded} 条，共 {report.build.clauses} 条款")
+        skipped = report.build.errors if report.build else ()
+        return self._library_outputs(render_library_change(lines, [*report.errors, *skipped]))
+
+    def remove_document(self, doc_id: str | None, confirmed: bool):
+        from .library import UnknownDocument, remove_document
+
+        if not doc_id:
+            return self._library_outputs(render_library_change([], ["请选择要删除的文档。"]))
+        if not confirmed:
+            return self._library_outputs(render_library_change([], ["请先勾选“确认删除”。"]))
+        try:
+            report = remove_document(self.app, doc_id)
+        except UnknownDocument as exc:
+            return self._library_outputs(render_library_change([], [str(exc)]))
+        except Exception as exc:
+            log.error("remove failed: %s", traceback.format_exc())
+            return self._library_outputs(render_library_change([], [f"未能更新索引，知识库未改变：{exc}"]))
+        return self._library_outputs(render_library_change(
+            [f"已删除：{doc_id}", f"索引已增量更新：共 {report.clauses} 条款"], []))
+
+    def _library_outputs(self, message: str):
+        """The message, then everything on the page that lists documents, refreshed."""
+        choices = document_choices(self.app)
+        return (message, documents_table(self.app), gr.update(choices=choices, value=[]),
+                gr.update(choices=choices, value=None), gr.update(choices=choices, value=None),
+                gr.update(value=None), gr.update(value=False))
+
     def open_citation(self, state: list[dict], label: str) -> str:
         chosen = next((c for c in state or [] if c["label"] == label), None)
         return render_citation(self.app, chosen) if chosen else ""
@@ -273,7 +329,7 @@ class ChatHandlers:
 
 def build_ui(app: App) -> gr.Blocks:
     handlers = ChatHandlers(app)
-    doc_choices = [(f"{d.short_title}｜{d.title}", d.id) for d in app.index.documents.values()]
+    doc_choices = document_choices(app)
     with gr.Blocks(title="知识产权政策助手") as ui:
         gr.Markdown("## 知识产权政策助手 · 每个回答都附有原文条款出处")
         with gr.Tab("问答", id="chat"):
@@ -318,11 +374,23 @@ def build_ui(app: App) -> gr.Blocks:
             verdicts = gr.HTML(elem_id="verdicts")
             check.click(handlers.show_verification, statement, verdicts, api_visibility="private")
         with gr.Tab("文档", id="documents"):
-            gr.Dataframe(documents_table(app), headers=["id", "简称", "标题", "文号", "日期", "规划期", "条款数"],
-                         interactive=False, wrap=True)
+            doc_table = gr.Dataframe(documents_table(app), headers=["id", "简称", "标题", "文号", "日期", "规划期",
+                                                                     "条款数"], interactive=False, wrap=True)
             doc_pick = gr.Dropdown(doc_choices, label="打开文档")
             doc_view = gr.HTML()
             doc_pick.change(lambda d: render_document(app, d), doc_pick, doc_view, api_visibility="private")
+            with gr.Accordion("管理知识库（上传、删除）", open=False):
+                uploads = gr.File(label=f"上传文件（{'、'.join(SUPPORTED_SUFFIXES)}）", file_count="multiple",
+                                  file_types=list(SUPPORTED_SUFFIXES), elem_id="uploads")
+                add = gr.Button("添加到知识库", variant="primary", elem_id="add-documents")
+                with gr.Row():
+                    doomed = gr.Dropdown(doc_choices, label="删除文档", scale=3)
+                    confirm = gr.Checkbox(label="确认删除", value=False, scale=1)
+                    drop = gr.Button("删除", variant="stop", scale=1)
+                library_message = gr.HTML(elem_id="library-message")
+            changed = [library_message, doc_table, doc_filter, doc_pick, doomed, uploads, confirm]
+            add.click(handlers.add_documents, uploads, changed, api_visibility="private")
+            drop.click(handlers.remove_document, [doomed, confirm], changed, api_visibility="private")
         gr.api(handlers.ask_json, api_name="ask")
         gr.api(handlers.topic_json, api_name="topic")
         gr.api(handlers.verify_json, api_name="verify")

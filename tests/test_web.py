@@ -16,6 +16,7 @@ from assistant.app import App, Settings
 from assistant.web import ChatHandlers, escape_markdown, highlight, render_citation, render_document, serve
 
 from .conftest import ROOT
+from .fixture_files import REGULATION_LINES, write_docx, write_pdf
 
 pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -223,3 +224,63 @@ def test_generative_reply_streams_into_the_chat_and_unsupported_sentences_are_ma
 def test_generative_toggle_without_configuration_says_so(seed_app):
     history, *_ = last(ChatHandlers(seed_app).chat(QUESTION, [], [], True))
     assert history[-1]["content"].startswith("⚠️") and "LLM" in history[-1]["content"]
+
+
+@pytest.fixture
+def library_app(corpus_copy, tmp_path, hashing_embedder):
+    app = App(Settings(corpus=corpus_copy, index=tmp_path / "index"), embedder=hashing_embedder)
+    app.build(progress=False)
+    return app
+
+
+def test_documents_tab_uploads_and_removes_and_refreshes_every_document_list(library_app, tmp_path):
+    handlers = ChatHandlers(library_app)
+    pdf = write_pdf(tmp_path / "county-plan.pdf", [["某县知识产权工作方案", "一、主要任务"],
+                                                   ["（一）培育高价值专利。到2026年有效发明专利达到5000件。"]])
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip archive")
+    message, table, chat_filter, reader, doomed, uploads, confirm = handlers.add_documents([str(pdf), str(broken)])
+    assert "已添加：county-plan" in message and "⚠️ broken.docx" in message
+    assert "county-plan" in [row[0] for row in table]
+    assert any("某县知识产权工作方案" in label for label, _ in chat_filter["choices"])
+    assert "county-plan" in [value for _, value in doomed["choices"]] and uploads["value"] is None
+
+    answer = library_app.answerer.ask("某县有效发明专利达到多少件？")
+    cited = next(c for c in answer.citations if c.document.id == "county-plan")
+    assert cited.to_dict()["page"] == 2
+    assert "第2页" in render_citation(library_app, {"n": 1, "clause_id": cited.clause.id, "used": []})
+
+    message, table, *_ = handlers.remove_document("county-plan", False)
+    assert "确认删除" in message and "county-plan" in [row[0] for row in table]
+    message, table, chat_filter, *_ = handlers.remove_document("county-plan", True)
+    assert "已删除：county-plan" in message and "county-plan" not in [row[0] for row in table]
+    assert "county-plan" not in [value for _, value in chat_filter["choices"]]
+    assert not (library_app.settings.corpus / "county-plan.pdf").exists()
+
+
+@pytest.mark.browser
+def test_real_browser_uploads_a_document_and_reads_it(library_app, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    docx = write_docx(tmp_path / "patent-regulation.docx", REGULATION_LINES)
+    port = free_port()
+    ui = serve(library_app, port=port, block=False)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_role("tab", name="文档").click()
+            page.get_by_text("管理知识库（上传、删除）").click()
+            page.set_input_files("#uploads input[type=file]", str(docx))
+            page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=30000)
+            page.click("#add-documents")
+            page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
+                                   timeout=30000)
+            assert "patent-regulation" in page.inner_text("#library-message")
+            browser.close()
+    finally:
+        ui.close()
+    assert "patent-regulation" in library_app.index.documents
+    assert any("第一条" in " ".join(c.path) for c in library_app.index.documents["patent-regulation"].clauses)
