@@ -146,14 +146,20 @@ def _ask_batch(answerer, lines, filters) -> None:
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
-CHECK_LABELS = {"supported": "✓ 有依据", "contradicted": "✗ 与条款矛盾", "not_found": "? 未找到依据"}
+STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "not_found": "?"}
+
+
+def status_label(status: str) -> str:
+    from .verify import STATUS_LABELS  # the query side loads LangChain; `index` and `docs` need not
+
+    return f"{STATUS_MARKS[status]} {STATUS_LABELS[status]}"
 
 
 def render_answer(answer) -> str:
     lines = [f"注意：{answer.notice}"] if answer.notice else []
     lines += [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
     if answer.mode == "llm" and answer.checks:  # a model's sentences may be wrong: say which
-        lines += [f"{CHECK_LABELS[c.status]}  {c.sentence}" for c in answer.checks] + [""]
+        lines += [f"{status_label(c.status)}  {c.sentence}" for c in answer.checks] + [""]
     if answer.citations:
         lines.append("相关条款（非答案）：" if answer.abstained else "引用：")
     for c in answer.citations:
@@ -295,9 +301,8 @@ def verify(app: App, text, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    labels = {"supported": "✓ 有依据", "contradicted": "✗ 与条款矛盾", "not_found": "? 未找到依据"}
     for sentence in result.sentences:
-        click.echo(f"{labels[sentence.status]}  {sentence.text}\n    {sentence.reason}")
+        click.echo(f"{status_label(sentence.status)}  {sentence.text}\n    {sentence.reason}")
         for evidence in sentence.evidence:
             click.echo(f"    ← {evidence.clause_id}  {' › '.join(evidence.path)}")
 

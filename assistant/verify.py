@@ -29,6 +29,8 @@ BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|法院|检察院|协�
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 # An item number opening a sentence (7.加强…, （3）…), possibly after a "place：" label.
 ITEM_NUMBER = re.compile(r"(^|[：:])\s*(?:\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）])")
+# How each status reads to a user (the CLI and the web page both show these).
+STATUS_LABELS = {"supported": "有依据", "contradicted": "与条款不符", "not_found": "未找到依据"}
 MIN_BODY_CHARS = 4
 # Indicator names that are not in the alias table still match when they share most
 # character pairs (国际品牌机构 / 国际品牌(分支)机构); only within the plan named.

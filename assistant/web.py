@@ -15,6 +15,7 @@ from .answer import Answer, QuestionError
 from .app import App
 from .documents import SUPPORTED_SUFFIXES
 from .retrieve import Filters
+from .verify import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,7 @@ def highlight_spans(text: str, spans: list[list[int]]) -> str:
     return "".join(out) + escape(text[at:])
 
 
-STATUS_LABELS = {"supported": ("有依据", "#1a7f37"), "contradicted": ("与条款不符", "#cf222e"),
-                 "not_found": ("未找到依据", "#9a6700")}
+STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#cf222e", "not_found": "#9a6700"}
 MATCH_LABELS = {"exact": "原文提及", "synonym": "同义表述", "related": "相关（未提及该词）"}
 
 
@@ -160,7 +160,7 @@ def _topic_clause(clause: dict) -> str:
 def render_verification(result: dict) -> str:
     rows = []
     for sentence in result["sentences"]:
-        label, colour = STATUS_LABELS[sentence["status"]]
+        label, colour = STATUS_LABELS[sentence["status"]], STATUS_COLOURS[sentence["status"]]
         evidence = "".join(
             f'<div class="neighbour"><div class="clause-path">{escape(e["doc_title"])} · '
             f'{escape(" › ".join(e["path"]))} · {escape(e["clause_id"])}</div>{escape(e["text"])}</div>'

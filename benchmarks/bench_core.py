@@ -8,7 +8,6 @@ warm ask p95 ≤ 60 ms. Prints what it measures; it does not judge.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -21,16 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.app import App, Settings  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def load_questions(path: Path) -> list[str]:
-    with open(path, encoding="utf-8") as lines:
-        return [json.loads(line)["question"] for line in lines if line.strip()]
+from benchmarks.timing import load_questions, percentile  # noqa: E402
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.app import App, Settings  # noqa: E402
+from benchmarks.timing import percentile, timed  # noqa: E402
 
 TOPICS = ["商业秘密", "商業秘密", "专利代理师", "专利代理人", "质押融资", "WIPO", "PCT", "数据 知识产权", "地理标志",
           "专利导航", "版权", "著作权", "商标", "人工智能", "区块链", "元宇宙", "维权援助", "贯标", "高价值专利",
@@ -42,20 +43,6 @@ STATEMENTS = [
 CALIBRATION_TERMS = ["商业秘密", "专利代理师", "质押融资", "地理标志", "专利导航", "版权", "商标", "人工智能", "区块链",
                      "元宇宙", "维权援助", "贯标", "高价值专利", "服务贸易", "营商环境", "人才培养", "知识产权保险",
                      "专利池", "非正常专利", "长三角", "海外维权", "数据知识产权", "示范区", "技术转移", "展会"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def timed(function, inputs: list[str]) -> list[float]:
-    times = []
-    for value in inputs:
-        started = time.perf_counter()
-        function(value)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def report(name: str, times: list[float]) -> None:

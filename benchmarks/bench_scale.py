@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.app import App, Settings  # noqa: E402
+from benchmarks.timing import load_questions, percentile, timed  # noqa: E402
 from assistant.documents import load_corpus  # noqa: E402
 from assistant.embedders import Embedder, get_embedder  # noqa: E402
 from assistant.index import embedding_text  # noqa: E402
@@ -45,11 +46,6 @@ TOPIC_TERMS = ["专利代理师", "商业秘密", "质押融资", "地理标志"
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 PLACES = [a + b for a in "东南西北中新长永安兴华宁昌平" for b in ("湖区", "山区", "江区", "阳县", "林区", "海区")]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 # --- the synthetic corpus --------------------------------------------------------------
@@ -188,9 +184,9 @@ def run_size(documents: int, questions: list[str], cache_path: Path | None) -> d
 
         answerer = app.answerer
         answerer.ask(questions[0])
-        asks = _timed(answerer.ask, questions)
-        topics_first = _timed(app.topics.search, TOPIC_TERMS[:1])[0]
-        topics = _timed(app.topics.search, TOPIC_TERMS * 3)
+        asks = timed(answerer.ask, questions)
+        topics_first = timed(app.topics.search, TOPIC_TERMS[:1])[0]
+        topics = timed(app.topics.search, TOPIC_TERMS * 3)
         return {
             "documents": report.documents, "clauses": report.clauses, "full_s": full,
             "clauses_per_s": report.clauses / full, "add_one_s": incremental, "add_one_embedded": added.embedded,
@@ -201,20 +197,6 @@ def run_size(documents: int, questions: list[str], cache_path: Path | None) -> d
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _timed(function, arguments) -> list[float]:
-    timings = []
-    for argument in arguments:
-        started = time.perf_counter()
-        function(argument)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
-def load_questions(path: Path, limit: int) -> list[str]:
-    with open(path, encoding="utf-8") as lines:
-        return [json.loads(line)["question"] for line in lines if line.strip()][:limit]
 
 
 def main() -> None:

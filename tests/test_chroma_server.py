@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,11 @@ from assistant.app import App, Settings
 from assistant.index import Index
 from assistant.library import add_files, remove_document
 
-from .conftest import ROOT, HashingEmbedder
+from .conftest import ROOT, HashingEmbedder, free_port
 from .fixture_files import REGULATION_LINES, write_pdf
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

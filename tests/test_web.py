@@ -3,8 +3,8 @@ Chromium driven by Playwright (marked `browser`)."""
 from __future__ import annotations
 
 import json
+import contextlib
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +15,7 @@ import pytest
 from assistant.app import App, Settings
 from assistant.web import ChatHandlers, escape_markdown, highlight, render_citation, render_document, serve
 
-from .conftest import ROOT
+from .conftest import ROOT, free_port
 from .fixture_files import REGULATION_LINES, write_docx, write_pdf
 
 pytestmark = pytest.mark.slow
@@ -24,18 +24,39 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 QUESTION = "漕河泾计划培养多少名执业专利代理师？"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@contextlib.contextmanager
+def served(app):
+    """The app's web chat on a free local port; yields its URL."""
+    port = free_port()
+    ui = serve(app, port=port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        ui.close()
+
+
+@contextlib.contextmanager
+def browser_page(url: str):
+    """A page of Debian's Chromium (headless, driven by Playwright) open at `url`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="module")
 def live_server(seed_app):
-    port = free_port()
-    ui = serve(seed_app, port=port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    ui.close()
+    with served(seed_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -132,16 +153,8 @@ def test_twenty_users_asking_at_once_all_get_their_answers(live_server):
 
 @pytest.mark.browser
 def test_real_browser_asks_and_opens_a_citation(live_server):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(live_server)
+    with browser_page(live_server) as page:
         page.fill("#question textarea", QUESTION)
         page.click("#send")
         page.wait_for_selector("#citations label", timeout=30000)
@@ -151,33 +164,21 @@ def test_real_browser_asks_and_opens_a_citation(live_server):
         detail = page.inner_text("#citation-view")
         assert "750人" in detail and "›" in detail and "徐府发〔2024〕6号" in detail
         page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
-        browser.close()
 
 
 @pytest.mark.browser
 def test_real_browser_shows_document_html_as_text(html_app):
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    ui = serve(html_app, port=port, block=False)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page()
-            alerts = []
-            page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.fill("#question textarea", "有效发明专利达到多少件？")
-            page.click("#send")
-            page.wait_for_selector("#citations label", timeout=30000)
-            page.wait_for_timeout(500)
-            shown = page.inner_text("#citation-view")
-            assert "<b>900件</b>" in shown and "<script>" in shown
-            assert alerts == []
-            browser.close()
-    finally:
-        ui.close()
+    alerts = []
+    with served(html_app) as url, browser_page(url) as page:
+        page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+        page.reload()
+        page.fill("#question textarea", "有效发明专利达到多少件？")
+        page.click("#send")
+        page.wait_for_selector("#citations label", timeout=30000)
+        page.wait_for_timeout(500)
+        shown = page.inner_text("#citation-view")
+        assert "<b>900件</b>" in shown and "<script>" in shown
+        assert alerts == []
 
 
 def test_topic_and_verify_endpoints_return_what_the_cli_returns(live_server, seed_app):
@@ -260,27 +261,15 @@ def test_documents_tab_uploads_and_removes_and_refreshes_every_document_list(lib
 
 @pytest.mark.browser
 def test_real_browser_uploads_a_document_and_reads_it(library_app, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     docx = write_docx(tmp_path / "patent-regulation.docx", REGULATION_LINES)
-    port = free_port()
-    ui = serve(library_app, port=port, block=False)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_role("tab", name="文档").click()
-            page.get_by_text("管理知识库（上传、删除）").click()
-            page.set_input_files("#uploads input[type=file]", str(docx))
-            page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=30000)
-            page.click("#add-documents")
-            page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
-                                   timeout=30000)
-            assert "patent-regulation" in page.inner_text("#library-message")
-            browser.close()
-    finally:
-        ui.close()
+    with served(library_app) as url, browser_page(url) as page:
+        page.get_by_role("tab", name="文档").click()
+        page.get_by_text("管理知识库（上传、删除）").click()
+        page.set_input_files("#uploads input[type=file]", str(docx))
+        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=30000)
+        page.click("#add-documents")
+        page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
+                               timeout=30000)
+        assert "patent-regulation" in page.inner_text("#library-message")
     assert "patent-regulation" in library_app.index.documents
     assert any("第一条" in " ".join(c.path) for c in library_app.index.documents["patent-regulation"].clauses)
