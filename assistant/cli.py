@@ -258,10 +258,10 @@ def eval_command(app: App, set_path, as_json, report_dir) -> None:
 @friendly_errors
 def topic(app: App, term, as_json) -> None:
     """Where each document mentions a term (exact, synonym) and clauses related to it."""
-    result = _ready(app).topics.search(term)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
+    echo_result(_ready(app).topics.search(term), as_json, echo_topic)
+
+
+def echo_topic(result) -> None:
     click.echo(result.message)
     for document in result.documents:
         period = "–".join(map(str, document.period)) if document.period else "?"
@@ -278,10 +278,11 @@ def topic(app: App, term, as_json) -> None:
 @friendly_errors
 def targets(app: App, topic_term, as_json) -> None:
     """Quantitative targets of every document, lined up by indicator."""
-    result = _ready(app).targets.result(topic_term)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
+    echo_result(_ready(app).targets.result(topic_term), as_json,
+                lambda result: echo_targets(result, topic_term))
+
+
+def echo_targets(result, topic_term: str | None) -> None:
     if not result.groups:
         click.echo(f"没有找到与“{topic_term}”有关的量化目标。" if topic_term else "文档中没有量化目标。")
     for group in result.groups:
@@ -297,14 +298,22 @@ def targets(app: App, topic_term, as_json) -> None:
 @friendly_errors
 def verify(app: App, text, as_json) -> None:
     """Check each sentence of a text against the documents: supported, contradicted or not found."""
-    result = _ready(app).verifier.verify(text)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
+    echo_result(_ready(app).verifier.verify(text), as_json, echo_verification)
+
+
+def echo_verification(result) -> None:
     for sentence in result.sentences:
         click.echo(f"{status_label(sentence.status)}  {sentence.text}\n    {sentence.reason}")
         for evidence in sentence.evidence:
             click.echo(f"    ← {evidence.clause_id}  {' › '.join(evidence.path)}")
+
+
+def echo_result(result, as_json: bool, echo_text) -> None:
+    """One JSON object (the result's `to_dict`) or the human-readable form."""
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        echo_text(result)
 
 
 def main() -> None:
