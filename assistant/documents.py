@@ -837,9 +837,10 @@ def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") 
 
 
 def document_id(path: Path) -> str:
-    """Slug of the file stem; names without ASCII letters or digits get a hash."""
-    slug = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", path.stem.lower())).strip("-")
-    if not re.search(r"[a-z0-9]", slug):
+    """Slug of the file stem: letters (Chinese ones too, so 徐汇方案2025 and 郑州方案2025 stay two
+    documents) and digits, other runs of characters as one hyphen; a name with neither gets a hash."""
+    slug = re.sub(r"-{2,}", "-", re.sub(r"[^\w-]|_", "-", path.stem.lower())).strip("-")
+    if not slug:
         return "doc-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:8]
     return slug
 

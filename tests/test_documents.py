@@ -328,9 +328,13 @@ def test_markdown_files_load(tmp_path):
 
 def test_document_ids():
     assert document_id(Path("Pudong 2017 (final).txt")) == "pudong-2017-final"
-    chinese = document_id(Path("知识产权规划.txt"))
-    assert chinese.startswith("doc-") and len(chinese) == 12
-    assert chinese == document_id(Path("知识产权规划.txt"))
+    # Chinese names keep their characters: two plans of one year must not share an id.
+    assert document_id(Path("徐汇方案 2025.docx")) == "徐汇方案-2025"
+    assert document_id(Path("郑州方案 2025.docx")) == "郑州方案-2025"
+    assert document_id(Path("《知识产权规划》.txt")) == "知识产权规划"
+    punctuation_only = document_id(Path("——.txt"))
+    assert punctuation_only.startswith("doc-") and len(punctuation_only) == 12
+    assert punctuation_only == document_id(Path("——.txt"))
 
 
 # --- structures the seeds do not have ------------------------------------------------
