@@ -16,12 +16,14 @@ from langchain_core.runnables import RunnableLambda
 
 from .documents import Clause, Document
 from .index import Index
-from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
+from .retrieve import CANDIDATES, ClauseRetriever, Filters, Hit, HybridRetriever
 from .text import known_places, normalize, place_key, split_sentences, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
 TOP_CLAUSES = 5
+# 分别/各地 questions: at most this many documents get a line, chosen by the question's best clauses.
+MAX_DOCUMENT_LINES = 10
 # Abstention thresholds, set by measurement on eval/qa.jsonl (see eval/report.md):
 # answer only when the best clauses hold enough of the question's distinctive words
 # (idf-weighted share) or are close enough in meaning (cosine, multilingual-e5-small).
@@ -396,6 +398,9 @@ class Answerer:
 
     def _per_document_answer(self, state: dict) -> Answer:
         doc_ids = state["filters"].allowed_documents(self.index) or list(self.index.documents)
+        if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
+            best = self.retriever.search(state["question"], CANDIDATES, state["filters"])
+            doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
         wants_figure = bool(INTENTS[-1][1].search(normalize(state["question"])))
         picks = []
         for doc_id in doc_ids:

@@ -28,6 +28,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 from . import __version__
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, load_corpus
 from .embedders import Embedder, EmbeddingCache, count_missing, embed_passages
@@ -135,6 +137,23 @@ class Index:
         counts = Counter(t for text in self.search_texts for t in set(tokenize(text)))
         n = len(self.search_texts)
         return TermWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5))
+
+    @cached_property
+    def document_spans(self) -> dict[str, tuple[int, int]]:
+        """Each document's clauses as a [start, end) range of positions in `clauses`."""
+        spans, start = {}, 0
+        for document in self.documents.values():
+            spans[document.id] = (start, start + len(document.clauses))
+            start += len(document.clauses)
+        return spans
+
+    def clause_mask(self, doc_ids) -> np.ndarray:
+        """A boolean mask over `clauses`: True for the clauses of the given documents."""
+        mask = np.zeros(len(self.clauses), dtype=bool)
+        for doc_id in doc_ids:
+            start, end = self.document_spans.get(doc_id, (0, 0))
+            mask[start:end] = True
+        return mask
 
     def document_of(self, clause: Clause) -> Document:
         return self.documents[clause.doc_id]

@@ -80,11 +80,7 @@ class HybridRetriever:
         return [Hit(by_id[h.clause_id], h.similarity, h.similarity, None) for h in found if h.clause_id in by_id]
 
     def keyword(self, question: str, k: int, doc_ids: list[str] | None = None) -> list[Hit]:
-        allowed = None
-        if doc_ids is not None:
-            wanted = set(doc_ids)
-            allowed = np.fromiter((c.doc_id in wanted for c in self.index.clauses), dtype=bool,
-                                  count=len(self.index.clauses))
+        allowed = self.index.clause_mask(doc_ids) if doc_ids is not None else None
         found = self.index.keywords.search(tokenize(normalize(question)), k, allowed)
         by_id = self.index.clause_by_id
         return [Hit(by_id[h.clause_id], h.score, None, h.score) for h in found if h.clause_id in by_id]

@@ -39,6 +39,7 @@ class ChromaStore(VectorStore):
     def __init__(self, client, collection: str = COLLECTION) -> None:
         self._collection = client.get_or_create_collection(
             collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        self._count: int | None = None  # counting scans the collection: at 300k clauses it costs a query
 
     @classmethod
     def on_disk(cls, path: Path) -> "ChromaStore":
@@ -69,14 +70,18 @@ class ChromaStore(VectorStore):
         return [VectorHit(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def upsert(self, ids, vectors, metadatas):
+        self._count = None
         for start in range(0, len(ids), self.WRITE_BATCH):
             end = start + self.WRITE_BATCH
             self._collection.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end]),
                                     metadatas=metadatas[start:end])
 
     def delete(self, ids):
+        self._count = None
         for start in range(0, len(ids), self.WRITE_BATCH):
             self._collection.delete(ids=ids[start:start + self.WRITE_BATCH])
 
     def count(self):
-        return self._collection.count()
+        if self._count is None:
+            self._count = self._collection.count()
+        return self._count

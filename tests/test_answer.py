@@ -136,3 +136,30 @@ def test_question_kinds_are_recognised():
     assert classify("各地的目标分别是多少？") == "per_document"
     assert classify("检查验收阶段是什么时候？") == "date"
     assert classify("如何加强商业秘密保护？") == "general"
+
+
+def test_per_document_questions_search_a_bounded_number_of_documents(tmp_path, hashing_embedder):
+    """With thousands of documents a search per document would take minutes: the answer covers
+    the documents the question's best clauses come from, at most MAX_DOCUMENT_LINES of them."""
+    from assistant.answer import MAX_DOCUMENT_LINES
+    from assistant.app import App, Settings
+
+    from .conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (CORPUS / "zhengzhou-2023.txt").read_text(encoding="utf-8")
+    for n in range(MAX_DOCUMENT_LINES + 6):
+        (corpus / f"plan-{n:02d}.txt").write_text(text.replace("600名", f"{600 + n}名"), encoding="utf-8")
+    app = App(Settings(corpus=corpus, index=tmp_path / "index"), embedder=hashing_embedder)
+    app.build(progress=False)
+    searches = []
+    search = app.retriever.search
+    app.retriever.search = lambda *args, **kwargs: searches.append(args) or search(*args, **kwargs)
+
+    answer = app.answerer.ask("各方案培养执业专利代理师的目标分别是多少？")
+    assert answer.intent == "per_document" and not answer.abstained
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    assert 2 <= len(lines) <= MAX_DOCUMENT_LINES
+    assert len(searches) <= MAX_DOCUMENT_LINES + 2
+    assert len({c.document.id for c in answer.citations}) == len(lines)
