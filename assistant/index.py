@@ -37,7 +37,7 @@ from .keywords import KeywordIndex
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 class TermWeights(NamedTuple):
@@ -111,8 +111,11 @@ class Index:
         index = cls(build, manifest, documents)
         try:
             index.keywords  # noqa: B018 - load now so a broken keyword index is caught here
+            for name in (SEARCH_TEXTS_FILE, IDF_FILE):
+                if not (build / name).is_file():
+                    raise OSError(f"{name} is missing")
         except (OSError, ValueError, KeyError) as exc:
-            raise IndexUnavailable(f"keyword index at {root} is corrupted ({exc})") from exc
+            raise IndexUnavailable(f"index at {root} is corrupted ({exc})") from exc
         return index
 
     @cached_property
@@ -128,15 +131,15 @@ class Index:
 
     @cached_property
     def search_texts(self) -> list[str]:
-        """Normalised text of every clause, aligned with `clauses`."""
-        return [normalize(c.text) for c in self.clauses]
+        """Normalised text of every clause, aligned with `clauses` (saved by the build:
+        normalising 300k clauses again would hold up the first question for minutes)."""
+        return json.loads((self.build / SEARCH_TEXTS_FILE).read_text(encoding="utf-8"))
 
     @cached_property
     def idf(self) -> "TermWeights":
-        """Inverse document frequency of each token over the clauses."""
-        counts = Counter(t for text in self.search_texts for t in set(tokenize(text)))
-        n = len(self.search_texts)
-        return TermWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5))
+        """Inverse document frequency of each token over the clauses (saved by the build)."""
+        saved = json.loads((self.build / IDF_FILE).read_text(encoding="utf-8"))
+        return TermWeights(saved["weights"], saved["unseen"])
 
     @cached_property
     def document_spans(self) -> dict[str, tuple[int, int]]:
@@ -201,7 +204,9 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     keys = [_token_key(c) for c in clauses]
     tokens = _keyword_tokens(clauses, keys, previous)
     KeywordIndex.build([c.id for c in clauses], [tokens[key] for key in keys]).save(build / "keywords")
-    _save_tokens(build, tokens)
+    _save_json(build / TOKENS_FILE, tokens)
+    _save_json(build / SEARCH_TEXTS_FILE, _search_texts(clauses, previous))
+    _save_json(build / IDF_FILE, inverse_document_frequencies([tokens[key] for key in keys])._asdict())
     _write_build(build, loaded.documents, {**_manifest_key(embedder.name, chroma_url), "collection": collection,
                                            "files": corpus_fingerprint(corpus),
                                            "built": datetime.now(timezone.utc).isoformat()})
@@ -222,6 +227,25 @@ def keyword_text(clause: Clause) -> str:
 
 
 TOKENS_FILE = "tokens.json"
+SEARCH_TEXTS_FILE = "search_texts.json"
+IDF_FILE = "idf.json"
+
+
+def inverse_document_frequencies(token_lists: list[list[str]]) -> TermWeights:
+    """How rare each token is among the clauses (smoothed so that no weight is zero)."""
+    counts = Counter(t for tokens in token_lists for t in set(tokens))
+    n = len(token_lists)
+    return TermWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5))
+
+
+def _search_texts(clauses: list[Clause], previous: Index | None) -> list[str]:
+    """normalize(text) of each clause, taken from the live build where the text is unchanged."""
+    known = dict(zip((c.text for c in previous.clauses), previous.search_texts)) if previous else {}
+    return [known[c.text] if c.text in known else normalize(c.text) for c in clauses]
+
+
+def _save_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
 
 
 def _token_key(clause: Clause) -> str:
@@ -245,10 +269,6 @@ def _load_tokens(build: Path) -> dict[str, list[str]]:
         return json.loads((build / TOKENS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # an older build without saved tokens: tokenise again
-
-
-def _save_tokens(build: Path, tokens: dict[str, list[str]]) -> None:
-    (build / TOKENS_FILE).write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
 
 
 def _load_previous(root: Path, embedder_name: str, chroma_url: str | None) -> Index | None:

@@ -53,6 +53,21 @@ def test_changed_document_reembeds_only_its_changed_clauses(corpus_copy, tmp_pat
     assert index.vectors.count() == len(index.clauses)
 
 
+def test_search_texts_and_word_weights_are_saved_and_follow_changes(corpus_copy, tmp_path, hashing_embedder):
+    from assistant.text import normalize
+
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    path = corpus_copy / "haishu-2024.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n十、附則\n本方案由區知識產權局負責解釋，量子糾纏專利。\n",
+                    encoding="utf-8")
+    build(corpus_copy, tmp_path / "index", hashing_embedder)
+    index = Index.load(tmp_path / "index")
+    assert index.search_texts == [normalize(c.text) for c in index.clauses]
+    assert any("量子纠缠专利" in t for t in index.search_texts)  # the new clause, in simplified script
+    rare, common = index.idf.of("纠缠"), index.idf.of("知识产权")
+    assert index.idf.unseen > rare > common > 0
+
+
 def test_removed_file_takes_its_clauses_with_it(corpus_copy, tmp_path, hashing_embedder):
     build(corpus_copy, tmp_path / "index", hashing_embedder)
     (corpus_copy / "zhengzhou-2023.txt").unlink()
@@ -96,6 +111,12 @@ def test_corrupted_or_foreign_index_is_reported_then_rebuilt(corpus_copy, tmp_pa
     manifest = json.loads((live / "manifest.json").read_text())
     (live / "manifest.json").write_text(json.dumps({**manifest, "format": 0}), encoding="utf-8")
     with pytest.raises(IndexUnavailable, match="another version"):
+        Index.load(index_dir)
+
+    app.build(progress=False)
+    live = index_dir / "builds" / (index_dir / "CURRENT").read_text().strip()
+    (live / "idf.json").unlink()
+    with pytest.raises(IndexUnavailable, match="idf.json is missing"):
         Index.load(index_dir)
 
 
