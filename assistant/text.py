@@ -35,19 +35,19 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
+@functools.lru_cache(maxsize=None)
+def _char_form(ch: str) -> str:
+    """NFKC and lower case of one character (a few thousand distinct ones in a corpus)."""
+    return unicodedata.normalize("NFKC", ch).lower()
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise character by character, returning for each output character the
     index of the original character it came from (to highlight matches in the
     original text)."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            continue
-        for piece in unicodedata.normalize("NFKC", ch).lower():
-            out.append(piece)
-            origin.append(i)
-    flat = "".join(out)
+    forms = [(i, _char_form(ch)) for i, ch in enumerate(text) if not ch.isspace()]
+    flat = "".join(form for _, form in forms)
+    origin = [i for i, form in forms for _ in form]
     simplified = to_simplified(flat)
     if len(simplified) != len(flat):  # a phrase conversion changed length: go char by char
         simplified = "".join(to_simplified(c) for c in flat)

@@ -31,6 +31,7 @@ RELATED_MIN_SIMILARITY = 0.95
 
 _LETTER_OR_CJK = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def check_input(text: str | None, what_zh: str, what_en: str) -> str:
@@ -148,8 +149,22 @@ class TopicSearch:
         self._clause_vectors = clause_vectors
 
     @functools.cached_property
-    def _texts(self) -> list[tuple[str, list[int]]]:
-        return [normalize_with_offsets(c.text) for c in self.index.clauses]
+    def _haystack(self) -> tuple[str, np.ndarray]:
+        """Every clause's search text without white space, joined, and where each one starts:
+        one regex pass finds the candidate clauses, so only those are normalised with offsets."""
+        texts = [_WHITESPACE.sub("", t) for t in self.index.search_texts]
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+        return "\0".join(texts), starts
+
+    def _candidates(self, matchers: list[_WordMatcher]) -> list[int]:
+        """Positions of the clauses that contain every word (or an equivalent)."""
+        haystack, starts = self._haystack
+        chosen: set[int] | None = None
+        for matcher in matchers:
+            hits = {int(i) for pattern in (matcher.exact, *matcher.others)
+                    for i in np.searchsorted(starts, [m.start() for m in pattern.finditer(haystack)], "right") - 1}
+            chosen = hits if chosen is None else chosen & hits
+        return sorted(chosen or ())
 
     @functools.cached_property
     def _vectors(self) -> np.ndarray | None:
@@ -165,8 +180,7 @@ class TopicSearch:
             raise ValueError("术语中没有汉字或字母。(the term has no Chinese characters or letters)")
         words = list(dict.fromkeys(search_form(w) for w in term.split()))
         matchers = [_WordMatcher(w, self.synonyms) for w in words]
-        found = {i: hit for i in range(len(self.index.clauses))
-                 if (hit := self._match_clause(i, matchers)) is not None}
+        found = {i: hit for i in self._candidates(matchers) if (hit := self._match_clause(i, matchers)) is not None}
         if not found:
             return TopicResult(term, [], f"没有文档提到“{term}”。(no document mentions this term)")
         related = self._related(found)
@@ -177,7 +191,7 @@ class TopicSearch:
         return TopicResult(term, documents, _message(term, documents))
 
     def _match_clause(self, position: int, matchers: list[_WordMatcher]) -> TopicClause | None:
-        text, origin = self._texts[position]
+        text, origin = normalize_with_offsets(self.index.clauses[position].text)
         counts, spans, all_exact = [], [], True
         for matcher in matchers:
             exact, synonym = matcher.find(text)
