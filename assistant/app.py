@@ -90,14 +90,14 @@ class App:
     @cached_property
     def topics(self):
         from .embedders import EmbeddingCache, embed_passages
-        from .index import embedding_text
         from .topics import TopicSearch
 
         def clause_vectors():
-            # The build cached every clause vector; nothing is embedded here.
+            # The build cached every clause vector under its embedding text, which is the saved
+            # search text: nothing is embedded or normalised here.
             cache = EmbeddingCache(self.settings.index / "embeddings.sqlite")
             try:
-                return embed_passages(self.embedder, [embedding_text(c) for c in self.index.clauses], cache)
+                return embed_passages(self.embedder, self.index.search_texts, cache)
             finally:
                 cache.close()
 

@@ -217,7 +217,8 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
 
 
 def embedding_text(clause: Clause) -> str:
-    """What the embedder sees: one script (simplified), whatever the source used."""
+    """What the embedder sees: one script (simplified), whatever the source used.
+    The same as the clause's entry in `Index.search_texts`."""
     return normalize(clause.text)
 
 

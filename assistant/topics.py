@@ -172,7 +172,8 @@ class TopicSearch:
             return None
         vectors = np.asarray(self._clause_vectors(), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
+        vectors /= np.where(norms == 0, 1, norms)  # in place: at 300k clauses a copy is 0.5 GB
+        return vectors
 
     def search(self, term: str) -> TopicResult:
         term = check_input(term, "术语", "term")
