@@ -339,8 +339,12 @@ class Answerer:
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
-        regions = [normalize(d.region or "") for d in self.index.documents.values()]
-        return {t: self.index.idf.of(t) for t in words if not any(t in r for r in regions)}
+        return {t: self.index.idf.of(t) for t in words if t not in self._region_names}
+
+    @functools.cached_property
+    def _region_names(self) -> str:
+        """Every document's region, one per line: a place name says where, not what."""
+        return "\n".join(normalize(d.region or "") for d in self.index.documents.values())
 
     def coverage(self, tokens: dict[str, float], evidence: list[Clause | str]) -> float:
         """Share of the question's weight (idf) found in the given clauses (with their

@@ -74,6 +74,7 @@ def known_places() -> tuple[str, ...]:
     return tuple(sorted(word_list("places.txt"), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every document on every question
 def place_key(region: str | None) -> str | None:
     """The short form of a region that texts use to name it: 徐汇区 → 徐汇, 浦东新区 → 浦东."""
     if not region:

@@ -50,6 +50,11 @@ def search_form(text: str) -> str:
     return normalize_with_offsets(text)[0]
 
 
+def without_spaces(normalised: str) -> str:
+    """An already normalised text (e.g. `Index.search_texts`) in the form terms are matched in."""
+    return _WHITESPACE.sub("", normalised)
+
+
 def term_pattern(word: str) -> re.Pattern:
     """`word` (already in search form); Latin words only as whole words (PCT, not PCTs)."""
     pattern = re.escape(word)
@@ -152,7 +157,7 @@ class TopicSearch:
     def _haystack(self) -> tuple[str, np.ndarray]:
         """Every clause's search text without white space, joined, and where each one starts:
         one regex pass finds the candidate clauses, so only those are normalised with offsets."""
-        texts = [_WHITESPACE.sub("", t) for t in self.index.search_texts]
+        texts = [without_spaces(t) for t in self.index.search_texts]
         starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
         return "\0".join(texts), starts
 

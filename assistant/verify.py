@@ -20,7 +20,7 @@ from .index import Index
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import has_chinese, known_places, normalize, place_key, tokenize
-from .topics import check_input, search_form
+from .topics import check_input, search_form, without_spaces
 
 CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])*")
@@ -109,6 +109,7 @@ class Verifier:
         self.index = index
         self.retriever = retriever
         self.targets = targets
+        self._document_texts: dict[str, str] = {}
 
     # --- public ---------------------------------------------------------------
     def verify(self, text: str) -> Verification:
@@ -121,8 +122,7 @@ class Verifier:
         claim = self._claim(sentence)
         if isinstance(claim, SentenceCheck):
             return claim
-        cited = {c.id for c in clauses}
-        return self._judge(sentence, claim, clauses, [t for t in self.targets.targets if t.clause_id in cited])
+        return self._judge(sentence, claim, clauses, self.targets.of_clauses(clauses))
 
     # --- steps ------------------------------------------------------------------
     def _verify_sentence(self, sentence: str) -> SentenceCheck:
@@ -264,19 +264,20 @@ class Verifier:
     def _place_key(document: Document) -> str | None:
         return place_key(document.region)
 
-    @functools.cached_property
-    def _document_texts(self) -> dict[str, str]:
-        """Search form of each plan's metadata and clauses."""
-        return {d.id: search_form(f"{d.title}{d.issuer or ''}{d.region or ''}{d.number or ''}"
-                                  + "".join(c.text for c in d.clauses))
-                for d in self.index.documents.values()}
-
     def _document_text(self, document: Document) -> str:
-        return self._document_texts[document.id]
+        """Search form of a plan's metadata and clauses (from the index's saved search texts)."""
+        text = self._document_texts.get(document.id)
+        if text is None:
+            start, end = self.index.document_spans[document.id]
+            clauses = without_spaces("".join(self.index.search_texts[start:end]))
+            text = search_form(f"{document.title}{document.issuer or ''}{document.region or ''}"
+                               f"{document.number or ''}") + clauses
+            self._document_texts[document.id] = text
+        return text
 
     @functools.cached_property
     def _corpus_text(self) -> str:
-        return "".join(self._document_texts.values())
+        return "".join(self._document_text(d) for d in self.index.documents.values())
 
     def _coverage(self, norm: str, clauses: list[Clause]) -> float:
         """Idf-weighted share of the sentence's words found in the clauses (plan names left out)."""
