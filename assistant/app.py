@@ -115,6 +115,12 @@ class App:
 
         return Verifier(self.index, self.retriever, self.targets)
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (jieba's dictionary, the
+        vector index's files, the topic search's texts and vectors)."""
+        self.answerer.ask("知识产权工作的主要目标是什么？")
+        self.topics.search("知识产权")
+
     def build(self, progress: bool = True) -> BuildReport:
         report = build_index(self.settings.corpus, self.settings.index, self.embedder,
                              chroma_url=self.settings.chroma_url, progress=progress)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 import traceback
 from pathlib import Path
 
@@ -401,6 +402,9 @@ def serve(app: App, host: str = "127.0.0.1", port: int = 7860, block: bool = Tru
     app.answerer  # noqa: B018 - load index and models before the first visitor
     ui = build_ui(app)
     ui.queue(default_concurrency_limit=4)
-    ui.launch(server_name=host, server_port=port, prevent_thread_lock=not block, show_error=False,
+    ui.launch(server_name=host, server_port=port, prevent_thread_lock=True, show_error=False,
               quiet=not block, css=CSS)
+    threading.Thread(target=app.warm_up, name="warm-up", daemon=True).start()
+    if block:
+        ui.block_thread()
     return ui

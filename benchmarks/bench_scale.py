@@ -12,7 +12,8 @@ index and search figures then use passage vectors derived from the seeds: a synt
 gets the real vector of the seed clause it was made from (looked up by its text with figures
 and region masked, plus a little noise), written to the EmbeddingCache under the synthetic
 text by the normal build. Queries are embedded by the real model, as in production.
-Each size runs in its own process, so peak memory (ru_maxrss) is that size's alone.
+Each size is built in one process and queried in another, fresh one (as a server starts), so
+each peak memory (ru_maxrss) is that step's alone.
 """
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ class SeedDerivedEmbedder(Embedder):
         return (vector / np.linalg.norm(vector)).astype(np.float32)
 
 
-def seed_vectors(real: Embedder, cache_path: Path | None) -> dict[str, np.ndarray]:
+def seed_vectors(real: Embedder, cache_path: Path) -> dict[str, np.ndarray]:
     from assistant.embedders import EmbeddingCache, embed_passages
 
     load = load_corpus(SEEDS)
@@ -140,12 +141,11 @@ def seed_vectors(real: Embedder, cache_path: Path | None) -> dict[str, np.ndarra
             text = embedding_text(clause)
             texts.append(text)
             keys.append(template(text.replace(document.region or "\0", "")))
-    cache = EmbeddingCache(cache_path) if cache_path else None
+    cache = EmbeddingCache(cache_path)
     try:
         vectors = embed_passages(real, texts, cache)
     finally:
-        if cache:
-            cache.close()
+        cache.close()
     return dict(zip(keys, vectors))
 
 
@@ -163,42 +163,49 @@ def measure_embedding(real: Embedder, clauses: int) -> dict:
     return {"clauses": len(texts), "chars": chars, "seconds": seconds}
 
 
-def run_size(documents: int, questions: list[str], cache_path: Path | None) -> dict:
-    work = Path(tempfile.mkdtemp(prefix=f"pa-scale-{documents}-"))
-    try:
-        corpus, index_dir = work / "corpus", work / "index"
-        write_corpus(corpus, documents)
-        real = get_embedder("e5")
-        embedder = SeedDerivedEmbedder(real, seed_vectors(real, cache_path))
-        app = App(Settings(corpus=corpus, index=index_dir), embedder=embedder)
+def build_size(documents: int, work: Path, cache_path: Path) -> dict:
+    """Writes the synthetic corpus under `work`, indexes it, then adds one more file."""
+    corpus, index_dir = work / "corpus", work / "index"
+    write_corpus(corpus, documents)
+    real = get_embedder("e5")
+    embedder = SeedDerivedEmbedder(real, seed_vectors(real, cache_path))
+    app = App(Settings(corpus=corpus, index=index_dir), embedder=embedder)
+    started = time.perf_counter()
+    report = app.build(progress=False)
+    full = time.perf_counter() - started
 
-        started = time.perf_counter()
-        report = app.build(progress=False)
-        full = time.perf_counter() - started
+    extra = corpus / "plan-new.txt"
+    extra.write_text(synthetic_document(documents + 7, seed_texts()), encoding="utf-8")
+    started = time.perf_counter()
+    added = app.build(progress=False)
+    return {"documents": report.documents, "clauses": report.clauses, "full_s": full,
+            "clauses_per_s": report.clauses / full, "add_one_s": time.perf_counter() - started,
+            "add_one_embedded": added.embedded, "build_rss_mib": peak_rss_mib(),
+            "derived_misses": embedder.misses}
 
-        extra = corpus / "plan-new.txt"
-        extra.write_text(synthetic_document(documents + 7, seed_texts()), encoding="utf-8")
-        started = time.perf_counter()
-        added = app.build(progress=False)
-        incremental = time.perf_counter() - started
 
-        started = time.perf_counter()
-        answerer = app.answerer  # a fresh process: index, model and word weights load here
-        answerer.ask(questions[0])
-        first_ask = time.perf_counter() - started
-        asks = timed(answerer.ask, questions)
-        topics_first = timed(app.topics.search, TOPIC_TERMS[:1])[0]
-        topics = timed(app.topics.search, TOPIC_TERMS * 3)
-        return {
-            "documents": report.documents, "clauses": report.clauses, "full_s": full,
-            "clauses_per_s": report.clauses / full, "add_one_s": incremental, "add_one_embedded": added.embedded,
-            "first_ask_s": first_ask, "ask_p50": statistics.median(asks), "ask_p95": percentile(asks, 0.95),
-            "topic_first_ms": topics_first, "topic_p50": statistics.median(topics), "topic_p95": percentile(topics, 0.95),
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "derived_misses": embedder.misses,
-        }
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+def query_size(work: Path, questions: list[str]) -> dict:
+    """A fresh process, as a server would start: load the index, answer, search topics."""
+    app = App(Settings(corpus=work / "corpus", index=work / "index"))
+    started = time.perf_counter()
+    answerer = app.answerer  # index, model and word weights load here
+    answerer.ask(questions[0])
+    first_ask = time.perf_counter() - started
+    asks = timed(answerer.ask, questions)
+    topics_first = timed(app.topics.search, TOPIC_TERMS[:1])[0]
+    topics = timed(app.topics.search, TOPIC_TERMS * 3)
+    return {"first_ask_s": first_ask, "ask_p50": statistics.median(asks), "ask_p95": percentile(asks, 0.95),
+            "topic_first_ms": topics_first, "topic_p50": statistics.median(topics),
+            "topic_p95": percentile(topics, 0.95), "query_rss_mib": peak_rss_mib()}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_worker(*args: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -208,22 +215,30 @@ def main() -> None:
     parser.add_argument("--ask-count", type=int, default=40)
     parser.add_argument("--embed-clauses", type=int, default=200, help="real clauses embedded for throughput")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "policy-assistant" /
-                        "test-embeddings.sqlite", help="sqlite cache of the seed vectors (from the tests)")
-    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+                        "test-embeddings.sqlite", help="sqlite cache of the seed vectors (shared with the tests)")
+    parser.add_argument("--build-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--query-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    cache = args.cache if args.cache.exists() else None
-    if args.worker:
-        print(json.dumps(run_size(args.worker, load_questions(args.questions, args.ask_count), cache)))
+    if args.build_worker:
+        print(json.dumps(build_size(args.build_worker, args.work, args.cache)))
+        return
+    if args.query_worker:
+        print(json.dumps(query_size(args.work, load_questions(args.questions, args.ask_count))))
         return
 
     embedding = measure_embedding(get_embedder("e5"), args.embed_clauses)
     chars_per_s = embedding["chars"] / embedding["seconds"]
     rows = []
     for size in args.sizes:
-        done = subprocess.run([sys.executable, __file__, "--worker", str(size), "--questions", str(args.questions),
-                               "--ask-count", str(args.ask_count), "--cache", str(args.cache)],
-                              capture_output=True, text=True, check=True)
-        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        work = Path(tempfile.mkdtemp(prefix=f"pa-scale-{size}-"))
+        try:
+            row = run_worker("--build-worker", str(size), "--work", str(work), "--cache", str(args.cache))
+            row |= run_worker("--query-worker", "--work", str(work), "--questions", str(args.questions),
+                              "--ask-count", str(args.ask_count))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        rows.append(row)
         print(f"  done {size} documents", file=sys.stderr)
     print_table(embedding, chars_per_s, rows)
 
@@ -233,20 +248,21 @@ def print_table(embedding: dict, chars_per_s: float, rows: list[dict]) -> None:
     seed_clauses = sum(len(d.clauses) for d in load_corpus(SEEDS).documents)
     print(f"Embedding (multilingual-e5-small, real seed text, {embedding['clauses']} clauses): "
           f"{chars_per_s:,.0f} chars/s, {embedding['clauses'] / embedding['seconds']:.1f} clauses/s")
-    print("| documents | clauses | full index¹ | clauses/s¹ | add 1 file¹ | peak RSS | first ask (load) | ask p50 / p95 | "
-          "topic p50 / p95 (first) | projected cold embedding² |")
+    print("| documents | clauses | full index¹ | clauses/s¹ | add 1 file¹ | peak RSS: build / serve³ | "
+          "first ask (load) | ask p50 / p95 | topic p50 / p95 (first) | projected cold embedding² |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         chars = r["clauses"] * seed_chars / seed_clauses
         projected = chars / chars_per_s / 3600
         print(f"| {r['documents']:,} | {r['clauses']:,} | {r['full_s']:.0f} s | {r['clauses_per_s']:,.0f} | "
-              f"{r['add_one_s']:.1f} s | {r['peak_rss_mib']:,.0f} MiB | {r['first_ask_s']:.1f} s | "
+              f"{r['add_one_s']:.1f} s | {r['build_rss_mib']:,.0f} / {r['query_rss_mib']:,.0f} MiB | {r['first_ask_s']:.1f} s | "
               f"{r['ask_p50']:.0f} / {r['ask_p95']:.0f} ms | "
               f"{r['topic_p50']:.0f} / {r['topic_p95']:.0f} ms ({r['topic_first_ms'] / 1000:.1f} s) | {projected:.1f} h |")
     misses = sum(r["derived_misses"] for r in rows)
     print("¹ passage vectors derived from the seed vectors (see the module docstring), so these exclude "
           f"embedding time; {misses} clauses had no seed template and got a random direction.\n"
-          "² the size's clause text at the measured embedding rate (seed-average clause length).")
+          "² the size's clause text at the measured embedding rate (seed-average clause length).\n"
+          "³ build: the indexing process; serve: a fresh process that loads the index, answers and searches topics.")
 
 
 if __name__ == "__main__":
