@@ -399,7 +399,6 @@ def build_ui(app: App) -> gr.Blocks:
 
 
 def serve(app: App, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
-    app.answerer  # noqa: B018 - load index and models before the first visitor
     ui = build_ui(app)
     ui.queue(default_concurrency_limit=4)
     ui.launch(server_name=host, server_port=port, prevent_thread_lock=True, show_error=False,
