@@ -4,48 +4,36 @@ Layout of an index folder:
 
     CURRENT              name of the live build (replaced atomically)
     embeddings.sqlite    vectors by content hash, shared by all builds
-    builds/<name>/       manifest.json, documents.jsonl, keywords/, tokens.json, chroma/
+    builds/<name>/       manifest.json, documents.jsonl, search_texts.json, keywords/, chroma/
 
 A build starts from a copy of the live one and applies only the clause-level
-difference, so unchanged text is never embedded again; an interrupted build
+difference, so unchanged text is never embedded or tokenised again; an interrupted build
 leaves CURRENT pointing at the previous, complete build. Unchanged files keep their
-parse and their BM25 tokens from the live build; BM25 itself is rebuilt each time.
+parse, their keyword rows and their vectors from the live build.
 With a Chroma server the vectors live in one collection per index folder and embedder.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
-
 import numpy as np
 
 from . import __version__
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, load_corpus
 from .embedders import Embedder, EmbeddingCache, count_missing, embed_passages
-from .keywords import KeywordIndex
+from .keywords import KeywordIndex, TermWeights
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 4
-
-
-class TermWeights(NamedTuple):
-    weights: dict[str, float]
-    unseen: float  # the weight of a token no clause contains
-
-    def of(self, token: str) -> float:
-        return self.weights.get(token, self.unseen)
+INDEX_FORMAT = 5
 
 
 class IndexUnavailable(Exception):
@@ -111,9 +99,8 @@ class Index:
         index = cls(build, manifest, documents)
         try:
             index.keywords  # noqa: B018 - load now so a broken keyword index is caught here
-            for name in (SEARCH_TEXTS_FILE, IDF_FILE):
-                if not (build / name).is_file():
-                    raise OSError(f"{name} is missing")
+            if not (build / SEARCH_TEXTS_FILE).is_file():
+                raise OSError(f"{SEARCH_TEXTS_FILE} is missing")
         except (OSError, ValueError, KeyError) as exc:
             raise IndexUnavailable(f"index at {root} is corrupted ({exc})") from exc
         return index
@@ -137,9 +124,8 @@ class Index:
 
     @cached_property
     def idf(self) -> "TermWeights":
-        """Inverse document frequency of each token over the clauses (saved by the build)."""
-        saved = json.loads((self.build / IDF_FILE).read_text(encoding="utf-8"))
-        return TermWeights(saved["weights"], saved["unseen"])
+        """Inverse document frequency of each token over the clauses."""
+        return self.keywords.term_weights()
 
     @cached_property
     def document_spans(self) -> dict[str, tuple[int, int]]:
@@ -201,12 +187,11 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     finally:
         cache.close()
     clauses = [c for d in loaded.documents for c in d.clauses]
-    keys = [_token_key(c) for c in clauses]
-    tokens = _keyword_tokens(clauses, keys, previous)
-    KeywordIndex.build([c.id for c in clauses], [tokens[key] for key in keys]).save(build / "keywords")
-    _save_json(build / TOKENS_FILE, tokens)
+    # jieba is the slow part of a build at scale (≈0.7 ms a clause): only new text is tokenised.
+    KeywordIndex.update(previous.keywords if previous else None, [c.id for c in clauses],
+                        [_token_key(c) for c in clauses],
+                        lambda position: tokenize(keyword_text(clauses[position]))).save(build / "keywords")
     _save_json(build / SEARCH_TEXTS_FILE, _search_texts(clauses, previous))
-    _save_json(build / IDF_FILE, inverse_document_frequencies([tokens[key] for key in keys])._asdict())
     _write_build(build, loaded.documents, {**_manifest_key(embedder.name, chroma_url), "collection": collection,
                                            "files": corpus_fingerprint(corpus),
                                            "built": datetime.now(timezone.utc).isoformat()})
@@ -227,16 +212,7 @@ def keyword_text(clause: Clause) -> str:
     return normalize(" ".join(clause.path[:-1]) + "\n" + clause.text)
 
 
-TOKENS_FILE = "tokens.json"
 SEARCH_TEXTS_FILE = "search_texts.json"
-IDF_FILE = "idf.json"
-
-
-def inverse_document_frequencies(token_lists: list[list[str]]) -> TermWeights:
-    """How rare each token is among the clauses (smoothed so that no weight is zero)."""
-    counts = Counter(t for tokens in token_lists for t in set(tokens))
-    n = len(token_lists)
-    return TermWeights({t: math.log((n + 1) / (c + 0.5)) for t, c in counts.items()}, math.log((n + 1) / 0.5))
 
 
 def _search_texts(clauses: list[Clause], previous: Index | None) -> list[str]:
@@ -252,24 +228,6 @@ def _save_json(path: Path, value) -> None:
 def _token_key(clause: Clause) -> str:
     """A hash of what keyword_text is made from (normalising first would cost as much as a cache miss)."""
     return hashlib.sha1("\n".join((*clause.path[:-1], clause.text)).encode("utf-8")).hexdigest()
-
-
-def _keyword_tokens(clauses: list[Clause], keys: list[str], previous: Index | None) -> dict[str, list[str]]:
-    """BM25 tokens of every clause by `_token_key`. jieba is the slow part of a build at
-    scale (≈0.7 ms a clause), so the live build's tokens are reused."""
-    known = _load_tokens(previous.build) if previous else {}
-    tokens = {}
-    for clause, key in zip(clauses, keys):
-        if key not in tokens:
-            tokens[key] = known[key] if key in known else tokenize(keyword_text(clause))
-    return tokens
-
-
-def _load_tokens(build: Path) -> dict[str, list[str]]:
-    try:
-        return json.loads((build / TOKENS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # an older build without saved tokens: tokenise again
 
 
 def _load_previous(root: Path, embedder_name: str, chroma_url: str | None) -> Index | None:

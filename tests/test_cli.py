@@ -110,7 +110,7 @@ def test_ask_builds_a_missing_index_and_rebuilds_a_corrupted_one(seed_app, tmp_p
     assert "indexed 5 documents" in built.stderr and "750" in json.loads(built.stdout)["answer"]
 
     live = index_dir / "builds" / (index_dir / "CURRENT").read_text().strip()
-    (live / "keywords" / "clause_ids.json").write_text("garbage", encoding="utf-8")
+    (live / "keywords" / "clauses.json").write_text("garbage", encoding="utf-8")
     rebuilt = run("ask", "--json", "漕河泾计划培养多少名执业专利代理师？", *args)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "rebuilding" in rebuilt.stderr and "750" in json.loads(rebuilt.stdout)["answer"]

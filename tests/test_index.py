@@ -115,8 +115,8 @@ def test_corrupted_or_foreign_index_is_reported_then_rebuilt(corpus_copy, tmp_pa
 
     app.build(progress=False)
     live = index_dir / "builds" / (index_dir / "CURRENT").read_text().strip()
-    (live / "idf.json").unlink()
-    with pytest.raises(IndexUnavailable, match="idf.json is missing"):
+    (live / "search_texts.json").unlink()
+    with pytest.raises(IndexUnavailable, match="search_texts.json is missing"):
         Index.load(index_dir)
 
 
@@ -162,3 +162,54 @@ def test_keyword_index_folder_round_trips(corpus_copy, tmp_path, hashing_embedde
     assert loaded.clause_ids == index.keywords.clause_ids
     top = loaded.search(["质押融资"], 3)
     assert top and "质押融资" in index.clause_by_id[top[0].clause_id].text
+
+
+def test_keyword_update_tokenises_only_new_text_and_equals_a_full_build(corpus_copy):
+    from assistant.documents import load_corpus
+    from assistant.index import _token_key, keyword_text
+    from assistant.keywords import KeywordIndex
+    from assistant.text import tokenize
+
+    clauses = [c for d in load_corpus(corpus_copy).documents for c in d.clauses]
+    tokens = {c.id: tokenize(keyword_text(c)) for c in clauses}
+    ids, keys = (lambda cs: [c.id for c in cs]), (lambda cs: [_token_key(c) for c in cs])
+    before = KeywordIndex.build(ids(clauses[:150]), keys(clauses[:150]), [tokens[c.id] for c in clauses[:150]])
+    after = clauses[60:]  # 60 clauses gone, the last ones new
+    tokenised = []
+    updated = KeywordIndex.update(before, ids(after), keys(after),
+                                  lambda i: tokenised.append(i) or tokens[after[i].id])
+    full = KeywordIndex.build(ids(after), keys(after), [tokens[c.id] for c in after])
+
+    assert tokenised and set(tokenised) == {i for i, key in enumerate(keys(after)) if key not in set(before.keys)}
+    assert sorted(updated.terms) == sorted(full.terms)  # terms only the removed clauses used are gone
+    for question in (["质押融资"], ["专利代理师", "培养", "培养"], ["商业秘密", "落实单位"]):
+        assert (updated.scores(question) == full.scores(question)).all()
+        assert updated.search(question, 5) == full.search(question, 5) and full.search(question, 5)
+
+
+def test_keyword_update_gives_each_copy_of_a_repeated_text_its_row():
+    from assistant.keywords import KeywordIndex
+
+    before = KeywordIndex.build(["a", "b"], ["k1", "k2"], [["质押", "融资"], ["商标"]])
+    updated = KeywordIndex.update(before, ["a", "a2", "b"], ["k1", "k1", "k2"], lambda i: ["质押", "融资"])
+    assert {h.clause_id for h in updated.search(["融资"], 5)} == {"a", "a2"}
+    assert updated.scores(["融资"])[0] == updated.scores(["融资"])[1] > 0
+
+
+def test_keyword_scores_equal_the_reference_bm25s(corpus_copy):
+    bm25s = pytest.importorskip("bm25s")
+    import numpy as np
+
+    from assistant.documents import load_corpus
+    from assistant.index import _token_key, keyword_text
+    from assistant.keywords import KeywordIndex
+    from assistant.text import normalize, tokenize
+
+    clauses = [c for d in load_corpus(corpus_copy).documents for c in d.clauses]
+    token_lists = [tokenize(keyword_text(c)) for c in clauses]
+    ours = KeywordIndex.build([c.id for c in clauses], [_token_key(c) for c in clauses], token_lists)
+    reference = bm25s.BM25()  # Lucene's BM25, k1 = 1.5, b = 0.75
+    reference.index(token_lists, show_progress=False)
+    for question in ("漕河泾计划培养多少名执业专利代理师", "商业秘密保护的落实单位", "知识产权 知识产权 质押融资"):
+        tokens = [t for t in tokenize(normalize(question)) if t in reference.vocab_dict]
+        np.testing.assert_allclose(ours.scores(tokens), reference.get_scores(tokens), rtol=1e-5, atol=1e-6)
