@@ -52,6 +52,7 @@ _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
+_ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 
 
 class QuestionError(ValueError):
@@ -215,6 +216,17 @@ def _sentence_at(text: str, offset: int) -> str:
     return text
 
 
+def _year_not_given(norm_question: str, years: list[int], text: str, clauses: list[Clause]) -> int | None:
+    """A year the question asks a figure for, while the chosen sentences give figures for
+    other years only (2023年实现值 … 2026年目标值 answers neither 2024 nor 2025)."""
+    stated = {int(y) for y in _YEAR.findall(normalize(text))}
+    if not stated:
+        return None  # a figure with no year of its own is read under its heading's year
+    context = "".join(normalize(" ".join(c.path) + c.text) for c in clauses)
+    asked = [y for y in years if not re.search(fr"{y}\s*年?\S{{0,3}}{_ISSUED}", norm_question)]
+    return next((y for y in asked if y not in stated and f"{y}" not in context), None)
+
+
 def chinese_date(iso: str) -> str:
     year, month, day = (int(p) for p in iso.split("-"))
     return f"{year}年{month}月{day}日"
@@ -328,13 +340,18 @@ class Answerer:
             return "检索到的条款与问题关联度不足。"
         return ""
 
-    def _unanswered_figure(self, state: dict, sentences: list[str]) -> str:
+    def _unanswered_figure(self, state: dict, picks: list[tuple[str, Hit]]) -> str:
         """A question for a figure that the chosen sentences do not give is not answered by them."""
-        text = "".join(sentences)
+        text = "".join(sentence for sentence, _ in picks)
         if _ASKS_MONEY.search(normalize(state["question"])) and not _MONEY.search(normalize(text)):
             return "文档未给出该金额。"
         if state["intent"] == "figure" and not _NUMBER.search(text):
             return "文档未给出具体数值。"
+        if state["intent"] == "figure":
+            year = _year_not_given(normalize(state["question"]), state["scope"].years, text,
+                                   [hit.clause for _, hit in picks])
+            if year:
+                return f"文档未给出 {year} 年的数值（条款给出的是其他年份的数值）。"
         return ""
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
@@ -383,7 +400,7 @@ class Answerer:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
-        reason = self._unanswered_figure(state, [s for _, s, _ in chosen])
+        reason = self._unanswered_figure(state, [(s, h) for _, s, h in chosen])
         if reason:
             return self._abstain(state, reason)
         return self._assemble(state, [(s, h) for _, s, h in chosen])

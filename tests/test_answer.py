@@ -66,6 +66,18 @@ def test_out_of_corpus_questions_abstain_and_offer_related_clauses(seed_app, que
     assert answer.to_dict()["abstained"] is True
 
 
+@pytest.mark.parametrize("year, answered", [(2025, False), (2024, False), (2026, True)])
+def test_a_figure_for_a_year_the_clause_does_not_give_is_not_answered_with_another_years(seed_app, year, answered):
+    answer = seed_app.answerer.ask(f"海曙区{year}年高价值发明专利拥有量要达到多少件？")
+    assert answer.abstained is not answered
+    row = next(c for c in answer.citations if "高價值發明專利擁有量" in c.clause.text)
+    assert "1600" in row.clause.text  # the row with the 2026 target is offered either way
+    if answered:
+        assert "1600" in answer.text
+    else:
+        assert f"{year} 年" in answer.text and "1600" not in answer.text
+
+
 def test_responsible_units_come_from_the_clause(seed_app):
     answer = seed_app.answerer.ask("徐汇加强商业秘密保护的落实单位有哪些？")
     assert answer.intent == "units"
