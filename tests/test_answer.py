@@ -148,6 +148,14 @@ def test_question_kinds_are_recognised():
     assert classify("各地的目标分别是多少？") == "per_document"
     assert classify("检查验收阶段是什么时候？") == "date"
     assert classify("如何加强商业秘密保护？") == "general"
+    assert classify("这个方案是哪个部门印发的？") == "metadata"
+    # 印发 describing the document is not a question about its issuing
+    assert classify("2022年印发的徐汇方案PCT国际专利申请量目标是多少？") == "figure"
+
+
+def test_the_year_a_document_was_issued_does_not_ask_for_that_years_figure(seed_app):
+    answer = seed_app.answerer.ask("2024年印发的海曙方案中知识产权质押融资目标是多少？")
+    assert not answer.abstained and "200" in answer.text
 
 
 def test_per_document_questions_search_a_bounded_number_of_documents(tmp_path, hashing_embedder):
