@@ -348,7 +348,7 @@ def build_ui(app: App) -> gr.Blocks:
                         use_llm = gr.Checkbox(label="生成式回答（LLM，逐句核对）", value=False, scale=1,
                                               interactive=app.settings.llm_configured,
                                               info=None if app.settings.llm_configured else
-                                              "未配置：设置 POLICY_ASSISTANT_LLM_BASE_URL 与 _MODEL")
+                                              "未配置：需设置 LLM 的地址与模型名（见 README）")
                 with gr.Column(scale=2):
                     citation_choice = gr.Radio([], label="引用（点击查看原文条款）", elem_id="citations")
                     citation_view = gr.HTML(elem_id="citation-view")
