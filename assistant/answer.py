@@ -52,6 +52,10 @@ _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
+# "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
+# as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
+_MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
+MEASURE_WEIGHT = 0.3
 _ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 
 
@@ -133,6 +137,12 @@ class Scope:
     def __init__(self, question: str, index: Index, corpus_text: str) -> None:
         norm = normalize(question)
         self.doc_ids = [d.id for d in index.documents.values() if _names_document(norm, d)]
+        # Once the search is limited to the named documents, their place names no longer tell
+        # clauses apart; left in, they pull up whichever clause repeats the name (the notice).
+        self.query = norm
+        for doc_id in self.doc_ids:
+            key = place_key(index.documents[doc_id].region)
+            self.query = re.sub(re.escape(key) + r"(?:新区|区|市|县)?", " ", self.query)
         self.years = [int(y) for y in _YEAR.findall(norm)]
         self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
         self.unknown += [b for b in _bodies(norm) if b not in corpus_text]
@@ -288,7 +298,8 @@ class Answerer:
                 "tokens": self._weighted_tokens(question)}
 
     def _retrieve(self, state: dict) -> dict:
-        retriever = ClauseRetriever(retriever=self.retriever, k=TOP_CLAUSES * 2, filters=state["filters"])
+        retriever = ClauseRetriever(retriever=self.retriever, k=TOP_CLAUSES * 2, filters=state["filters"],
+                                    keyword_query=state["scope"].query)
         found = retriever.invoke(state["question"])
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[d.metadata["clause_id"]], d.metadata["score"], d.metadata["similarity"],
@@ -356,7 +367,8 @@ class Answerer:
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
-        return {t: self.index.idf.of(t) for t in words if t not in self._region_names}
+        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0)
+                for t in words if t not in self._region_names}
 
     @functools.cached_property
     def _region_names(self) -> str:
@@ -425,7 +437,8 @@ class Answerer:
         wants_figure = bool(INTENTS[-1][1].search(normalize(state["question"])))
         picks = []
         for doc_id in doc_ids:
-            hits = self.retriever.search(state["question"], TOP_CLAUSES, Filters(doc_ids=(doc_id,)))
+            hits = self.retriever.search(state["question"], TOP_CLAUSES, Filters(doc_ids=(doc_id,)),
+                                         state["scope"].query)
             ranked = [r for r in self._best_sentences(hits, state["tokens"], "figure", _asks_target(state))
                       if not wants_figure or _NUMBER.search(r[1])]
             if ranked and self.coverage(state["tokens"], [ranked[0][1]]) >= LINE_COVERAGE:

@@ -85,10 +85,13 @@ class HybridRetriever:
         by_id = self.index.clause_by_id
         return [Hit(by_id[h.clause_id], h.score, None, h.score) for h in found if h.clause_id in by_id]
 
-    def search(self, question: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+    def search(self, question: str, k: int = 8, filters: Filters | None = None,
+               keyword_query: str | None = None) -> list[Hit]:
+        """`keyword_query`, if given, replaces the question for BM25 only (words the filters
+        already settle, such as a named document's place, would skew its ranking)."""
         doc_ids = (filters or Filters()).allowed_documents(self.index)
         dense = self.dense(question, CANDIDATES, doc_ids) if self.mode != "keyword" else []
-        keyword = self.keyword(question, CANDIDATES, doc_ids) if self.mode != "dense" else []
+        keyword = self.keyword(keyword_query or question, CANDIDATES, doc_ids) if self.mode != "dense" else []
         return self.fuse(dense, keyword)[:k]
 
     def fuse(self, dense: list[Hit], keyword: list[Hit]) -> list[Hit]:
@@ -124,7 +127,8 @@ class ClauseRetriever(BaseRetriever):
     retriever: HybridRetriever
     k: int = 8
     filters: Filters | None = None
+    keyword_query: str | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.retriever.search(query, self.k, self.filters)
+        hits = self.retriever.search(query, self.k, self.filters, self.keyword_query)
         return [LCDocument(page_content=h.clause.text, metadata=hit_metadata(h, self.retriever.index)) for h in hits]

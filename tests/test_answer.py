@@ -78,6 +78,19 @@ def test_a_figure_for_a_year_the_clause_does_not_give_is_not_answered_with_anoth
         assert f"{year} 年" in answer.text and "1600" not in answer.text
 
 
+def test_a_named_place_does_not_pull_up_the_clauses_that_repeat_its_name(seed_app):
+    """Searching inside 海曙's plan, 海曙区 says nothing about which clause; the indicator row does."""
+    answer = seed_app.answerer.ask("海曙区知识产权服务机构数量的目标是多少？")
+    assert answer.citations[0].clause.id == "haishu-2024#2.t1r13"
+    assert "≥60" in answer.text
+
+
+def test_a_measure_word_asks_for_a_figure_more_than_it_names_the_topic(seed_app):
+    """数量 must not outweigh 品牌: the brand-institution target, not the count of all institutions."""
+    answer = seed_app.answerer.ask("漕河泾知识产权服务品牌机构数量的目标是多少？")
+    assert "5家国际品牌" in answer.text and "210家" not in answer.text
+
+
 def test_responsible_units_come_from_the_clause(seed_app):
     answer = seed_app.answerer.ask("徐汇加强商业秘密保护的落实单位有哪些？")
     assert answer.intent == "units"

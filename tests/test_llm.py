@@ -139,12 +139,12 @@ def test_cited_answer_is_checked_and_keeps_the_shape_of_the_extractive_one(tiny,
 
 
 def test_citations_are_renumbered_densely_in_order_of_use(tiny, fake):
-    fake.script(lambda request: f"本方案为测试提示注入而制定[{clause_number(request, '制定本方案')}]。"
+    fake.script(lambda request: f"该方案另有特别说明[{clause_number(request, '特别说明')}]。"
                                 f"到2025年测试市有效发明专利拥有量达到900件[{clause_number(request, '900件')}]。")
     answer = tiny.ask(QUESTION)
-    assert clause_number(fake.requests[0], "制定本方案") > 1  # so the numbers had to change
+    assert clause_number(fake.requests[0], "特别说明") > 1  # so the numbers had to change
     assert re.findall(r"\[(\d+)\]", answer.text) == ["1", "2"]
-    assert "制定本方案" in answer.citations[0].clause.text and "900件" in answer.citations[1].clause.text
+    assert "特别说明" in answer.citations[0].clause.text and "900件" in answer.citations[1].clause.text
     assert [c.citations for c in answer.checks] == [[1], [2]]
 
 
