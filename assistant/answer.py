@@ -356,14 +356,13 @@ class Answerer:
         text = "".join(sentence for sentence, _ in picks)
         if _ASKS_MONEY.search(normalize(state["question"])) and not _MONEY.search(normalize(text)):
             return "文档未给出该金额。"
-        if state["intent"] == "figure" and not _NUMBER.search(text):
+        if state["intent"] != "figure":
+            return ""
+        if not _NUMBER.search(text):
             return "文档未给出具体数值。"
-        if state["intent"] == "figure":
-            year = _year_not_given(normalize(state["question"]), state["scope"].years, text,
-                                   [hit.clause for _, hit in picks])
-            if year:
-                return f"文档未给出 {year} 年的数值（条款给出的是其他年份的数值）。"
-        return ""
+        year = _year_not_given(normalize(state["question"]), state["scope"].years, text,
+                               [hit.clause for _, hit in picks])
+        return f"文档未给出 {year} 年的数值（条款给出的是其他年份的数值）。" if year else ""
 
     def _weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
