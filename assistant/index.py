@@ -33,7 +33,7 @@ from .keywords import KeywordIndex, TermWeights
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6  # 6: search texts read Chinese-numeral quantities as numbers
 
 
 class IndexUnavailable(Exception):

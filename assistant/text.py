@@ -10,6 +10,8 @@ import re
 import unicodedata
 from importlib import resources
 
+from .numerals import to_arabic, to_arabic_with_offsets
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：？！（）《》“”])\s+(?=[{_CJK}，。、；：？！（）《》“”\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
@@ -28,11 +30,12 @@ def to_simplified(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The form all matching is done on; never shown to users."""
+    """The form all matching is done on; never shown to users. Chinese-numeral quantities
+    become Arabic (十五日 → 15日) so that a law and a plan or a question compare as numbers."""
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
-    return text.lower()
+    return to_arabic(text.lower())
 
 
 @functools.lru_cache(maxsize=None)
@@ -51,7 +54,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     simplified = to_simplified(flat)
     if len(simplified) != len(flat):  # a phrase conversion changed length: go char by char
         simplified = "".join(to_simplified(c) for c in flat)
-    return simplified, origin
+    arabic, from_simplified = to_arabic_with_offsets(simplified)
+    return arabic, [origin[i] for i in from_simplified]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,0 +1,123 @@
+"""Chinese numerals read as numbers: 二十年 → 20年, 百分之五十 → 50%, 第四十二条 → 第42条.
+
+Laws write every quantity in Chinese numerals (十五日, 五百万元, 一倍以上五倍以下) while plans and
+users mostly write Arabic ones, so search, figure extraction and verification compare numbers on
+one form. A numeral is converted only where it is a quantity or an ordinal — before a measure word,
+inside …分之…, after 第 — so that words built with numeral characters stay words (统一, 一站式,
+进一步, 一带一路). The conversion of each span is `cn2an`'s; this module only decides which spans
+are quantities, and keeps 万/亿 as written (五百万元 → 500万元, as plans write amounts).
+
+Callers show the original text: `to_arabic_with_offsets` maps every output character back to the
+character it came from.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+DIGITS = "零〇一二三四五六七八九两"
+NUMERAL = rf"[{DIGITS}十百千万亿]+(?:点[{DIGITS}]+)?"
+# Measure words and units after which a numeral is a quantity (a closed class of the language,
+# longest first where one is the prefix of another).
+MEASURE_WORDS = (
+    "个工作日", "个月", "个百分点", "周岁", "工作日", "小时", "分钟", "平方米", "公里", "公顷",
+    "年", "月", "日", "天", "周", "星期", "岁", "元", "倍", "件", "人", "名", "家", "项", "次",
+    "个", "种", "类", "所", "座", "场", "批", "届", "条", "款", "章", "节", "编", "部", "份", "期",
+    "位", "层", "级", "轮", "台", "套", "本", "篇", "部分", "亩", "吨", "米", "克", "户", "支",
+    "万", "亿",
+)
+_MEASURE = "|".join(MEASURE_WORDS)
+# 数十万 and 几百 are approximations, not numbers; a digit run like 三五 (three or five) is not one either.
+FRACTION = re.compile(rf"(?P<den>[{DIGITS}十百千万]+)分之(?P<num>{NUMERAL})")
+QUANTITY = re.compile(rf"(?<![数几第{DIGITS}十百千])(?P<num>{NUMERAL})(?=(?:余|多)?(?:{_MEASURE}))")
+ORDINAL = re.compile(rf"(?<=第)(?P<num>{NUMERAL})")
+_SCALE_SUFFIX = re.compile(r"^(?P<head>.+?)(?P<scale>[万亿])$")
+_PLAIN_DIGITS = re.compile(rf"^[{DIGITS}]+$")
+_ANY_NUMERAL = re.compile(rf"[{DIGITS}十百千万亿]")
+
+
+@functools.lru_cache(maxsize=4096)
+def numeral_value(numeral: str) -> str | None:
+    """A Chinese numeral as Arabic digits, or None when it is not one number (三五, 十四五)."""
+    if _PLAIN_DIGITS.match(numeral) and len(numeral) == 2:
+        return None  # 三五年: "three or five years"
+    if numeral in ("万", "亿") or numeral.startswith(("万", "亿")):
+        return None
+    scaled = _SCALE_SUFFIX.match(numeral)
+    if scaled and not re.search("[万亿]", scaled["head"]):
+        head = numeral_value(scaled["head"])
+        return head + scaled["scale"] if head else None
+    import cn2an
+
+    try:
+        value = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _whole(value: str | None) -> str | None:
+    """500万 → 5000000: a denominator is a plain number."""
+    if value and value[-1] in "万亿":
+        return str(int(float(value[:-1]) * (10_000 if value[-1] == "万" else 100_000_000)))
+    return value
+
+
+def _replacements(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for every quantity in `text`, in order, not overlapping."""
+    found = []
+    for m in FRACTION.finditer(text):
+        # 百分之 and 千分之 say 一百 and 一千 without the 一
+        den = _whole(numeral_value("一" + m["den"] if m["den"] in "百千万" else m["den"]))
+        num = numeral_value(m["num"])
+        if den and num:
+            shown = {"100": f"{num}%", "1000": f"{num}‰"}.get(den, f"{num}/{den}")
+            found.append((m.start(), m.end(), shown))
+    taken = [(s, e) for s, e, _ in found]
+    for pattern in (ORDINAL, QUANTITY):
+        for m in pattern.finditer(text):
+            start, end = m.span("num")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            value = numeral_value(m["num"])
+            if value:
+                found.append((start, end, value))
+                taken.append((start, end))
+    return sorted(found)
+
+
+def to_arabic(text: str) -> str:
+    """`text` with every Chinese-numeral quantity in Arabic digits."""
+    if not _ANY_NUMERAL.search(text):
+        return text
+    return to_arabic_with_offsets(text)[0]
+
+
+def to_arabic_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Like `to_arabic`, with the index in `text` of each output character (a converted
+    numeral's characters all point to its first character)."""
+    out, origin, at = [], [], 0
+    for start, end, value in _replacements(text) if _ANY_NUMERAL.search(text) else []:
+        out.append(text[at:start])
+        origin.extend(range(at, start))
+        out.append(value)
+        origin.extend([start] * len(value))
+        at = end
+    out.append(text[at:])
+    origin.extend(range(at, len(text)))
+    return "".join(out), origin
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 105 → 一百零五 (as articles and lists number)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else
+                                 ("一" + chinese_numeral(rest) if rest < 20 else chinese_numeral(rest)))
+    return digits[n // 100] + "百" + tail
