@@ -17,7 +17,7 @@ from langchain_core.runnables import RunnableLambda
 from .documents import Clause, Document
 from .index import Index
 from .retrieve import CANDIDATES, ClauseRetriever, Filters, Hit, HybridRetriever
-from .text import known_places, normalize, place_key, split_sentences, tokenize, word_list
+from .text import known_places, normalize, split_sentences, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
@@ -141,8 +141,8 @@ class Scope:
         # clauses apart; left in, they pull up whichever clause repeats the name (the notice).
         self.query = norm
         for doc_id in self.doc_ids:
-            key = place_key(index.documents[doc_id].region)
-            self.query = re.sub(re.escape(key) + r"(?:新区|区|市|县)?", " ", self.query)
+            for name in index.documents[doc_id].names:
+                self.query = re.sub(re.escape(name) + r"(?:新区|区|市|县)?", " ", self.query)
         self.years = [int(y) for y in _YEAR.findall(norm)]
         self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
         self.unknown += [b for b in _bodies(norm) if b not in corpus_text]
@@ -254,8 +254,7 @@ def metadata_sentence(document: Document) -> str:
 
 
 def _names_document(norm_question: str, document: Document) -> bool:
-    key = place_key(document.region)
-    return bool(key) and key in norm_question
+    return any(name in norm_question for name in document.names)
 
 
 class Answerer:

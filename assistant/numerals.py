@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 DIGITS = "零〇一二三四五六七八九两"
 NUMERAL = rf"[{DIGITS}十百千万亿]+(?:点[{DIGITS}]+)?"
@@ -121,3 +123,45 @@ def chinese_numeral(n: int) -> str:
     tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else
                                  ("一" + chinese_numeral(rest) if rest < 20 else chinese_numeral(rest)))
     return digits[n // 100] + "百" + tail
+
+
+# --- quantities in normalised text -------------------------------------------------------
+
+_QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿"}, key=len, reverse=True))
+ARABIC_QUANTITY = re.compile(rf"(?<![\d./])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
+_PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
+_DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its measure word in normalised text (15日, 500万元, 2/3 is not one), and the
+    phrase it stands in with every number masked: what the number is about."""
+    value: float
+    measure: str
+    text: str        # as the normalised text writes it: 15日, 500万元
+    context: str
+    start: int
+    end: int
+
+
+def find_quantities(norm: str) -> list[Quantity]:
+    """Quantities of already-normalised text; calendar years and dates (2024年, 3月15日) are not."""
+    dates = [m.span() for m in _DATE_PART.finditer(norm)]
+    found = []
+    for m in ARABIC_QUANTITY.finditer(norm):
+        value = float(m["value"]) * {"万": 1e4, "亿": 1e8}.get(m["scale"] or "", 1)
+        if (m["measure"] == "年" and 1900 <= value <= 2100) or any(a <= m.start() < b for a, b in dates):
+            continue
+        breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, m.start())]
+        stop = _PHRASE_BREAK.search(norm, m.end())
+        phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
+        found.append(Quantity(value, m["measure"], m.group(0), re.sub(r"\d+(?:\.\d+)?", "#", phrase), m.start(), m.end()))
+    return found
+
+
+def context_similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character pairs of two contexts."""
+    pairs_a, pairs_b = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
+    total = sum(pairs_a.values()) + sum(pairs_b.values())
+    return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
