@@ -820,6 +820,13 @@ def _paragraph_starts(lines: list[str], genre: Genre) -> list[int]:
     return starts
 
 
+def paragraphs(text: str, genre: Genre) -> list[str]:
+    """A clause's paragraphs (款), each with the items （一）… that belong to it."""
+    lines = text.split("\n")
+    starts = _paragraph_starts(lines, genre) + [len(text) + 1]
+    return [text[a:b - 1].strip() for a, b in zip(starts, starts[1:]) if text[a:b - 1].strip()]
+
+
 def _part_paths(draft: _Draft, parts: list[str], genre: Genre) -> list[tuple[str, ...]]:
     """Each part's path: the clause's, plus the paragraphs it covers where the genre names them."""
     if len(parts) == 1 or not genre.name_paragraphs or draft.level is None:

@@ -109,7 +109,7 @@ def load_statements(path: Path) -> list[Statement]:
 def article_of(path: Sequence[str]) -> str | None:
     """The article a clause path names: 第四十二条, or an amendment's item 二十二 (条目二十二)."""
     for label in path:
-        if label.startswith("第") and label.endswith("条") or "条之" in label:
+        if label.startswith("第") and (label.endswith("条") or "条之" in label):
             return label
     for label in path:
         if "、" in label[:5]:

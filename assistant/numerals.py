@@ -128,7 +128,7 @@ def chinese_numeral(n: int) -> str:
 # --- quantities in normalised text -------------------------------------------------------
 
 _QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿"}, key=len, reverse=True))
-ARABIC_QUANTITY = re.compile(rf"(?<![\d./])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
+ARABIC_QUANTITY = re.compile(rf"(?<![\d./第])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
 _PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 _DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
 
@@ -165,3 +165,34 @@ def context_similarity(a: str, b: str) -> float:
     pairs_a, pairs_b = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
     total = sum(pairs_a.values()) + sum(pairs_b.values())
     return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
+
+
+# --- what kind of quantity a question asks for -------------------------------------------
+
+# Classifiers of things counted: a question's 多少个 is answered by 10家 or 5项 alike.
+COUNT_MEASURES = frozenset({"个", "家", "项", "件", "座", "所", "名", "人", "次", "场", "批", "种", "类", "位",
+                            "户", "台", "套", "本", "篇", "部", "份", "支", "届", "轮", "层", "级", "条", "款"})
+TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "工作日", "个工作日", "小时"})
+MONEY_MEASURES = frozenset({"元"})
+SHARE_MEASURES = frozenset({"%", "‰"})
+# How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
+_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
+_ASKS_TIME = re.compile(r"多久|多长时间|多长|期限|时限|有效期|保护期|几年|多少年")
+_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万|金额|数额|罚款|赔偿额")
+_ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
+
+
+def asked_measures(norm_question: str) -> frozenset[str]:
+    """The measure words that a quantity answering the question would carry (empty when the
+    question asks for no quantity, or for any)."""
+    measures: set[str] = set()
+    for m in _ASKED_UNIT.finditer(norm_question):
+        measure = m["measure"]
+        measures |= next((group for group in (TIME_MEASURES, COUNT_MEASURES) if measure in group), {measure})
+    if _ASKS_TIME.search(norm_question):
+        measures |= TIME_MEASURES
+    if _ASKS_MONEY.search(norm_question):
+        measures |= MONEY_MEASURES
+    if _ASKS_SHARE.search(norm_question):
+        measures |= SHARE_MEASURES
+    return frozenset(measures)

@@ -100,8 +100,11 @@ def render_citation(app: App, citation: dict, context: int = 2) -> str:
         f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
         f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
         for n in index.neighbours(clause.id, context, context))
+    links = "".join(f"<li>《{escape(cited)}》→ 知识库中的 {escape(linked.title)}（{escape(linked.id)}，"
+                    f"在「文档」中打开）</li>" for cited, linked in index.cited_documents(clause))
     return (f"<h3>[{citation['n']}] {escape(document.title)}</h3>"
             f"<p>{' ｜ '.join(facts)}</p>"
+            + (f"<p>本条引用的文件：</p><ul>{links}</ul>" if links else "") +
             f'<p class="clause-path">{escape(" › ".join(clause.path))}</p>'
             f'<div class="clause-text">{highlight(clause.text, citation.get("used", []))}</div>'
             f"<details><summary>在文档中查看（上下文）</summary>{neighbours}</details>")
