@@ -409,7 +409,7 @@ class Answerer:
 
     # --- composing -----------------------------------------------------------
     def _score_sentence(self, sentence: str, tokens: dict[str, float], intent: str,
-                        measures: frozenset[str] = frozenset()) -> float:
+                        measures: frozenset[str] = frozenset(), brief: bool = True) -> float:
         norm = normalize(sentence)
         score = sum(w for t, w in tokens.items() if t in norm)
         if measures and any(q.measure in measures for q in find_quantities(norm)):
@@ -418,7 +418,8 @@ class Answerer:
             score *= 1.5
         if intent == "date" and re.search(r"\d{4}\s*年|\d+月", norm):
             score *= 1.5
-        return score / (1.0 + len(norm) / 400)  # prefer the sentence that says it briefly
+        # prefer the sentence that says it briefly; a law's paragraph is one rule with its conditions
+        return score / (1.0 + len(norm) / 400) if brief else score
 
     def _best_sentences(self, hits: list[Hit], tokens: dict[str, float], intent: str,
                         asks_target: bool = False, measures: frozenset[str] = frozenset()) -> list[tuple[float, str, Hit]]:
@@ -428,8 +429,10 @@ class Answerer:
             if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
                 prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
             genre = GENRES[self.index.document_of(hit.clause).genre]
+            whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
             for unit in quotable_units(hit.clause, intent, genre):
-                ranked.append((self._score_sentence(unit, tokens, intent, measures) * prior, unit, hit))
+                score = self._score_sentence(unit, tokens, intent, measures, brief=unit not in whole)
+                ranked.append((score * prior, unit, hit))
         return sorted(ranked, key=lambda r: -r[0])
 
     def _sentence_answer(self, state: dict) -> Answer:

@@ -177,7 +177,7 @@ MONEY_MEASURES = frozenset({"元"})
 SHARE_MEASURES = frozenset({"%", "‰"})
 # How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
-_ASKS_TIME = re.compile(r"多久|多长时间|多长|期限|时限|有效期|保护期|几年|多少年")
+_ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
 _ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万|金额|数额|罚款|赔偿额")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
 
