@@ -1,0 +1,544 @@
+"""Conversation stage: each question is understood against the earlier turns.
+
+A follow-up is completed from what is in play (the documents, the places, the topic,
+the last answer's clauses) by a few mechanisms, none of which names a document or an
+indicator of its own:
+
+- a question with topic words of its own (beyond question words, places, pronouns) is
+  complete and starts fresh;
+- a question that names only a place or a document (那海曙呢？ 那商标法呢？) is the
+  previous question with the place swapped;
+- a pronoun or deictic (它、该方案、这两个方案、上面) refers to the documents last in play;
+- a question that only says what kind of answer it wants (由哪些单位落实？) asks it about
+  the topic and documents in play;
+- a continuation (具体怎么做、展开说说、还有呢、第二条) is answered from the last answer's
+  clauses: the clause in full and its sub-items, the N-th item of its section, or the
+  next clauses of the previous search.
+
+The completed question is what is searched, checked and shown (理解为：…); a follow-up with
+nothing earlier to refer to gets a request for the missing part instead of a guess.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import asdict, dataclass, field
+
+from .answer import INTENTS, Answer, Answerer, Citation, check_question, classify, question_words
+from .documents import Clause, Document
+from .index import Index
+from .retrieve import Filters
+from .text import known_places, normalize, place_key, split_sentences, stopwords, tokenize
+
+# Words that point back at something already said: the documents, or the last answer's clauses.
+_DOCUMENT_NOUN = r"(?:方案|文件|文档|计划|规划|政策|法律|法规|法|条例|办法|规定|细则|意见|通知|文)"
+_PLURAL = re.compile(r"这两|这几|两个|两份|二者|两者|它们|这些|两地|两方案|分别")
+_DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|两个|两份|几个|几份|些)?{_DOCUMENT_NOUN}"
+                      rf"|它们|它(?![山])|上面|上述|前面|刚才|以上|二者|两者|这两|这几")
+_CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容)")
+_ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
+_CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
+_MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
+# What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
+_FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
+_DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "具体", "详细", "展开", "细说", "还有", "其他", "其余",
+                           "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
+                           "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
+_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
+_LEADING = re.compile(r"^(?:那么|那|对于|对|关于|在|的|又|呢|，|,|\s)+")
+_VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
+_QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将)+")
+_TRAILING = re.compile(r"(?:的|之|方面|情况|要|将|需|需要|应|计划|\s)+$")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "〇": 0, "零": 0}
+_LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+# Continuations quote whole clauses; a long clause is quoted up to this many characters of sentences.
+MAX_QUOTE_CHARS = 240
+MORE_CLAUSES = 2
+CHILD_CLAUSES = 4
+
+
+@dataclass
+class Turn:
+    """One question as it was understood and answered: what later turns may refer to."""
+    question: str
+    understood_as: str
+    doc_ids: list[str] = field(default_factory=list)      # documents in play after this turn
+    clause_ids: list[str] = field(default_factory=list)   # the clauses the answer cited
+    topic: str = ""                                       # the topic phrase in play
+    abstained: bool = False
+    clarification: str = ""
+    continuation: bool = False                            # answered from an earlier answer's clauses
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Turn":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
+class Resolution:
+    question_to_ask: str
+    understood_as: str                 # equal to the question when nothing was completed
+    needs_clarification: str = ""      # non-empty: ask the user this instead of answering
+    doc_ids: tuple[str, ...] = ()      # documents the question is about (search limited to them)
+    topic: str = ""
+    continuation: str = ""             # "", "expand", "more" or "ordinal"
+    ordinal: int | None = None
+
+
+def chinese_number(text: str) -> int | None:
+    """二 → 2, 十二 → 12, 12 → 12."""
+    if text.isdigit():
+        return int(text)
+    if not all(ch in _NUMERALS or ch == "百" for ch in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
+    return _NUMERALS.get(text) if len(text) == 1 else None
+
+
+def label_number(heading: str) -> int | None:
+    """The number a heading is labelled with: 2.… / （二）… / 二、… / 第二条… / ②… → 2."""
+    heading = heading.strip()
+    if heading and heading[0] in _CIRCLED:
+        return _CIRCLED.index(heading[0]) + 1
+    found = _LABEL_NUMBER.match(heading)
+    return chinese_number(found.group(1)) if found else None
+
+
+class Mentions:
+    """Which documents and places a text names: each document by its region's short form or
+    by its title (so 那商标法呢 names 中华人民共和国商标法), and any place of the gazetteer."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.keys = {d.id: place_key(d.region) for d in index.documents.values()}
+        self.titles = {d.id: normalize(d.title) for d in index.documents.values()}
+
+    def documents_in(self, norm: str) -> list[str]:
+        return [doc_id for doc_id, key in self.keys.items() if key and key in norm]
+
+    def documents_titled(self, name: str) -> list[str]:
+        """Documents whose title contains a name (at least two characters)."""
+        return [doc_id for doc_id, title in self.titles.items() if len(name) >= 2 and name in title]
+
+    def places_in(self, norm: str) -> list[str]:
+        """Place names in the text (documents' regions first, then the gazetteer), longest
+        first and without the ones inside a longer name."""
+        found: list[str] = []
+        names = [k for k in self.keys.values() if k] + list(known_places())
+        for name in sorted(set(names), key=len, reverse=True):
+            if name in norm and not any(name in longer for longer in found):
+                found.append(name)
+        return found
+
+    def strip_places(self, norm: str) -> str:
+        for name in self.places_in(norm):
+            norm = re.sub(re.escape(name) + r"(?:新区|区|市|县|省)?", " ", norm)
+        return norm
+
+    def display_name(self, doc_id: str) -> str:
+        document: Document = self.index.documents[doc_id]
+        return document.short_title
+
+
+@functools.lru_cache(maxsize=1)
+def frame_words() -> frozenset[str]:
+    """The words the answerer's intents are recognised by (落实单位 → 落实, 单位; 规划期 …): they say
+    which kind of answer a question wants, not what it is about."""
+    runs = re.findall(r"[\u4e00-\u9fff]{2,}", " ".join(p.pattern for _, p in INTENTS))
+    return frozenset(t for run in runs for t in tokenize(normalize(run)) if len(t) > 1)
+
+
+def _intent_spans_removed(norm: str) -> str:
+    """The question without what says which kind of answer it wants (多少, 哪些单位, 规划期 …)."""
+    for _, pattern in INTENTS:
+        norm = pattern.sub(" ", norm)
+    return norm
+
+
+def topic_words(question: str, mentions: Mentions) -> list[str]:
+    """The words that say what a question is about: not question words, places, pronouns,
+    follow-up words, ordinals, nor the words saying which kind of answer it wants."""
+    norm = _intent_spans_removed(mentions.strip_places(normalize(question)))
+    norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", norm)))
+    skip = question_words() | stopwords() | _DIALOG_WORDS | frame_words()
+    return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()]
+
+
+def topic_phrase(question: str, mentions: Mentions) -> str:
+    """The stretch of a question that names its topic: 浦东对软件著作权登记量的目标是多少？
+    → 软件著作权登记量 (the places taken out, cut where the question starts asking)."""
+    norm = mentions.strip_places(normalize(question))
+    norm = _DEICTIC.sub(" ", norm).strip(" ？?。！!")
+    markers = [m.span() for _, p in INTENTS for m in p.finditer(norm)]
+    markers += [(m.start(), m.end()) for w in question_words() | frame_words() if len(w) > 1
+                for m in re.finditer(re.escape(w), norm)]
+    cuts = sorted({0, len(norm), *(i for span in markers for i in span)})
+    spans = [norm[a:b] for a, b in zip(cuts, cuts[1:])
+             if not any(s <= a and b <= e for s, e in markers)]
+    spans = [_TRAILING.sub("", _QUESTION_LEAD.sub("", _LEADING.sub("", s))).strip() for s in spans]
+    weighted = [(len(topic_words(s, mentions)), len(s), s) for s in spans if s]
+    best = max(weighted, default=(0, 0, ""))
+    phrase = best[2] if best[0] else " ".join(topic_words(norm, mentions))
+    return re.sub(r"\s+", "", phrase)
+
+
+class Resolver:
+    """Decides how a question relates to the earlier turns (see the module docstring)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.mentions = Mentions(index)
+
+    def resolve(self, question: str, history: list[Turn]) -> Resolution:
+        question = check_question(question)
+        norm = normalize(question)
+        previous = next((t for t in reversed(history) if not t.clarification), None)
+        own_topic = topic_words(question, self.mentions)
+        places = self.mentions.places_in(norm)
+        deictic = bool(_DEICTIC.search(norm) or _CLAUSE_DEICTIC.search(norm))
+        ordinal = _ORDINAL.search(norm)
+        continuing = bool(_CONTINUE.search(norm)) and not own_topic
+        elliptical = _ELLIPTICAL.match(norm)
+        if previous is None:
+            if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places):
+                return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
+            return self._fresh(question, norm)
+        if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm):
+            return self._elliptical(question, elliptical.group("name"), previous)
+        if own_topic and not deictic and not ordinal:
+            return self._fresh(question, norm)
+        if ordinal:
+            return self._continuation(question, norm, previous, "ordinal", chinese_number(ordinal.group(1)))
+        if deictic and not places:
+            referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)))
+            if own_topic or classify(question) == "metadata":
+                return self._about_documents(question, referred, previous.topic)
+            if continuing:
+                return self._continuation(question, norm, previous, "more" if _MORE.search(norm) else "expand")
+            return self._frame_on_topic(question, previous, referred)
+        if continuing:
+            return self._continuation(question, norm, previous, "more" if _MORE.search(norm) else "expand")
+        if places and classify(question) == "metadata":
+            return self._fresh(question, norm)  # 海曙的规划期是哪几年？ is complete: it asks about a document
+        if places:
+            return self._frame_on_topic(question, previous, self.mentions.documents_in(norm), places)
+        return self._frame_on_topic(question, previous, list(previous.doc_ids))
+
+    # --- the mechanisms ----------------------------------------------------------
+    def _fresh(self, question: str, norm: str) -> Resolution:
+        return Resolution(question, question, doc_ids=tuple(self.mentions.documents_in(norm)),
+                          topic=topic_phrase(question, self.mentions))
+
+    def _elliptical(self, question: str, name: str, previous: Turn) -> Resolution:
+        """那海曙呢？ 那商标法呢？ 那海曙的质押融资呢？: the previous question with its place
+        (or document) and/or topic swapped for what this one names."""
+        understood, topic = previous.understood_as, previous.topic
+        places = self.mentions.places_in(name)
+        doc_ids = list(previous.doc_ids)
+        if places:
+            understood = self._swap_places(understood, places)
+            doc_ids = self.mentions.documents_in(normalize(understood))
+        rest = _FILLER.sub("", self.mentions.strip_places(name))
+        if rest:
+            titled = self.mentions.documents_titled(rest)
+            if titled or re.search(_DOCUMENT_NOUN + "$", rest):  # a document's name takes the documents' place
+                understood = self._swap_documents(understood, rest, previous)
+                doc_ids = titled
+            elif topic and topic in normalize(understood):
+                understood = _sub_original(understood, re.escape(topic), rest, count=1)
+                topic = rest
+            else:
+                return Resolution(question, question,
+                                  needs_clarification=f"“{rest}”的什么？请把问题说完整。")
+        return self._resolved(understood, doc_ids, topic)
+
+    def _swap_places(self, text: str, places: list[str]) -> str:
+        old = self.mentions.places_in(normalize(text))
+        new = "和".join(places)
+        if not old:
+            return new + _LEADING.sub("", text)
+        one = "|".join(re.escape(p) + r"(?:新区|区|市|县|省)?" for p in old)
+        return _sub_original(text, f"(?:{one})(?:(?:和|与|、|及)(?:{one}))*", new, count=1)
+
+    def _swap_documents(self, text: str, name: str, previous: Turn) -> str:
+        norm = normalize(text)
+        for doc_id in previous.doc_ids:
+            for old in (normalize(self.mentions.display_name(doc_id)), self.mentions.titles[doc_id]):
+                if old in norm:
+                    return _sub_original(text, re.escape(old), name, count=1)
+        if self.mentions.places_in(norm):
+            return self._swap_places(text, [name])
+        return name + _LEADING.sub("", text)
+
+    def _about_documents(self, question: str, doc_ids: list[str], topic: str) -> Resolution:
+        """它的规划期是哪几年？ 该方案的文号: the pronoun replaced by the documents it refers to
+        (a noun after it is kept: 该方案 → 郑州市方案)."""
+        names = "和".join(self.mentions.display_name(d) for d in doc_ids)
+        understood = _sub_original(question, _DEICTIC.pattern, lambda m: names + _document_noun(m.group(0)), count=1)
+        understood = _sub_original(understood, _DEICTIC.pattern, "")
+        return self._resolved(understood, doc_ids, topic_phrase(understood, self.mentions) or topic)
+
+    def _frame_on_topic(self, question: str, previous: Turn, doc_ids: list[str],
+                        places: list[str] | None = None) -> Resolution:
+        """由哪些单位落实？ 这两个方案比较一下 海曙的目标是多少？: this question's kind of answer,
+        asked about the topic and the documents (or places) in play."""
+        if not previous.topic and classify(question) != "metadata":
+            return Resolution(question, question, needs_clarification="请说明要问的具体事项（例如哪一项指标或任务）。")
+        where = "和".join(places) if places else "和".join(self.mentions.display_name(d) for d in doc_ids)
+        frame = self._frame(question)
+        if classify(question) == "metadata":  # about the documents themselves, not the topic
+            return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
+        if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
+            frame = "分别" + frame  # several documents in play: one line each
+        return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
+
+    def _continuation(self, question: str, norm: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
+        where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
+        frame = self._frame(question)
+        understood = f"{where}{previous.topic}：{frame}" if previous.topic else f"{where}：{frame}"
+        return Resolution(question, _with_mark(understood), doc_ids=tuple(previous.doc_ids), topic=previous.topic,
+                          continuation=kind, ordinal=n)
+
+    def _frame(self, question: str) -> str:
+        """The question without its places, pronouns and leading 那/对: what it asks for."""
+        frame = _sub_original(question, _DEICTIC.pattern, "")
+        frame = _sub_original(frame, _CLAUSE_DEICTIC.pattern, "")
+        for name in self.mentions.places_in(normalize(frame)):
+            frame = _sub_original(frame, re.escape(name) + r"(?:新区|区|市|县|省)?", "")
+        return re.sub(r"\s+", "", _LEADING.sub("", frame))
+
+    def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool) -> list[str]:
+        """它/该方案 → the documents of the last turn; 这两个方案 → the last two documents in play."""
+        if not plural:
+            return list(previous.doc_ids[:1])
+        seen: list[str] = []
+        for turn in reversed(history):
+            for doc_id in turn.doc_ids:
+                if doc_id not in seen:
+                    seen.append(doc_id)
+            if len(seen) >= 2:
+                break
+        return list(reversed(seen[:2]))
+
+    def _resolved(self, understood: str, doc_ids, topic: str) -> Resolution:
+        understood = _with_mark(understood.strip())
+        return Resolution(understood, understood, doc_ids=tuple(doc_ids), topic=topic)
+
+    def _clarify(self, question, own_topic, places, deictic, ordinal, continuing) -> Resolution:
+        if places and not own_topic:
+            message = f"您想了解“{'、'.join(places)}”的哪方面内容？请把问题说完整，例如指标、任务或落实单位。"
+        elif deictic:
+            message = "“这/它”指的是哪个文件？请说明文件名称或地区。"
+        elif ordinal or continuing:
+            message = "还没有可以接着说的回答：请先提出一个具体问题。"
+        else:
+            message = "请说明要问的具体事项（例如哪个地区、哪一项指标）。"
+        return Resolution(question, question, needs_clarification=message)
+
+
+def _joint(frame: str) -> str:
+    """的 between a topic and a frame that starts with a noun (目标是多少), none before a verb,
+    a preposition or a question word (由哪些单位落实, 什么时候印发)."""
+    return "" if not frame or re.match(_VERBAL_START, frame) else "的"
+
+
+def _with_mark(text: str) -> str:
+    return text if text.endswith(("？", "?")) else text.rstrip("。.！!") + "？"
+
+
+def _document_noun(deictic: str) -> str:
+    found = re.search(_DOCUMENT_NOUN + "$", deictic)
+    return found.group(0) if found else ""
+
+
+def _sub_original(text: str, pattern: str, repl, count: int = 0) -> str:
+    """re.sub with the pattern matched on the normalised text and the replacement made in the
+    original (so the user's script and punctuation are kept); same as re.sub on the normalised
+    text when normalising changed the length."""
+    norm = normalize(text)
+    if len(norm) != len(text):
+        text = norm
+    out, at = [], 0
+    for n, found in enumerate(re.finditer(pattern, norm)):
+        if count and n >= count:
+            break
+        out += [text[at:found.start()], repl(found) if callable(repl) else repl]
+        at = found.end()
+    return "".join(out) + text[at:]
+
+
+def resolve(question: str, history: list[Turn], index: Index) -> Resolution:
+    """How `question` reads after the turns of `history` (see `Resolver`)."""
+    return Resolver(index).resolve(question, history)
+
+
+@dataclass
+class Reply:
+    """One turn's outcome: the answer (None when the question needs clarifying) and how it was read."""
+    question: str
+    resolution: Resolution
+    answer: Answer | None
+
+    @property
+    def understood_as(self) -> str:
+        return self.resolution.understood_as
+
+    @property
+    def completed(self) -> bool:
+        """Whether the question was read differently from how it was typed."""
+        return normalize(self.resolution.understood_as) != normalize(self.question)
+
+    def to_dict(self) -> dict:
+        if self.answer is None:
+            record = {"question": self.question, "answer": self.resolution.needs_clarification, "abstained": True,
+                      "citations": [], "mode": "extractive", "checks": [],
+                      "clarification": self.resolution.needs_clarification}
+        else:
+            record = {**self.answer.to_dict(), "question": self.question}
+        record["understood_as"] = self.understood_as
+        return record
+
+
+class Conversation:
+    """The turns of one conversation, and the answers of new ones."""
+
+    def __init__(self, answerer: Answerer, turns: list[Turn] | None = None) -> None:
+        self.answerer = answerer
+        self.index = answerer.index
+        self.resolver = Resolver(answerer.index)
+        self.turns: list[Turn] = list(turns or [])
+
+    def clear(self) -> None:
+        self.turns.clear()
+
+    def replay(self, questions: list[str], filters: Filters | None = None) -> None:
+        """Rebuild the state from earlier questions (e.g. the history an API caller sends)."""
+        for question in questions:
+            if (question or "").strip():
+                self.ask(question, filters)
+
+    def ask(self, question: str, filters: Filters | None = None) -> Reply:
+        filters = filters or Filters()
+        resolution = self.resolver.resolve(question, self.turns)
+        if resolution.needs_clarification:
+            self.turns.append(Turn(question, question, clarification=resolution.needs_clarification))
+            return Reply(question, resolution, None)
+        if resolution.continuation:
+            answer = self._continue(resolution, question)
+        else:
+            scoped = filters
+            if resolution.doc_ids and not filters.doc_ids:
+                scoped = Filters(resolution.doc_ids, filters.region, filters.year)
+            answer = self.answerer.ask(resolution.question_to_ask, scoped)
+        self.turns.append(self._turn(question, resolution, answer))
+        return Reply(question, resolution, answer)
+
+    def _turn(self, question: str, resolution: Resolution, answer: Answer) -> Turn:
+        cited_docs = list(dict.fromkeys(c.document.id for c in answer.citations))
+        if answer.abstained:
+            doc_ids = list(resolution.doc_ids)
+        elif resolution.doc_ids:
+            doc_ids = list(resolution.doc_ids)
+        else:
+            doc_ids = cited_docs if answer.intent in ("per_document", "topic") else cited_docs[:1]
+        return Turn(question, resolution.understood_as, doc_ids,
+                    [] if answer.abstained else [c.clause.id for c in answer.citations],
+                    resolution.topic, answer.abstained, continuation=bool(resolution.continuation))
+
+    # --- continuations: answered from the last answer's clauses -------------------
+    def _continue(self, resolution: Resolution, question: str) -> Answer:
+        last = next((t for t in reversed(self.turns) if t.clause_ids), None)
+        if last is None:
+            return self._nothing(question, "上一个回答没有引用条款，无法接着展开。")
+        cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
+        if resolution.continuation == "ordinal":
+            clause = self._nth_item(cited, resolution.ordinal)
+            if clause is None:
+                return self._nothing(question, f"上一个回答引用的条款中没有第{resolution.ordinal}项。")
+            clauses = [clause]
+        elif resolution.continuation == "more":
+            clauses = self._next_clauses()
+        else:
+            clauses = self._expanded(cited)
+        if not clauses:
+            return self._nothing(question, "没有更多相关条款。")
+        return self._quote(question, clauses)
+
+    def _nth_item(self, cited: list[Clause], n: int | None) -> Clause | None:
+        """第N条: the item labelled N in the section of the last cited clause, or among its
+        sub-items, or in the whole document (articles of a law), else the N-th citation."""
+        if not n or not cited:
+            return None
+        first = cited[0]
+        clauses = self.index.documents[first.doc_id].clauses
+        article = next((c for c in clauses if c.path and c.path[-1].startswith("第")
+                        and label_number(c.path[-1]) == n), None)
+        if article:  # a law's 第N条
+            return article
+        if n <= len(cited) and len(cited) > 1:  # the N-th clause the last answer cited
+            return cited[n - 1]
+        groups = [[c for c in clauses if c.path[:len(first.path)] == first.path and len(c.path) > len(first.path)],
+                  [c for c in clauses if c.path[:-1] == first.path[:-1]]]
+        for group in groups:  # the item labelled N among the cited clause's sub-items, then its section
+            found = next((c for c in group if c.path and label_number(c.path[-1]) == n), None)
+            if found:
+                return found
+        return None
+
+    def _expanded(self, cited: list[Clause]) -> list[Clause]:
+        """具体/展开: the cited clause in full with its sub-items."""
+        out: list[Clause] = []
+        for clause in cited[:2]:
+            document = self.index.documents[clause.doc_id]
+            children = [c for c in document.clauses if c.path[:len(clause.path)] == clause.path and c.id != clause.id]
+            for c in [clause, *children[:CHILD_CLAUSES]]:
+                if c not in out:
+                    out.append(c)
+        return out
+
+    def _next_clauses(self) -> list[Clause]:
+        """还有呢: the next clauses of the last searched question, past every clause shown since."""
+        shown: set[str] = set()
+        for turn in reversed(self.turns):
+            shown.update(turn.clause_ids)
+            if not (turn.continuation or turn.clarification):
+                break
+        else:
+            return []
+        filters = Filters(tuple(turn.doc_ids)) if turn.doc_ids else Filters()
+        state = self.answerer.prepare(turn.understood_as, filters)
+        return [h.clause for h in state["hits"] if h.clause.id not in shown][:MORE_CLAUSES]
+
+    def _quote(self, question: str, clauses: list[Clause]) -> Answer:
+        """Each clause quoted verbatim (a long one up to MAX_QUOTE_CHARS of whole sentences)."""
+        citations, parts = [], []
+        for n, clause in enumerate(clauses, 1):
+            quoted = _leading_sentences(clause.text)
+            citations.append(Citation(n, clause, self.index.document_of(clause), 1.0, [quoted]))
+            parts.append(f"{quoted}[{n}]")
+        answer = Answer(question, "\n".join(parts), False, citations, "continuation")
+        if self.answerer.verifier:
+            answer.checks = self.answerer.check(answer)
+        return answer
+
+    def _nothing(self, question: str, reason: str) -> Answer:
+        from .answer import NOT_FOUND
+
+        return Answer(question, f"{NOT_FOUND}{reason}", True, [], "continuation")
+
+
+def _leading_sentences(text: str) -> str:
+    sentences = split_sentences(text)
+    quoted = ""
+    for sentence in sentences:
+        if quoted and len(quoted) + len(sentence) > MAX_QUOTE_CHARS:
+            break
+        quoted += sentence
+    return quoted or text
