@@ -146,6 +146,111 @@ def _ask_batch(answerer, lines, filters) -> None:
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines out, one object per turn (with --batch)")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="conversations, one per line, each a JSON array of questions")
+@click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
+@knowledge_base_options
+@friendly_errors
+def chat(app: App, as_json, batch, doc_ids) -> None:
+    """A conversation: follow-up questions are understood from the earlier turns
+    (/clear forgets them, /docs lists the documents, /quit ends)."""
+    from .retrieve import Filters
+
+    if as_json and batch is None:
+        raise UserError("--json 需要与 --batch FILE 一起使用。")
+    filters = Filters(tuple(doc_ids))
+    _ready(app)
+    if batch is not None:
+        _chat_batch(app, batch, filters, as_json)
+    else:
+        _chat_interactive(app, filters)
+
+
+def _chat_batch(app: App, lines, filters, as_json: bool) -> None:
+    from .answer import QuestionError
+    from .conversation import Conversation
+
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        questions = _conversation_line(line)
+        if isinstance(questions, str):
+            click.echo(json.dumps({"conversation": number, "error": questions}, ensure_ascii=False))
+            continue
+        conversation = Conversation(app.answerer)
+        for turn, question in enumerate(questions, 1):
+            try:
+                record = conversation.ask(question, filters).to_dict()
+            except QuestionError as exc:
+                record = {"question": question[:200], "error": str(exc)}
+            record = {**record, "conversation": number, "turn": turn}
+            click.echo(json.dumps(record, ensure_ascii=False) if as_json else _render_record(record))
+
+
+def _conversation_line(line: str) -> list[str] | str:
+    """A batch line as its questions, or the one-line reason it cannot be read."""
+    try:
+        questions = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"不是 JSON：{exc.msg}（第 {exc.colno} 列）"
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        return "每行应是一个由问题字符串组成的 JSON 数组，例如 [\"问题一\", \"问题二\"]。"
+    return questions
+
+
+def _render_record(record: dict) -> str:
+    head = f"[{record['conversation']}.{record['turn']}] 问：{record['question']}"
+    if "error" in record:
+        return f"{head}\n错误：{record['error']}\n"
+    return f"{head}\n理解为：{record['understood_as']}\n{record['answer']}\n"
+
+
+def _chat_interactive(app: App, filters) -> None:
+    from .answer import QuestionError
+    from .conversation import Conversation
+
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # not on every platform; the chat works without it
+        pass
+    conversation = Conversation(app.answerer)
+    click.echo("输入问题开始对话；/clear 清空对话，/docs 列出文档，/quit 退出。")
+    while True:
+        try:
+            line = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "/q"):
+            return
+        if line == "/clear":
+            conversation.clear()
+            click.echo("对话已清空。")
+            continue
+        if line == "/docs":
+            for d in app.index.documents.values():
+                click.echo(f"{d.id:<20} {d.short_title:<8} {d.title}")
+            continue
+        try:
+            reply = conversation.ask(line, filters)
+        except QuestionError as exc:
+            click.echo(f"错误：{exc}")
+            continue
+        click.echo(render_reply(reply) + "\n")
+
+
+def render_reply(reply) -> str:
+    """A conversation turn as the terminal shows it: how it was read, then the answer."""
+    if reply.answer is None:
+        return f"请补充：{reply.resolution.needs_clarification}"
+    understood = f"理解为：{reply.understood_as}\n" if reply.completed else ""
+    return understood + render_answer(reply.answer)
+
+
 STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "not_found": "?"}
 
 
