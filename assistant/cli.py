@@ -341,11 +341,23 @@ def remove(app: App, doc_id) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the report JSON instead of the summary table")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="eval", show_default=True,
               help="where report.md, report.json and report.png are written")
+@click.option("--dialogs", "dialogs_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="score conversations instead (e.g. eval/dialogs.jsonl) → dialogs-report.md in --report-dir")
 @knowledge_base_options
 @friendly_errors
-def eval_command(app: App, set_path, as_json, report_dir) -> None:
+def eval_command(app: App, set_path, as_json, report_dir, dialogs_path) -> None:
     """Score the assistant and its baselines on the question set and write the report."""
     from .evaluate import log_to_stderr, overall_table, run_evaluation, write_report
+
+    if dialogs_path is not None:
+        from .dialog_eval import run_dialogs, write_dialog_report
+
+        summary = write_dialog_report(run_dialogs(_ready(app), dialogs_path), report_dir / "dialogs-report.md",
+                                      dialogs_path)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if as_json else
+                   "\n".join(f"{name:<22} " + "  ".join(f"{k}={v}" for k, v in row.items() if v is not None)
+                             for name, row in summary.items()))
+        return
 
     report = run_evaluation(_ready(app), set_path, log=log_to_stderr)
     paths = write_report(report, report_dir)

@@ -34,7 +34,7 @@ from .text import known_places, normalize, place_key, split_sentences, stopwords
 _DOCUMENT_NOUN = r"(?:方案|文件|文档|计划|规划|政策|法律|法规|法|条例|办法|规定|细则|意见|通知|文)"
 _PLURAL = re.compile(r"这两|这几|两个|两份|二者|两者|它们|这些|两地|两方案|分别")
 _DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|两个|两份|几个|几份|些)?{_DOCUMENT_NOUN}"
-                      rf"|它们|它(?![山])|上面|上述|前面|刚才|以上|二者|两者|这两|这几")
+                      rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这两|这几")
 _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容)")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
@@ -45,16 +45,19 @@ _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "�
                            "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
                            "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
 _ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
+# 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
+_NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
+_YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 _LEADING = re.compile(r"^(?:那么|那|对于|对|关于|在|的|又|呢|，|,|\s)+")
 _VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
-_QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将)+")
-_TRAILING = re.compile(r"(?:的|之|方面|情况|要|将|需|需要|应|计划|\s)+$")
+_QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
+_TRAILING = re.compile(r"(?:的|之|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "〇": 0, "零": 0}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # Continuations quote whole clauses; a long clause is quoted up to this many characters of sentences.
-MAX_QUOTE_CHARS = 240
+MAX_QUOTE_CHARS = 500
 MORE_CLAUSES = 2
 CHILD_CLAUSES = 4
 
@@ -69,7 +72,8 @@ class Turn:
     topic: str = ""                                       # the topic phrase in play
     abstained: bool = False
     clarification: str = ""
-    continuation: bool = False                            # answered from an earlier answer's clauses
+    continuation: str = ""                                # expand | more | ordinal: from earlier clauses
+    answer_text: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,7 +90,7 @@ class Resolution:
     needs_clarification: str = ""      # non-empty: ask the user this instead of answering
     doc_ids: tuple[str, ...] = ()      # documents the question is about (search limited to them)
     topic: str = ""
-    continuation: str = ""             # "", "expand", "more" or "ordinal"
+    continuation: str = ""             # "", "expand", "more", "ordinal" or "search" (see Conversation)
     ordinal: int | None = None
 
 
@@ -174,7 +178,7 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
 def topic_phrase(question: str, mentions: Mentions) -> str:
     """The stretch of a question that names its topic: 浦东对软件著作权登记量的目标是多少？
     → 软件著作权登记量 (the places taken out, cut where the question starts asking)."""
-    norm = mentions.strip_places(normalize(question))
+    norm = _YEAR_PHRASE.sub(" ", mentions.strip_places(normalize(question)))
     norm = _DEICTIC.sub(" ", norm).strip(" ？?。！!")
     markers = [m.span() for _, p in INTENTS for m in p.finditer(norm)]
     markers += [(m.start(), m.end()) for w in question_words() | frame_words() if len(w) > 1
@@ -211,7 +215,11 @@ class Resolver:
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
         if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm):
-            return self._elliptical(question, elliptical.group("name"), previous)
+            base = next((t for t in reversed(history) if not t.clarification and t.continuation != "ordinal"),
+                        previous)  # 第二条 reads inside an answer; the question before it is the frame
+            return self._elliptical(question, elliptical.group("name"), base)
+        if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
+            return self._narrowed(question, previous)
         if own_topic and not deictic and not ordinal:
             return self._fresh(question, norm)
         if ordinal:
@@ -245,7 +253,13 @@ class Resolver:
         if places:
             understood = self._swap_places(understood, places)
             doc_ids = self.mentions.documents_in(normalize(understood))
-        rest = _FILLER.sub("", self.mentions.strip_places(name))
+            understood = self._years_of(understood, doc_ids)
+        years = _YEAR_PHRASE.search(normalize(name))
+        if years:  # 那到2024年呢？: the same question for another year
+            understood = _swap_year(understood, years.group(0).strip())
+        rest = _FILLER.sub("", _YEAR_PHRASE.sub("", self.mentions.strip_places(name)))
+        if rest and (rest == topic or rest in normalize(understood)):
+            rest = ""  # 郑州的基本原则呢？ names the topic already in play
         if rest:
             titled = self.mentions.documents_titled(rest)
             if titled or re.search(_DOCUMENT_NOUN + "$", rest):  # a document's name takes the documents' place
@@ -257,7 +271,23 @@ class Resolver:
             else:
                 return Resolution(question, question,
                                   needs_clarification=f"“{rest}”的什么？请把问题说完整。")
-        return self._resolved(understood, doc_ids, topic)
+        resolution = self._resolved(understood, doc_ids, topic)
+        if previous.continuation in ("expand", "more", "search"):  # the same detail, asked of another place
+            resolution.continuation = "search"
+        return resolution
+
+    def _years_of(self, text: str, doc_ids: list[str]) -> str:
+        """A year the previous document's plan ran to (浦东到2019年…) is dropped when the question
+        moves to a document whose period does not include it: the year came with the old plan."""
+        periods = [self.index.documents[d].period for d in doc_ids]
+        if not periods or not all(periods):
+            return text
+
+        def keep(found: re.Match) -> str:
+            year = int(re.search(r"\d{4}", found.group(0)).group(0))
+            return found.group(0) if any(a <= year <= b for a, b in periods) else ""
+
+        return _sub_original(text, _YEAR_PHRASE.pattern, keep)
 
     def _swap_places(self, text: str, places: list[str]) -> str:
         old = self.mentions.places_in(normalize(text))
@@ -300,11 +330,23 @@ class Resolver:
         return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
 
     def _continuation(self, question: str, norm: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
+        """具体怎么做？ 第二条呢？: read as the same question about the topic in play (so that a later
+        那徐汇呢？ asks it again), answered from the last answer's clauses."""
         where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
         frame = self._frame(question)
-        understood = f"{where}{previous.topic}：{frame}" if previous.topic else f"{where}：{frame}"
+        understood = f"{where}在{previous.topic}方面{frame}" if previous.topic else f"{where}{frame}"
         return Resolution(question, _with_mark(understood), doc_ids=tuple(previous.doc_ids), topic=previous.topic,
                           continuation=kind, ordinal=n)
+
+    def _narrowed(self, question: str, previous: Turn) -> Resolution:
+        """资金方面具体怎么做？: a question of its own, asked within the documents in play."""
+        where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
+        frame = re.sub(r"\s+", "", _LEADING.sub("", question))
+        resolution = self._resolved(f"{where}在{frame}" if not frame.startswith("在") else where + frame,
+                                    previous.doc_ids[:2], topic_phrase(question, self.mentions))
+        if _CONTINUE.search(normalize(question)):  # 具体怎么做: the detail of the best clause
+            resolution.continuation = "search"
+        return resolution
 
     def _frame(self, question: str) -> str:
         """The question without its places, pronouns and leading 那/对: what it asks for."""
@@ -341,6 +383,13 @@ class Resolver:
         else:
             message = "请说明要问的具体事项（例如哪个地区、哪一项指标）。"
         return Resolution(question, question, needs_clarification=message)
+
+
+def _swap_year(text: str, year: str) -> str:
+    """The question's year phrase (到2025年) replaced by another, or the year put first."""
+    if _YEAR_PHRASE.search(normalize(text)):
+        return _sub_original(text, _YEAR_PHRASE.pattern, year, count=1)
+    return year + text
 
 
 def _joint(frame: str) -> str:
@@ -425,19 +474,31 @@ class Conversation:
                 self.ask(question, filters)
 
     def ask(self, question: str, filters: Filters | None = None) -> Reply:
+        resolution = self.resolve(question)
+        answer = None if resolution.needs_clarification else self.answer(question, resolution, filters)
+        return self.record(question, resolution, answer)
+
+    def resolve(self, question: str) -> Resolution:
+        return self.resolver.resolve(question, self.turns)
+
+    def scoped(self, resolution: Resolution, filters: Filters | None) -> Filters:
+        """The user's filters, or the documents the resolved question is about."""
         filters = filters or Filters()
-        resolution = self.resolver.resolve(question, self.turns)
-        if resolution.needs_clarification:
-            self.turns.append(Turn(question, question, clarification=resolution.needs_clarification))
-            return Reply(question, resolution, None)
+        if resolution.doc_ids and not filters.doc_ids:
+            return Filters(resolution.doc_ids, filters.region, filters.year)
+        return filters
+
+    def answer(self, question: str, resolution: Resolution, filters: Filters | None = None) -> Answer:
         if resolution.continuation:
-            answer = self._continue(resolution, question)
+            return self._continue(resolution, question)
+        return self.answerer.ask(resolution.question_to_ask, self.scoped(resolution, filters))
+
+    def record(self, question: str, resolution: Resolution, answer: Answer | None) -> Reply:
+        """Add a turn (answered by any answerer, e.g. a generative one) to the conversation."""
+        if answer is None:
+            self.turns.append(Turn(question, question, clarification=resolution.needs_clarification))
         else:
-            scoped = filters
-            if resolution.doc_ids and not filters.doc_ids:
-                scoped = Filters(resolution.doc_ids, filters.region, filters.year)
-            answer = self.answerer.ask(resolution.question_to_ask, scoped)
-        self.turns.append(self._turn(question, resolution, answer))
+            self.turns.append(self._turn(question, resolution, answer))
         return Reply(question, resolution, answer)
 
     def _turn(self, question: str, resolution: Resolution, answer: Answer) -> Turn:
@@ -450,58 +511,82 @@ class Conversation:
             doc_ids = cited_docs if answer.intent in ("per_document", "topic") else cited_docs[:1]
         return Turn(question, resolution.understood_as, doc_ids,
                     [] if answer.abstained else [c.clause.id for c in answer.citations],
-                    resolution.topic, answer.abstained, continuation=bool(resolution.continuation))
+                    resolution.topic, answer.abstained, continuation=resolution.continuation,
+                    answer_text=answer.text)
 
     # --- continuations: answered from the last answer's clauses -------------------
     def _continue(self, resolution: Resolution, question: str) -> Answer:
+        if resolution.continuation == "search":
+            return self._detail(resolution, question)
         last = next((t for t in reversed(self.turns) if t.clause_ids), None)
         if last is None:
             return self._nothing(question, "上一个回答没有引用条款，无法接着展开。")
         cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
         if resolution.continuation == "ordinal":
-            clause = self._nth_item(cited, resolution.ordinal)
+            clause = self._nth_item(cited, resolution.ordinal, question)
             if clause is None:
                 return self._nothing(question, f"上一个回答引用的条款中没有第{resolution.ordinal}项。")
-            clauses = [clause]
-        elif resolution.continuation == "more":
+            return self._quote(question, [clause], "")
+        if resolution.continuation == "more":
             clauses = self._next_clauses()
         else:
-            clauses = self._expanded(cited)
+            clauses = self._expanded(cited, last, resolution)
+            if len(clauses) < MORE_CLAUSES:  # a short clause says little more: add the best one on the topic
+                where = "和".join(self.resolver.mentions.display_name(d) for d in resolution.doc_ids)
+                found = self._searched(f"{where}{resolution.topic}", resolution)
+                clauses += [c for c in found if c not in clauses and c.id not in last.clause_ids][:1]
         if not clauses:
             return self._nothing(question, "没有更多相关条款。")
-        return self._quote(question, clauses)
+        return self._quote(question, clauses, resolution.topic)
 
-    def _nth_item(self, cited: list[Clause], n: int | None) -> Clause | None:
-        """第N条: the item labelled N in the section of the last cited clause, or among its
-        sub-items, or in the whole document (articles of a law), else the N-th citation."""
+    def _nth_item(self, cited: list[Clause], n: int | None, question: str) -> Clause | None:
+        """第N条: a law's article N; else the item labelled N among the cited clauses, their
+        section, or the first one's sub-items; else the N-th cited clause."""
         if not n or not cited:
             return None
         first = cited[0]
         clauses = self.index.documents[first.doc_id].clauses
-        article = next((c for c in clauses if c.path and c.path[-1].startswith("第")
-                        and label_number(c.path[-1]) == n), None)
-        if article:  # a law's 第N条
-            return article
-        if n <= len(cited) and len(cited) > 1:  # the N-th clause the last answer cited
-            return cited[n - 1]
-        groups = [[c for c in clauses if c.path[:len(first.path)] == first.path and len(c.path) > len(first.path)],
-                  [c for c in clauses if c.path[:-1] == first.path[:-1]]]
-        for group in groups:  # the item labelled N among the cited clause's sub-items, then its section
-            found = next((c for c in group if c.path and label_number(c.path[-1]) == n), None)
+        labelled = lambda group: next((c for c in group if c.path and label_number(c.path[-1]) == n), None)  # noqa: E731
+        if "条" in question:
+            article = labelled([c for c in clauses if c.path and c.path[-1].startswith("第")])
+            if article:
+                return article
+        groups = [cited, [c for c in clauses if c.path[:-1] == first.path[:-1]],
+                  [c for c in clauses if c.path[:len(first.path)] == first.path and len(c.path) > len(first.path)]]
+        for group in groups:
+            found = labelled(group)
             if found:
                 return found
-        return None
+        return cited[n - 1] if n <= len(cited) else None
 
-    def _expanded(self, cited: list[Clause]) -> list[Clause]:
-        """具体/展开: the cited clause in full with its sub-items."""
+    def _expanded(self, cited: list[Clause], last: Turn, resolution: Resolution) -> list[Clause]:
+        """具体/展开: the cited clauses in full where the answer quoted only part of them, with their
+        sub-items; when they were already shown whole, the next clauses about the topic in play."""
+        shown = normalize(last.answer_text)
         out: list[Clause] = []
         for clause in cited[:2]:
             document = self.index.documents[clause.doc_id]
             children = [c for c in document.clauses if c.path[:len(clause.path)] == clause.path and c.id != clause.id]
-            for c in [clause, *children[:CHILD_CLAUSES]]:
-                if c not in out:
-                    out.append(c)
+            partly_shown = len(normalize(clause.text)) > len(shown) * 1.2
+            out += [c for c in ([clause] if partly_shown else []) + children[:CHILD_CLAUSES] if c not in out]
         return out
+
+    def _searched(self, question: str, resolution: Resolution) -> list[Clause]:
+        """The clauses a search finds for `question` in the documents in play; none when the
+        answerer would abstain on it (the documents do not cover it)."""
+        filters = Filters(tuple(resolution.doc_ids)) if resolution.doc_ids else Filters()
+        state = self.answerer.prepare(question, filters)
+        return [] if state["abstain_reason"] else [h.clause for h in state["hits"]]
+
+    def _detail(self, resolution: Resolution, question: str) -> Answer:
+        """资金方面具体怎么做？ 徐汇呢？ (after 展开说说): the best clause for the resolved question,
+        quoted in detail rather than by its best sentence; the answerer's abstention otherwise."""
+        found = self._searched(resolution.question_to_ask, resolution)
+        if not found:
+            answer = self.answerer.ask(resolution.question_to_ask, Filters(resolution.doc_ids))
+            answer.question = question
+            return answer
+        return self._quote(question, found[:1], resolution.question_to_ask)
 
     def _next_clauses(self) -> list[Clause]:
         """还有呢: the next clauses of the last searched question, past every clause shown since."""
@@ -516,13 +601,14 @@ class Conversation:
         state = self.answerer.prepare(turn.understood_as, filters)
         return [h.clause for h in state["hits"] if h.clause.id not in shown][:MORE_CLAUSES]
 
-    def _quote(self, question: str, clauses: list[Clause]) -> Answer:
-        """Each clause quoted verbatim (a long one up to MAX_QUOTE_CHARS of whole sentences)."""
+    def _quote(self, question: str, clauses: list[Clause], topic: str) -> Answer:
+        """Each clause quoted verbatim: the sentences about the topic in play (all of a short clause)."""
+        words = {t: self.index.idf.of(t) for t in tokenize(normalize(topic)) if len(t) > 1}
         citations, parts = [], []
         for n, clause in enumerate(clauses, 1):
-            quoted = _leading_sentences(clause.text)
-            citations.append(Citation(n, clause, self.index.document_of(clause), 1.0, [quoted]))
-            parts.append(f"{quoted}[{n}]")
+            quoted = _quoted_sentences(clause.text, words)
+            citations.append(Citation(n, clause, self.index.document_of(clause), 1.0, quoted))
+            parts.append("".join(f"{sentence}[{n}]" for sentence in quoted))
         answer = Answer(question, "\n".join(parts), False, citations, "continuation")
         if self.answerer.verifier:
             answer.checks = self.answerer.check(answer)
@@ -534,11 +620,21 @@ class Conversation:
         return Answer(question, f"{NOT_FOUND}{reason}", True, [], "continuation")
 
 
-def _leading_sentences(text: str) -> str:
+def _quoted_sentences(text: str, words: dict[str, float]) -> list[str]:
+    """A clause up to MAX_QUOTE_CHARS: whole if short, else its heading sentence and the
+    sentences that carry most of the topic's words (by idf), then the leading ones, in the
+    clause's order."""
     sentences = split_sentences(text)
-    quoted = ""
-    for sentence in sentences:
-        if quoted and len(quoted) + len(sentence) > MAX_QUOTE_CHARS:
-            break
-        quoted += sentence
-    return quoted or text
+    if len(text) <= MAX_QUOTE_CHARS or not sentences:
+        return sentences or [text]
+    weight = [sum(w for t, w in words.items() if t in normalize(s)) for s in sentences]
+    about = sorted((i for i in range(len(sentences)) if weight[i] > 0), key=lambda i: -weight[i])
+    order = [0, *about, *range(len(sentences))]
+    chosen: list[int] = []
+    length = 0
+    for i in dict.fromkeys(order):
+        if chosen and length + len(sentences[i]) > MAX_QUOTE_CHARS:
+            continue
+        chosen.append(i)
+        length += len(sentences[i])
+    return [sentences[i] for i in sorted(chosen)]
