@@ -117,15 +117,20 @@ def label_number(heading: str) -> int | None:
 
 class Mentions:
     """Which documents and places a text names: each document by its region's short form or
-    by its title (so 那商标法呢 names 中华人民共和国商标法), and any place of the gazetteer."""
+    by its own name (its title without the region: 中华人民共和国商标法 → 商标法), and any place
+    of the gazetteer."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self.keys = {d.id: place_key(d.region) for d in index.documents.values()}
         self.titles = {d.id: normalize(d.title) for d in index.documents.values()}
+        self.names = {d.id: _own_name(d) for d in index.documents.values()}
+        shared = [k for k in self.keys.values() if k]
+        self._unique_keys = {k for k in shared if shared.count(k) == 1}
 
     def documents_in(self, norm: str) -> list[str]:
-        return [doc_id for doc_id, key in self.keys.items() if key and key in norm]
+        return [doc_id for doc_id, key in self.keys.items()
+                if (key and key in norm) or (self.names[doc_id] and self.names[doc_id] in norm)]
 
     def documents_titled(self, name: str) -> list[str]:
         """Documents whose title contains a name (at least two characters)."""
@@ -142,13 +147,29 @@ class Mentions:
         return found
 
     def strip_places(self, norm: str) -> str:
+        """The text without the places and document names in it: they say where, not what."""
         for name in self.places_in(norm):
             norm = re.sub(re.escape(name) + r"(?:新区|区|市|县|省)?", " ", norm)
+        for name in sorted(filter(None, self.names.values()), key=len, reverse=True):
+            norm = norm.replace(name, " ")
         return norm
 
     def display_name(self, doc_id: str) -> str:
+        """How a reading names a document: its region when no other document shares it
+        (海曙區), else its own name (商标法)."""
         document: Document = self.index.documents[doc_id]
-        return document.short_title
+        if self.keys[doc_id] in self._unique_keys:
+            return document.short_title
+        return self.names[doc_id] or document.title
+
+
+def _own_name(document: Document) -> str:
+    """A document's title without its region and plan period: 中华人民共和国商标法 → 商标法."""
+    title = normalize(document.title)
+    if document.region and title.startswith(normalize(document.region)):
+        title = title[len(normalize(document.region)):]
+    title = re.sub(r"[(（][^)）]*\d{4}[^)）]*[)）]$", "", title).strip()
+    return title if len(title) >= 2 else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -186,11 +207,20 @@ def topic_phrase(question: str, mentions: Mentions) -> str:
     cuts = sorted({0, len(norm), *(i for span in markers for i in span)})
     spans = [norm[a:b] for a, b in zip(cuts, cuts[1:])
              if not any(s <= a and b <= e for s, e in markers)]
-    spans = [_TRAILING.sub("", _QUESTION_LEAD.sub("", _LEADING.sub("", s))).strip() for s in spans]
+    spans = [_trimmed(_QUESTION_LEAD.sub("", _LEADING.sub("", s)).strip()).strip() for s in spans]
     weighted = [(len(topic_words(s, mentions)), len(s), s) for s in spans if s]
     best = max(weighted, default=(0, 0, ""))
     phrase = best[2] if best[0] else " ".join(topic_words(norm, mentions))
     return re.sub(r"\s+", "", phrase)
+
+
+def _trimmed(phrase: str) -> str:
+    """A phrase without trailing particles (的, 方面, 要 …), unless they end a word (目的)."""
+    trimmed = _TRAILING.sub("", phrase)
+    if trimmed != phrase and any(len(t) > 1 and phrase.endswith(t) and not trimmed.endswith(t)
+                                 for t in tokenize(normalize(phrase))):
+        return phrase
+    return trimmed
 
 
 class Resolver:
@@ -214,7 +244,8 @@ class Resolver:
             if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places):
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
-        if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm):
+        if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm) \
+                and not ordinal and not deictic:
             base = next((t for t in reversed(history) if not t.clarification and t.continuation != "ordinal"),
                         previous)  # 第二条 reads inside an answer; the question before it is the frame
             return self._elliptical(question, elliptical.group("name"), base)
@@ -254,10 +285,15 @@ class Resolver:
             understood = self._swap_places(understood, places)
             doc_ids = self.mentions.documents_in(normalize(understood))
             understood = self._years_of(understood, doc_ids)
-        years = _YEAR_PHRASE.search(normalize(name))
+        norm_name = normalize(name)
+        named = [d for d, own in self.mentions.names.items() if own and own in norm_name]
+        if named:  # 那商标法呢？: a document by its own name
+            understood = self._swap_documents(understood, self.mentions.display_name(named[0]), previous)
+            doc_ids = named
+        years = _YEAR_PHRASE.search(norm_name)
         if years:  # 那到2024年呢？: the same question for another year
             understood = _swap_year(understood, years.group(0).strip())
-        rest = _FILLER.sub("", _YEAR_PHRASE.sub("", self.mentions.strip_places(name)))
+        rest = _FILLER.sub("", _YEAR_PHRASE.sub("", self.mentions.strip_places(norm_name)))
         if rest and (rest == topic or rest in normalize(understood)):
             rest = ""  # 郑州的基本原则呢？ names the topic already in play
         if rest:
@@ -300,8 +336,9 @@ class Resolver:
     def _swap_documents(self, text: str, name: str, previous: Turn) -> str:
         norm = normalize(text)
         for doc_id in previous.doc_ids:
-            for old in (normalize(self.mentions.display_name(doc_id)), self.mentions.titles[doc_id]):
-                if old in norm:
+            for old in (self.mentions.titles[doc_id], self.mentions.names[doc_id],
+                        normalize(self.mentions.display_name(doc_id))):
+                if old and old in norm:
                     return _sub_original(text, re.escape(old), name, count=1)
         if self.mentions.places_in(norm):
             return self._swap_places(text, [name])
@@ -334,7 +371,10 @@ class Resolver:
         那徐汇呢？ asks it again), answered from the last answer's clauses."""
         where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
         frame = self._frame(question)
-        understood = f"{where}在{previous.topic}方面{frame}" if previous.topic else f"{where}{frame}"
+        if previous.topic and kind != "ordinal":  # 第二条 names an item, not the topic
+            understood = f"{where}在{previous.topic}方面{frame}"
+        else:
+            understood = f"{where}{frame}"
         return Resolution(question, _with_mark(understood), doc_ids=tuple(previous.doc_ids), topic=previous.topic,
                           continuation=kind, ordinal=n)
 
@@ -519,14 +559,16 @@ class Conversation:
         if resolution.continuation == "search":
             return self._detail(resolution, question)
         last = next((t for t in reversed(self.turns) if t.clause_ids), None)
-        if last is None:
-            return self._nothing(question, "上一个回答没有引用条款，无法接着展开。")
-        cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
         if resolution.continuation == "ordinal":
-            clause = self._nth_item(cited, resolution.ordinal, question)
+            cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id] \
+                if last else []
+            clause = self._nth_item(cited, resolution.ordinal, question, resolution.doc_ids)
             if clause is None:
                 return self._nothing(question, f"上一个回答引用的条款中没有第{resolution.ordinal}项。")
             return self._quote(question, [clause], "")
+        if last is None:
+            return self._nothing(question, "上一个回答没有引用条款，无法接着展开。")
+        cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
         if resolution.continuation == "more":
             clauses = self._next_clauses()
         else:
@@ -539,18 +581,23 @@ class Conversation:
             return self._nothing(question, "没有更多相关条款。")
         return self._quote(question, clauses, resolution.topic)
 
-    def _nth_item(self, cited: list[Clause], n: int | None, question: str) -> Clause | None:
-        """第N条: a law's article N; else the item labelled N among the cited clauses, their
-        section, or the first one's sub-items; else the N-th cited clause."""
-        if not n or not cited:
+    def _nth_item(self, cited: list[Clause], n: int | None, question: str,
+                  doc_ids: tuple[str, ...]) -> Clause | None:
+        """第N条: a law's article N (of the documents in play); else the item labelled N among the
+        cited clauses, their section, or the first one's sub-items; else the N-th cited clause."""
+        if not n:
+            return None
+        labelled = lambda group: next((c for c in group if c.path and label_number(c.path[-1]) == n), None)  # noqa: E731
+        documents = [self.index.documents[d] for d in dict.fromkeys([*doc_ids, *(c.doc_id for c in cited)])
+                     if d in self.index.documents]
+        if "条" in question:
+            article = labelled([c for d in documents for c in d.clauses if c.path and c.path[-1].startswith("第")])
+            if article:
+                return article
+        if not cited:
             return None
         first = cited[0]
         clauses = self.index.documents[first.doc_id].clauses
-        labelled = lambda group: next((c for c in group if c.path and label_number(c.path[-1]) == n), None)  # noqa: E731
-        if "条" in question:
-            article = labelled([c for c in clauses if c.path and c.path[-1].startswith("第")])
-            if article:
-                return article
         groups = [cited, [c for c in clauses if c.path[:-1] == first.path[:-1]],
                   [c for c in clauses if c.path[:len(first.path)] == first.path and len(c.path) > len(first.path)]]
         for group in groups:
