@@ -240,6 +240,10 @@ class Resolver:
         ordinal = _ORDINAL.search(norm)
         continuing = bool(_CONTINUE.search(norm)) and not own_topic
         elliptical = _ELLIPTICAL.match(norm)
+        named = self.mentions.documents_in(norm)
+        if ordinal and named:  # 专利法第二条说的是什么？: the item of the document it names
+            return Resolution(question, question, doc_ids=tuple(named), topic=topic_phrase(question, self.mentions),
+                              continuation="ordinal", ordinal=chinese_number(ordinal.group(1)))
         if previous is None:
             if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places):
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
@@ -562,6 +566,7 @@ class Conversation:
         if resolution.continuation == "ordinal":
             cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id] \
                 if last else []
+            cited = [c for c in cited if not resolution.doc_ids or c.doc_id in resolution.doc_ids]
             clause = self._nth_item(cited, resolution.ordinal, question, resolution.doc_ids)
             if clause is None:
                 return self._nothing(question, f"上一个回答引用的条款中没有第{resolution.ordinal}项。")
