@@ -151,26 +151,39 @@ def _ask_batch(answerer, lines, filters) -> None:
 @click.option("--batch", type=click.File("r", encoding="utf-8"),
               help="conversations, one per line, each a JSON array of questions")
 @click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
+@click.option("--llm", "use_llm", is_flag=True,
+              help="let the configured chat model (POLICY_ASSISTANT_LLM_*) complete follow-ups and write answers")
 @knowledge_base_options
 @friendly_errors
-def chat(app: App, as_json, batch, doc_ids) -> None:
+def chat(app: App, as_json, batch, doc_ids, use_llm) -> None:
     """A conversation: follow-up questions are understood from the earlier turns
     (/clear forgets them, /docs lists the documents, /quit ends)."""
+    from .llm import LLMNotConfigured
     from .retrieve import Filters
 
     if as_json and batch is None:
         raise UserError("--json 需要与 --batch FILE 一起使用。")
+    if use_llm and not app.settings.llm_configured:
+        raise LLMNotConfigured()
     filters = Filters(tuple(doc_ids))
     _ready(app)
+    new_conversation = functools.partial(_conversation, app, use_llm)
     if batch is not None:
-        _chat_batch(app, batch, filters, as_json)
+        _chat_batch(new_conversation, batch, filters, as_json)
     else:
-        _chat_interactive(app, filters)
+        _chat_interactive(app, new_conversation, filters)
 
 
-def _chat_batch(app: App, lines, filters, as_json: bool) -> None:
+def _conversation(app: App, use_llm: bool):
+    from .conversation import Conversation, LLMRewriter
+
+    if not use_llm:
+        return Conversation(app.answerer)
+    return Conversation(app.answerer, rewriter=LLMRewriter(app.llm.chat), ask=app.llm.ask)
+
+
+def _chat_batch(new_conversation, lines, filters, as_json: bool) -> None:
     from .answer import QuestionError
-    from .conversation import Conversation
 
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -179,7 +192,7 @@ def _chat_batch(app: App, lines, filters, as_json: bool) -> None:
         if isinstance(questions, str):
             click.echo(json.dumps({"conversation": number, "error": questions}, ensure_ascii=False))
             continue
-        conversation = Conversation(app.answerer)
+        conversation = new_conversation()
         for turn, question in enumerate(questions, 1):
             try:
                 record = conversation.ask(question, filters).to_dict()
@@ -207,15 +220,14 @@ def _render_record(record: dict) -> str:
     return f"{head}\n理解为：{record['understood_as']}\n{record['answer']}\n"
 
 
-def _chat_interactive(app: App, filters) -> None:
+def _chat_interactive(app: App, new_conversation, filters) -> None:
     from .answer import QuestionError
-    from .conversation import Conversation
 
     try:
         import readline  # noqa: F401 - line editing and history for input()
     except ImportError:  # not on every platform; the chat works without it
         pass
-    conversation = Conversation(app.answerer)
+    conversation = new_conversation()
     click.echo("输入问题开始对话；/clear 清空对话，/docs 列出文档，/quit 退出。")
     while True:
         try:

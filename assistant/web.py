@@ -15,7 +15,7 @@ import gradio as gr
 
 from .answer import Answer, QuestionError
 from .app import App
-from .conversation import Conversation
+from .conversation import Conversation, LLMRewriter
 from .documents import SUPPORTED_SUFFIXES
 from .retrieve import Filters
 from .verify import STATUS_LABELS
@@ -263,6 +263,7 @@ class ChatHandlers:
         conversation = self._conversation(request, history)
         try:
             answer = None
+            conversation.rewriter = LLMRewriter(self.app.llm.chat) if use_llm else None
             resolution = conversation.resolve(question)
             if resolution.needs_clarification:
                 conversation.record(question, resolution, None)

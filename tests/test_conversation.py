@@ -156,6 +156,9 @@ def test_chat_batch_prints_one_json_object_per_turn_and_survives_a_bad_line(seed
     assert "JSON" in bad["error"] and "数组" in not_list["error"]
     assert lonely["clarification"] and lonely["abstained"] is True
     assert "Traceback" not in done.stderr
+    unconfigured = run("chat", "--llm", "--json", "--batch", str(batch), *kb)
+    assert unconfigured.returncode != 0 and "未配置生成模型" in unconfigured.stderr
+    assert len(unconfigured.stderr.strip().splitlines()) == 1
 
 
 def test_interactive_chat_remembers_clears_and_quits(seed_app):
@@ -234,3 +237,29 @@ def test_real_browser_holds_a_three_turn_conversation_and_clears_it(live_server)
         page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('750')", timeout=30000)
         shown = ask(page, "那漕河泾呢？", "请把问题说完整")
         assert "750" not in shown
+
+
+def test_a_configured_model_rewrites_follow_ups_and_its_reading_is_what_is_searched(seed_app):
+    import dataclasses
+
+    from assistant.conversation import LLMRewriter
+
+    from .fake_openai import FakeOpenAI, Reply
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        app = App(settings, embedder=seed_app.embedder)
+        conversation = Conversation(app.answerer, rewriter=LLMRewriter(app.llm.chat))
+        first = conversation.ask("徐汇区专利代理师总人数要达到多少？")
+        assert fake.requests == []  # a complete question needs no model
+        fake.script("漕河泾培养执业专利代理师总人数的目标是多少？", "无法确定", Reply(status=500))
+        second = conversation.ask("那漕河泾呢？")
+        third = conversation.ask("它的规划期是哪几年？")
+        fourth = conversation.ask("由哪些单位落实？")
+    assert "520" in first.answer.text
+    assert second.understood_as == "漕河泾培养执业专利代理师总人数的目标是多少？" and "750" in second.answer.text
+    prompt = fake.requests[0]["messages"][-1]["content"]
+    assert "徐汇区专利代理师总人数要达到多少？" in prompt and prompt.endswith("追问：那漕河泾呢？")
+    assert third.understood_as == "漕河泾的规划期是哪几年？" and "2024—2026" in third.answer.text  # offline reading
+    assert fourth.answer is not None and "漕河泾" in fourth.understood_as  # the model failed: offline reading
+    assert len(fake.requests) == 3
