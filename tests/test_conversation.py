@@ -263,3 +263,14 @@ def test_a_configured_model_rewrites_follow_ups_and_its_reading_is_what_is_searc
     assert third.understood_as == "漕河泾的规划期是哪几年？" and "2024—2026" in third.answer.text  # offline reading
     assert fourth.answer is not None and "漕河泾" in fourth.understood_as  # the model failed: offline reading
     assert len(fake.requests) == 3
+
+
+def test_a_document_without_a_number_is_not_answered_for_its_number(seed_app):
+    """The small hook in answer.py: asked for the 文号 alone, a document that carries none is a refusal,
+    also when the question is a follow-up."""
+    assert seed_app.answerer.ask("郑州行动计划的文号是多少？").abstained
+    assert "浦府〔2017〕94号" in seed_app.answerer.ask("浦东的方案文号是什么？").text
+    both = seed_app.answerer.ask("郑州行动计划的文号和印发日期是什么？")
+    assert not both.abstained and "2023年10月16日" in both.text
+    _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "它的文号是多少？")
+    assert "郑州" in follow_up.understood_as and follow_up.answer.abstained
