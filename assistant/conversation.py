@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .answer import INTENTS, Answer, Answerer, Citation, check_question, classify, question_words
 from .documents import Clause, Document
@@ -74,15 +74,8 @@ class Turn:
     topic: str = ""                                       # the topic phrase in play
     abstained: bool = False
     clarification: str = ""
-    continuation: str = ""                                # expand | more | ordinal: from earlier clauses
+    continuation: str = ""                                # as in Resolution: answered from earlier clauses
     answer_text: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Turn":
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass
@@ -260,16 +253,16 @@ class Resolver:
         if own_topic and not deictic and not ordinal:
             return self._fresh(question, norm)
         if ordinal:
-            return self._continuation(question, norm, previous, "ordinal", chinese_number(ordinal.group(1)))
+            return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
         if deictic and not places:
             referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)))
             if own_topic or classify(question) == "metadata":
                 return self._about_documents(question, referred, previous.topic)
             if continuing:
-                return self._continuation(question, norm, previous, "more" if _MORE.search(norm) else "expand")
+                return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
             return self._frame_on_topic(question, previous, referred)
         if continuing:
-            return self._continuation(question, norm, previous, "more" if _MORE.search(norm) else "expand")
+            return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
         if places and classify(question) == "metadata":
             return self._fresh(question, norm)  # 海曙的规划期是哪几年？ is complete: it asks about a document
         if places:
@@ -285,13 +278,13 @@ class Resolver:
         """那海曙呢？ 那商标法呢？ 那海曙的质押融资呢？: the previous question with its place
         (or document) and/or topic swapped for what this one names."""
         understood, topic = previous.understood_as, previous.topic
-        places = self.mentions.places_in(name)
+        norm_name = normalize(name)
+        places = self.mentions.places_in(norm_name)
         doc_ids = list(previous.doc_ids)
         if places:
             understood = self._swap_places(understood, places)
             doc_ids = self.mentions.documents_in(normalize(understood))
             understood = self._years_of(understood, doc_ids)
-        norm_name = normalize(name)
         named = [d for d, own in self.mentions.names.items() if own and own in norm_name]
         if named:  # 那商标法呢？: a document by its own name
             understood = self._swap_documents(understood, self.mentions.display_name(named[0]), previous)
@@ -372,7 +365,7 @@ class Resolver:
             frame = "分别" + frame  # several documents in play: one line each
         return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
 
-    def _continuation(self, question: str, norm: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
+    def _continuation(self, question: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
         """具体怎么做？ 第二条呢？: read as the same question about the topic in play (so that a later
         那徐汇呢？ asks it again), answered from the last answer's clauses."""
         where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
