@@ -364,8 +364,10 @@ def eval_command(app: App, set_path, as_json, report_dir, dialogs_path) -> None:
     if dialogs_path is not None:
         from .dialog_eval import run_dialogs, write_dialog_report
 
-        summary = write_dialog_report(run_dialogs(_ready(app), dialogs_path), report_dir / "dialogs-report.md",
-                                      dialogs_path)
+        _ready(app)
+        others = {mode: run_dialogs(app, dialogs_path, mode) for mode in ("alone", "gold reading")}
+        summary = write_dialog_report(run_dialogs(app, dialogs_path), report_dir / "dialogs-report.md",
+                                      dialogs_path, others)
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if as_json else
                    "\n".join(f"{name:<22} " + "  ".join(f"{k}={v}" for k, v in row.items() if v is not None)
                              for name, row in summary.items()))

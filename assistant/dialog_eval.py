@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .answer import classify
 from .app import App
-from .conversation import Conversation, Mentions, Reply, topic_words
+from .conversation import Conversation, Mentions, Reply, Resolution, topic_words
 from .evaluate import facts_answered
 from .text import normalize
 
@@ -95,15 +95,33 @@ def grade_turn(dialog: dict, number: int, gold: dict, reply: Reply, mentions: Me
                       correct, exact, equivalent, missing if outcome == "answer" else [])
 
 
-def run_dialogs(app: App, path: Path) -> list[TurnResult]:
+MODES = {"conversation": "conversation (shipped)", "alone": "each turn alone (no memory)",
+         "gold reading": "gold reading asked alone"}
+
+
+def run_dialogs(app: App, path: Path, mode: str = "conversation") -> list[TurnResult]:
+    """Play every dialog. `mode` "alone" asks each turn as a question of its own (the
+    assistant without memory); "gold reading" asks the gold `understood_as` alone, which
+    separates reading errors from answering errors."""
     mentions = Mentions(app.index)
     results = []
     for dialog in load_dialogs(path):
         conversation = Conversation(app.answerer)
         for number, gold in enumerate(dialog["turns"], 1):
-            reply = conversation.ask(gold["question"])
+            if mode == "conversation":
+                reply = conversation.ask(gold["question"])
+            else:
+                reply = _asked_alone(app, gold, mode)
             results.append(grade_turn(dialog, number, gold, reply, mentions))
     return results
+
+
+def _asked_alone(app: App, gold: dict, mode: str) -> Reply:
+    question = gold["question"]
+    if mode == "gold reading" and gold["expect"] == "clarify":
+        return Reply(question, Resolution(question, question, needs_clarification="(gold)"), None)
+    asked = gold.get("understood_as") or question if mode == "gold reading" else question
+    return Reply(question, Resolution(asked, asked), app.answerer.ask(asked))
 
 
 def summarise(results: list[TurnResult]) -> dict:
@@ -132,7 +150,9 @@ def summarise(results: list[TurnResult]) -> dict:
     return {name: figures(rows) for name, rows in groups.items()}
 
 
-def write_dialog_report(results: list[TurnResult], path: Path, set_path: Path) -> dict:
+def write_dialog_report(results: list[TurnResult], path: Path, set_path: Path,
+                        others: dict[str, list[TurnResult]] | None = None) -> dict:
+    """The report of the shipped conversation, with the other modes (MODES) side by side."""
     summary = summarise(results)
     columns = ("turns", "facts", "refusals_correct", "clarifications_correct", "understood_exact",
                "understood_equivalent", "read_as_typed", "all_correct")
@@ -142,6 +162,16 @@ def write_dialog_report(results: list[TurnResult], path: Path, set_path: Path) -
              "| group | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for name, row in summary.items():
         lines.append(f"| {name} | " + " | ".join("—" if row[c] is None else str(row[c]) for c in columns) + " |")
+    if others:
+        lines += ["", "The same turns without memory and with the gold reading (a reading error vs an answering error):",
+                  "", "| system | group | facts | refusals_correct | clarifications_correct | all_correct |",
+                  "|---|---|---|---|---|---|"]
+        for mode, rows in {"conversation": results, **others}.items():
+            for name, row in summarise(rows).items():
+                if name in ("all", "follow-ups", "split test, follow-ups"):
+                    lines.append(f"| {MODES[mode]} | {name} | " + " | ".join(
+                        "—" if row[c] is None else str(row[c])
+                        for c in ("facts", "refusals_correct", "clarifications_correct", "all_correct")) + " |")
     lines += ["", "How measured:",
               "- **facts**: `answer` turns answered (no abstention) with every gold fact in the text "
               "(`evaluate.contains_fact`).",
