@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .answer import INTENTS, Answer, Answerer, Citation, check_question, classify, question_words
+from .answer import (INTENTS, MIN_COVERAGE, Answer, Answerer, Citation, check_question, classify,
+                     question_words)
 from .documents import Clause, Document
 from .index import Index
 from .retrieve import Filters
@@ -53,10 +54,11 @@ _LEADING = re.compile(r"^(?:那么|那|对于|对|关于|在|的|又|呢|，|,|\
 _VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
 _TRAILING = re.compile(r"(?:的|之|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "〇": 0, "零": 0}
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             "〇": 0, "零": 0, "十": 10}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Continuations quote whole clauses; a long clause is quoted up to this many characters of sentences.
 MAX_QUOTE_CHARS = 500
 MAX_REWRITE_CHARS = 300  # a longer "question" from the model is not a rewritten question
@@ -90,15 +92,19 @@ class Resolution:
 
 
 def chinese_number(text: str) -> int | None:
-    """二 → 2, 十二 → 12, 12 → 12."""
+    """二 → 2, 十二 → 12, 一百零三 → 103, 12 → 12; None for anything else."""
     if text.isdigit():
         return int(text)
-    if not all(ch in _NUMERALS or ch == "百" for ch in text):
+    if not text or not all(ch in _NUMERALS or ch == "百" for ch in text):
         return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
-    return _NUMERALS.get(text) if len(text) == 1 else None
+    total, digit = 0, None
+    for ch in text:
+        if ch in ("十", "百"):
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+        else:
+            digit = _NUMERALS[ch]
+    return total + (digit or 0)
 
 
 def label_number(heading: str) -> int | None:
@@ -247,7 +253,9 @@ class Resolver:
                 and not ordinal and not deictic:
             base = next((t for t in reversed(history) if not t.clarification and t.continuation != "ordinal"),
                         previous)  # 第二条 reads inside an answer; the question before it is the frame
-            return self._elliptical(question, elliptical.group("name"), base)
+            written = question[elliptical.start("name"):elliptical.end("name")] if len(question) == len(norm) \
+                else elliptical.group("name")  # the name as the user wrote it (徐匯), for the reading shown
+            return self._elliptical(question, written, base)
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
         if own_topic and not deictic and not ordinal:
@@ -282,7 +290,7 @@ class Resolver:
         places = self.mentions.places_in(norm_name)
         doc_ids = list(previous.doc_ids)
         if places:
-            understood = self._swap_places(understood, places)
+            understood = self._swap_places(understood, [_as_written(name, norm_name, p) for p in places])
             doc_ids = self.mentions.documents_in(normalize(understood))
             understood = self._years_of(understood, doc_ids)
         named = [d for d, own in self.mentions.names.items() if own and own in norm_name]
@@ -359,6 +367,8 @@ class Resolver:
             return Resolution(question, question, needs_clarification="请说明要问的具体事项（例如哪一项指标或任务）。")
         where = "和".join(places) if places else "和".join(self.mentions.display_name(d) for d in doc_ids)
         frame = self._frame(question)
+        if not _WORD.search(frame) and not places:  # 它？ asks nothing
+            return Resolution(question, question, needs_clarification="请问想了解它的哪方面内容？")
         if classify(question) == "metadata":  # about the documents themselves, not the topic
             return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
@@ -422,6 +432,12 @@ class Resolver:
         else:
             message = "请说明要问的具体事项（例如哪个地区、哪一项指标）。"
         return Resolution(question, question, needs_clarification=message)
+
+
+def _as_written(text: str, norm: str, fragment: str) -> str:
+    """A fragment found in the normalised text, as the user wrote it (徐匯, not 徐汇)."""
+    at = norm.find(fragment)
+    return text[at:at + len(fragment)] if at >= 0 and len(text) == len(norm) else fragment
 
 
 def _swap_year(text: str, year: str) -> str:
@@ -612,17 +628,20 @@ class Conversation:
     def _continue(self, resolution: Resolution, question: str) -> Answer:
         if resolution.continuation == "search":
             return self._detail(resolution, question)
-        last = next((t for t in reversed(self.turns) if t.clause_ids), None)
+        # Only the answer just given: after a refusal there is nothing to continue (an older
+        # answer may be about another document).
+        last = next((t for t in reversed(self.turns) if not t.clarification), None)
+        last = last if last and last.clause_ids else None
         if resolution.continuation == "ordinal":
             cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id] \
                 if last else []
             cited = [c for c in cited if not resolution.doc_ids or c.doc_id in resolution.doc_ids]
             clause = self._nth_item(cited, resolution.ordinal, question, resolution.doc_ids)
             if clause is None:
-                return self._nothing(question, f"上一个回答引用的条款中没有第{resolution.ordinal}项。")
+                return self._nothing(question, f"没有找到所说的第{resolution.ordinal}项（条）。")
             return self._quote(question, [clause], "")
         if last is None:
-            return self._nothing(question, "上一个回答没有引用条款，无法接着展开。")
+            return self._nothing(question, "上一个问题没有找到答案，无从接着说。")
         cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
         if resolution.continuation == "more":
             clauses = self._next_clauses()
@@ -701,7 +720,9 @@ class Conversation:
             return []
         filters = Filters(tuple(turn.doc_ids)) if turn.doc_ids else Filters()
         state = self.answerer.prepare(turn.understood_as, filters)
-        return [h.clause for h in state["hits"] if h.clause.id not in shown][:MORE_CLAUSES]
+        relevant = [h.clause for h in state["hits"]  # as much of the question as the answerer asks of an answer
+                    if self.answerer.coverage(state["tokens"], [h.clause]) >= MIN_COVERAGE]
+        return [c for c in relevant if c.id not in shown][:MORE_CLAUSES]
 
     def _quote(self, question: str, clauses: list[Clause], topic: str) -> Answer:
         """Each clause quoted verbatim: the sentences about the topic in play (all of a short clause)."""

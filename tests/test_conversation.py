@@ -274,3 +274,18 @@ def test_a_document_without_a_number_is_not_answered_for_its_number(seed_app):
     assert not both.abstained and "2023年10月16日" in both.text
     _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "它的文号是多少？")
     assert "郑州" in follow_up.understood_as and follow_up.answer.abstained
+
+
+def test_no_continuation_reaches_past_a_refusal_to_another_documents_clauses(seed_app):
+    first, refused, detail, item = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "那北京呢？", "具体怎么做？",
+                                        "第一百条说的是什么？")
+    assert not first.answer.abstained and refused.answer.abstained
+    assert detail.answer.abstained and detail.answer.citations == []
+    assert item.answer.abstained and "第100" in item.answer.text
+
+
+def test_chinese_ordinals():
+    from assistant.conversation import chinese_number
+
+    assert [chinese_number(t) for t in ("二", "十", "十二", "二十三", "一百零三", "两百", "12", "条")] == \
+        [2, 10, 12, 23, 103, 200, 12, None]
