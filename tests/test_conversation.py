@@ -289,3 +289,32 @@ def test_chinese_ordinals():
 
     assert [chinese_number(t) for t in ("二", "十", "十二", "二十三", "一百零三", "两百", "12", "条")] == \
         [2, 10, 12, 23, 103, 200, 12, None]
+
+
+def test_web_chat_remembers_per_session_and_a_model_rewrites_with_the_toggle_on(seed_app):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from assistant.web import ChatHandlers
+
+    from .fake_openai import FakeOpenAI
+
+    def last(outputs):
+        return list(outputs)[-1]
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        handlers = ChatHandlers(App(settings, embedder=seed_app.embedder))
+        alice, bob = SimpleNamespace(session_hash="alice"), SimpleNamespace(session_hash="bob")
+        history, *_ = last(handlers.chat("徐汇区专利代理师总人数要达到多少？", [], [], False, alice))
+        bobs, *_ = last(handlers.chat("那漕河泾呢？", [], [], False, bob))  # bob has said nothing before
+        assert "请把问题说完整" in bobs[-1]["content"]
+        fake.script("漕河泾执业专利代理师总人数的目标是多少？", "漕河泾培养执业专利代理师总人数达750人。[1]")
+        history, _, state, *_ = last(handlers.chat("那漕河泾呢？", history, [], True, alice))
+        assert "理解为：漕河泾执业专利代理师总人数的目标是多少？" in history[-1]["content"].replace("\\", "")
+        assert "750" in history[-1]["content"] and state
+        assert fake.requests[1]["messages"][-1]["content"].count("漕河泾执业专利代理师总人数的目标是多少？") == 1
+        cleared = handlers.clear_chat(alice)
+        assert cleared[0] == [] and cleared[2] == []
+        history, *_ = last(handlers.chat("那海曙呢？", [], [], False, alice))
+        assert "请把问题说完整" in history[-1]["content"]
