@@ -125,13 +125,13 @@ class Mentions:
         self.index = index
         self.keys = {d.id: place_key(d.region) for d in index.documents.values()}
         self.titles = {d.id: normalize(d.title) for d in index.documents.values()}
-        self.names = {d.id: _own_name(d) for d in index.documents.values()}
+        self.names = {d.id: _own_names(d) for d in index.documents.values()}  # shortest first
         shared = [k for k in self.keys.values() if k]
         self._unique_keys = {k for k in shared if shared.count(k) == 1}
 
     def documents_in(self, norm: str) -> list[str]:
         return [doc_id for doc_id, key in self.keys.items()
-                if (key and key in norm) or (self.names[doc_id] and self.names[doc_id] in norm)]
+                if (key and key in norm) or any(name in norm for name in self.names[doc_id])]
 
     def documents_titled(self, name: str) -> list[str]:
         """Documents whose title contains a name (at least two characters)."""
@@ -151,7 +151,7 @@ class Mentions:
         """The text without the places and document names in it: they say where, not what."""
         for name in self.places_in(norm):
             norm = re.sub(re.escape(name) + r"(?:新区|区|市|县|省)?", " ", norm)
-        for name in sorted(filter(None, self.names.values()), key=len, reverse=True):
+        for name in sorted({n for names in self.names.values() for n in names}, key=len, reverse=True):
             norm = norm.replace(name, " ")
         return norm
 
@@ -161,16 +161,18 @@ class Mentions:
         document: Document = self.index.documents[doc_id]
         if self.keys[doc_id] in self._unique_keys:
             return document.short_title
-        return self.names[doc_id] or document.title
+        return next(iter(self.names[doc_id]), document.title)
 
 
-def _own_name(document: Document) -> str:
-    """A document's title without its region and plan period: 中华人民共和国商标法 → 商标法."""
+def _own_names(document: Document) -> tuple[str, ...]:
+    """A document's own names, shortest first: its title without its region and plan period
+    (中华人民共和国商标法 → 商标法), and its short title when that is not a place (a law's)."""
     title = normalize(document.title)
     if document.region and title.startswith(normalize(document.region)):
         title = title[len(normalize(document.region)):]
     title = re.sub(r"[(（][^)）]*\d{4}[^)）]*[)）]$", "", title).strip()
-    return title if len(title) >= 2 else ""
+    short = normalize(document.short_title) if document.short_title != document.region else ""
+    return tuple(sorted({n for n in (title, short) if len(n) >= 2}, key=len))
 
 
 @functools.lru_cache(maxsize=1)
@@ -293,7 +295,7 @@ class Resolver:
             understood = self._swap_places(understood, [_as_written(name, norm_name, p) for p in places])
             doc_ids = self.mentions.documents_in(normalize(understood))
             understood = self._years_of(understood, doc_ids)
-        named = [d for d, own in self.mentions.names.items() if own and own in norm_name]
+        named = [d for d, own in self.mentions.names.items() if any(n in norm_name for n in own)]
         if named:  # 那商标法呢？: a document by its own name
             understood = self._swap_documents(understood, self.mentions.display_name(named[0]), previous)
             doc_ids = named
@@ -343,7 +345,7 @@ class Resolver:
     def _swap_documents(self, text: str, name: str, previous: Turn) -> str:
         norm = normalize(text)
         for doc_id in previous.doc_ids:
-            for old in (self.mentions.titles[doc_id], self.mentions.names[doc_id],
+            for old in (self.mentions.titles[doc_id], *reversed(self.mentions.names[doc_id]),
                         normalize(self.mentions.display_name(doc_id))):
                 if old and old in norm:
                     return _sub_original(text, re.escape(old), name, count=1)
