@@ -58,6 +58,8 @@ _ASKS_TARGET = re.compile(r"目标|指标")
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
 _MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
 MEASURE_WEIGHT = 0.3
+# 文号 asked for alone (not with a date, issuer or period, which the document may still give)
+_ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
 _ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 
 
@@ -505,6 +507,9 @@ class Answerer:
         if _REFERS_ELSEWHERE.search(state["question"]):  # about a document the plan cites, not the plan
             return self._sentence_answer(state)
         doc_ids = state["scope"].doc_ids or [h.clause.doc_id for h in state["hits"][:1]]
+        if _ASKS_NUMBER_ONLY.search(normalize(state["question"])) and not any(
+                self.index.documents[d].number for d in doc_ids):  # the rest of the metadata does not answer it
+            return self._abstain(state, "文档中未载明文号。")
         picks = []
         for doc_id in doc_ids:
             document = self.index.documents[doc_id]
