@@ -122,3 +122,25 @@ def add_terms(words) -> None:
     jieba = _jieba()
     for word in words:
         jieba.add_word(normalize(word))
+
+
+_DEFINITION_ASKED = (
+    re.compile(r"(?:什么(?:叫|是)|何谓)[“\"]?(?P<term>[^？?，,。“”\"]{2,14}?)[”\"]?(?:[？?，,。]|$)"),
+    re.compile(r"[“\"]?(?P<term>[^？?，,。“”\"]{2,14}?)[”\"]?(?:是指什么|指的是什么|是什么意思|什么意思|是什么权利|的定义|的含义|指什么)"),
+)
+
+
+def defined_term(norm_question: str) -> str | None:
+    """The term whose definition a question asks for (地理标志是什么意思 → 地理标志), the quoted
+    one when the question quotes it."""
+    for pattern in _DEFINITION_ASKED:
+        m = pattern.search(norm_question)
+        if m:
+            quoted = re.findall(r"[“\"]([^“”\"]{2,14})[”\"]", norm_question)
+            return quoted[-1] if quoted else re.split(r"的|说", m["term"])[-1] or None
+    return None
+
+
+def defines(norm_text: str, term: str) -> bool:
+    """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…)."""
+    return re.search(re.escape(term) + r"[^。;]{0,4}?(?:是指|指的是|,即)", norm_text) is not None
