@@ -194,8 +194,12 @@ class Verifier:
         if not same_indicator and claim.doc_ids:
             same_indicator = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
         if not same_indicator:
-            literal = next((c for c in clauses if _states(c, figure)), None)
             owner = self._owner_hint(figure, claim)
+            quantity = next((q for q in find_quantities(claim.norm) if q.start == figure.start), None)
+            if quantity and clauses and not (owner and claim.doc_ids):
+                self._check_against_best_clause(quantity, claim, clauses, finding)
+                return
+            literal = next((c for c in clauses if _states(c, figure)), None)
             if literal is not None:
                 finding.clauses.append(literal)
             elif owner and claim.doc_ids:   # the named plan has no such target, another plan has this one
@@ -231,7 +235,7 @@ class Verifier:
             if not _states_number(document_text, number):
                 finding.fail("not_found", f"条款中未见数字 {number}")
         for quantity in claim.quantities:
-            self._check_quantity(quantity, text, document_text, finding)
+            self._check_quantity(quantity, clauses, finding)
         for place in claim.places:
             if place not in document_text:
                 finding.fail("not_found", f"所引文档未提到“{place}”")
@@ -247,9 +251,21 @@ class Verifier:
         if not claim.figures and self._coverage(claim.norm, clauses) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
 
-    def _check_quantity(self, quantity: Quantity, evidence_text: str, document_text: str,
-                        finding: _Finding) -> None:
+    def _check_against_best_clause(self, quantity: Quantity, claim: _Claim, clauses: list[Clause],
+                                   finding: _Finding) -> None:
+        """No plan target states this indicator: judge the number against the clause that speaks
+        of the same thing, not against any clause that happens to hold the number."""
+        best = max(clauses, key=lambda c: self._coverage(claim.norm, [c]))
+        finding.clauses.append(best)
+        if self._coverage(claim.norm, [best]) < MIN_COVERAGE:
+            finding.fail("not_found", "条款未涉及陈述的主要内容")
+        else:
+            self._check_quantity(quantity, [best], finding)
+
+    def _check_quantity(self, quantity: Quantity, clauses: list[Clause], finding: _Finding) -> None:
         """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年)."""
+        evidence_text = "".join(search_form(c.text) for c in clauses)
+        document_text = "".join(self._document_text(self.index.documents[d]) for d in {c.doc_id for c in clauses})
         same_measure = [q for q in find_quantities(evidence_text) if q.measure == quantity.measure]
         scored = [(context_similarity(q.context, quantity.context), q) for q in same_measure]
         best = max((similarity for similarity, _ in scored), default=0.0)
