@@ -463,7 +463,8 @@ def _ends_open(line: str) -> bool:
 
 
 def _continues(line: str) -> bool:
-    return _heading(line) is None and not _is_standalone(line)
+    # a wholly parenthesised line is a note of its own (a law's adoption note under its title)
+    return _heading(line) is None and not _is_standalone(line) and not PAREN_LINE.match(line)
 
 
 def _join_broken_lines(items: list) -> list:
@@ -606,6 +607,19 @@ def _date_of(front: _Front, fields: dict[str, str]) -> str | None:
         date = _iso_date(candidate) if candidate else None
         if date:
             return date
+    return None
+
+
+ADOPTION_NOTE = re.compile(r"^[（(].*(?:通过|修正|修订|公布).*[)）]$")
+ANY_DATE = re.compile(rf"([\d{_CN_DIGITS}]{{4}})\s*年\s*([\d{_CN_DIGITS}]{{1,3}})\s*月\s*([\d{_CN_DIGITS}]{{1,3}})\s*日")
+
+
+def _revision_date(items: list) -> str | None:
+    """The latest date of a law's adoption note: （2008年12月27日…通过　根据2020年10月17日…修正）."""
+    for item in items[:8]:
+        if isinstance(item, str) and ADOPTION_NOTE.match(to_simplified(item)):
+            dates = [_iso_date("{}年{}月{}日".format(*m.groups())) for m in ANY_DATE.finditer(item)]
+            return max((d for d in dates if d), default=None)
     return None
 
 
@@ -891,7 +905,7 @@ def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") 
     title = front.title or Path(source).stem
     return Document(
         id=doc_id, source=source, title=title, number=_number_of(fields, items),
-        issuer=_issuer_of(front, fields), date=_date_of(front, fields),
+        issuer=_issuer_of(front, fields), date=_date_of(front, fields) or _revision_date(body),
         region=None if is_national(to_simplified(title)) else _region_of(front.title),
         period=_period_of(front.title), content_hash=content_hash,
         clauses=_clauses(doc_id, drafts, genre), genre=genre.name)

@@ -391,3 +391,12 @@ def test_duplicate_keys_get_a_suffix():
     text = "某区工作方案\n\n一、任务\n\n（一）甲。做甲。\n\n（一）乙。做乙。\n"
     keys = [c.id.split("#")[1] for c in parse_document(text, "dup", "dup.txt").clauses]
     assert keys == ["1.1", "1.1-2"]
+
+
+def test_a_law_text_with_an_adoption_note_takes_its_latest_revision_date():
+    text = ("中华人民共和国某某法\n（2008年12月27日第十一届全国人民代表大会常务委员会第六次会议通过　根据2020年10月17日"
+            "第十三届全国人民代表大会常务委员会第二十二次会议《关于修改〈中华人民共和国某某法〉的决定》第二次修正）\n\n"
+            "第一章 总则\n\n第一条　为了测试，制定本法。\n\n第二条　本法自公布之日起施行。\n\n第三条　附则。\n")
+    doc = parse_document(text, "law", "law.txt")
+    assert (doc.title, doc.date, doc.genre, doc.short_title) == ("中华人民共和国某某法", "2020-10-17", "law", "某某法")
+    assert doc.clauses[0].kind == "preamble" and "第二次修正" in doc.clauses[0].text
