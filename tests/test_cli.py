@@ -31,7 +31,8 @@ def test_ask_json_prints_exactly_one_object_of_the_documented_shape(kb):
     assert set(record) >= {"question", "answer", "abstained", "citations"}
     assert "750" in record["answer"] and record["abstained"] is False
     citation = record["citations"][0]
-    assert set(citation) == {"n", "doc_id", "doc_title", "doc_number", "clause_id", "path", "page", "text", "score"}
+    assert set(citation) == {"n", "doc_id", "doc_title", "doc_number", "clause_id", "path", "page", "text", "score",
+                             "links"}
     assert citation["n"] == 1 and "[1]" in record["answer"]
     assert citation["doc_number"] == "徐府发〔2024〕6号"
     assert "750人" in citation["text"] and isinstance(citation["path"], list)
