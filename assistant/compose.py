@@ -1,0 +1,233 @@
+"""Composition: the answer's sentences, chosen by what the question asks for.
+
+One composer per kind of question (a figure or a general look-up, responsible
+units, one line per document, which documents mention a term, the document's
+own metadata). Each returns a `Draft`: the sentences to quote, each with the
+retrieved clause it comes from, or the reason the retrieved text does not answer.
+The answer stage turns a draft into a cited `Answer`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .documents import Clause, Document
+from .index import Index
+from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, topic_terms
+from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
+from .text import normalize, split_sentences
+
+TOP_CLAUSES = 5
+# 分别/各地 questions: at most this many documents get a line, chosen by the question's best clauses.
+MAX_DOCUMENT_LINES = 10
+# A line per document must itself carry most of what the question asks about.
+LINE_COVERAGE = 0.6
+
+_NUMBER = re.compile(r"\d")
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元")
+_MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
+_REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
+_FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
+_ASKS_TARGET = re.compile(r"目标|指标")
+
+
+@dataclass
+class Draft:
+    """What a composer decided: sentences to quote (each with its clause), or why not."""
+    picks: list[tuple[str, Hit]] = field(default_factory=list)
+    per_document: bool = False   # one line per pick, prefixed with its document
+    quote: bool = True           # False: the sentences are written from the record, not quoted
+    lead: str = ""               # put before the answer (e.g. the clause's heading)
+    abstain: str = ""            # non-empty: the retrieved text does not answer; the reason
+
+
+def coverage(tokens: dict[str, float], evidence: list[Clause | str]) -> float:
+    """Share of the question's weight (idf) found in the given clauses (with their
+    headings) or sentences."""
+    total = sum(tokens.values())
+    if not total:
+        return 1.0
+    text = "".join(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text) for e in evidence)
+    return sum(w for t, w in tokens.items() if t in text) / total
+
+
+def quotable_units(clause: Clause, intent: str) -> list[str]:
+    """The pieces of a clause an answer may quote verbatim: its sentences (a table row
+    whole); for figures and dates also the comma-separated parts of long sentences,
+    so that the answer is the part that carries the figure."""
+    if clause.kind == "table_row":
+        return [clause.text]
+    sentences = split_sentences(clause.text)
+    if intent not in ("figure", "date", "per_document"):
+        return sentences
+    parts = [p.strip().rstrip("，,；;") for s in sentences if len(s) > 60
+             for p in _FRAGMENT_BREAK.split(s) if _NUMBER.search(p)]
+    return sentences + [p for p in parts if len(p) >= 6]
+
+
+def chinese_date(iso: str) -> str:
+    year, month, day = (int(p) for p in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def metadata_sentence(document: Document) -> str:
+    facts = [f"文号：{document.number or '文中未载明'}"]
+    if document.issuer:
+        facts.append(f"印发单位：{document.issuer}")
+    if document.date:
+        facts.append(f"日期：{chinese_date(document.date)}")
+    if document.period:
+        facts.append(f"规划期：{document.period[0]}—{document.period[1]}年")
+    return f"《{document.title}》" + "；".join(facts) + "。"
+
+
+def _redundant(candidate: str, chosen: str) -> bool:
+    """Whether a second sentence would only repeat the first (e.g. a table row
+    restating a goal): one contains the other, or they carry the same figures."""
+    a, b = normalize(candidate), normalize(chosen)
+    figures = set(re.findall(r"\d+(?:\.\d+)?", a))
+    return a in b or b in a or (bool(figures) and figures <= set(re.findall(r"\d+(?:\.\d+)?", b)))
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` that contains the character at `offset`."""
+    at = 0
+    for sentence in split_sentences(text):
+        at = text.find(sentence, at)
+        if at <= offset < at + len(sentence):
+            return sentence
+        at += len(sentence)
+    return text
+
+
+def _year_not_given(norm_question: str, years: list[int], text: str, clauses: list[Clause]) -> int | None:
+    """A year the question asks a figure for, while the chosen sentences give figures for
+    other years only (2023年实现值 … 2026年目标值 answers neither 2024 nor 2025)."""
+    stated = {int(y) for y in YEAR.findall(normalize(text))}
+    if not stated:
+        return None  # a figure with no year of its own is read under its heading's year
+    context = "".join(normalize(" ".join(c.path) + c.text) for c in clauses)
+    asked = [y for y in years if not re.search(fr"{y}\s*年?\S{{0,3}}{ISSUED}", norm_question)]
+    return next((y for y in asked if y not in stated and f"{y}" not in context), None)
+
+
+def unanswered_figure(query: Query, picks: list[tuple[str, Hit]]) -> str:
+    """A question for a figure that the chosen sentences do not give is not answered by them."""
+    text = "".join(sentence for sentence, _ in picks)
+    if _ASKS_MONEY.search(query.norm) and not _MONEY.search(normalize(text)):
+        return "文档未给出该金额。"
+    if query.intent != "figure":
+        return ""
+    if not _NUMBER.search(text):
+        return "文档未给出具体数值。"
+    year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks])
+    return f"文档未给出 {year} 年的数值（条款给出的是其他年份的数值）。" if year else ""
+
+
+def score_sentence(sentence: str, tokens: dict[str, float], intent: str) -> float:
+    norm = normalize(sentence)
+    score = sum(w for t, w in tokens.items() if t in norm)
+    if intent == "figure" and _NUMBER.search(norm):
+        score *= 1.5
+    if intent == "date" and re.search(r"\d{4}\s*年|\d+月", norm):
+        score *= 1.5
+    return score / (1.0 + len(norm) / 400)  # prefer the sentence that says it briefly
+
+
+def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str,
+                   asks_target: bool = False) -> list[tuple[float, str, Hit]]:
+    ranked = []
+    for rank, hit in enumerate(hits[:TOP_CLAUSES]):
+        prior = 1.0 / (1.0 + 0.15 * rank)
+        if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
+            prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
+        for unit in quotable_units(hit.clause, intent):
+            ranked.append((score_sentence(unit, tokens, intent) * prior, unit, hit))
+    return sorted(ranked, key=lambda r: -r[0])
+
+
+def _asks_target(query: Query) -> bool:
+    return bool(_ASKS_TARGET.search(query.norm))
+
+
+class Composer:
+    """The composers, sharing the index and the searches some of them repeat per document."""
+
+    def __init__(self, index: Index, retriever: HybridRetriever, topics=None) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.topics = topics  # TopicSearch: answers "which documents mention X"
+
+    def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        compose = {"metadata": self.metadata, "per_document": self.per_document,
+                   "units": self.units, "topic": self.topic}.get(query.intent, self.sentences)
+        return compose(query, hits, filters)
+
+    def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The best sentence, and a second one when it scores nearly as well and adds something."""
+        ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query))
+        chosen = ranked[:1]
+        for score, sentence, hit in ranked[1:4]:
+            if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
+                chosen.append((score, sentence, hit))
+                break
+        picks = [(s, h) for _, s, h in chosen]
+        reason = unanswered_figure(query, picks)
+        return Draft(abstain=reason) if reason else Draft(picks)
+
+    def units(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        with_units = [h for h in hits[:TOP_CLAUSES] if h.clause.units]
+        if not with_units:
+            return self.sentences(query, hits, filters)
+        hit = with_units[0]
+        unit_sentence = next((s for s in split_sentences(hit.clause.text) if "落实单位" in s or "落實單位" in s),
+                             "落实单位：" + "、".join(hit.clause.units))
+        lead = f"{hit.clause.path[-1]}：" if hit.clause.path else ""
+        return Draft([(unit_sentence, hit)], lead=lead)
+
+    def per_document(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        doc_ids = filters.allowed_documents(self.index) or list(self.index.documents)
+        if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
+            best = self.retriever.search(query.text, CANDIDATES, filters)
+            doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
+        wants_figure = bool(FIGURE_PATTERN.search(query.norm))
+        picks = []
+        for doc_id in doc_ids:
+            doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
+            ranked = [r for r in best_sentences(doc_hits, query.tokens, "figure", _asks_target(query))
+                      if not wants_figure or _NUMBER.search(r[1])]
+            if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
+                picks.append((ranked[0][1], ranked[0][2]))
+        if not picks:
+            return self.sentences(query, hits, filters)
+        return Draft(picks, per_document=True)
+
+    def topic(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """One line per document that mentions the term, quoting the first mention."""
+        terms = topic_terms(query.text)
+        if not (self.topics and terms):
+            return self.per_document(query, hits, filters)
+        first_mention: dict[str, tuple[str, Clause]] = {}
+        for term in terms:
+            for document in self.topics.search(term).documents:
+                mention = next((c for c in document.clauses if c.match != "related"), None)
+                if mention and document.doc_id not in first_mention:
+                    clause = self.index.clause_by_id[mention.clause_id]
+                    first_mention[document.doc_id] = (_sentence_at(clause.text, mention.spans[0][0]), clause)
+        allowed = filters.allowed_documents(self.index)
+        picks = [(sentence, Hit(clause, 1.0, None, None)) for doc_id, (sentence, clause) in first_mention.items()
+                 if allowed is None or doc_id in allowed]
+        if not picks:
+            return Draft(abstain=f"没有文档提到“{'、'.join(terms)}”。")
+        return Draft(picks, per_document=True)
+
+    def metadata(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        if _REFERS_ELSEWHERE.search(query.text):  # about a document the plan cites, not the plan
+            return self.sentences(query, hits, filters)
+        doc_ids = query.scope.doc_ids or [h.clause.doc_id for h in hits[:1]]
+        picks = []
+        for doc_id in doc_ids:
+            document = self.index.documents[doc_id]
+            source = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
+            picks.append((metadata_sentence(document), Hit(source, 1.0, None, None)))
+        return Draft(picks, quote=False)
