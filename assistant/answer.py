@@ -18,6 +18,7 @@ from .documents import Clause, Document
 from .index import Index
 from .questions import MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
+from .text import split_sentences
 
 # Re-exported: callers (cli, web, llm, tests) import these from the answer stage.
 __all__ = ["MAX_DOCUMENT_LINES", "MAX_QUESTION_CHARS", "NOT_FOUND", "TOP_CLAUSES", "Answer", "Answerer",
@@ -162,8 +163,8 @@ class Answerer:
         year = query.scope.year_outside(self.index)
         if year:
             return f"没有文档的规划期包含 {year} 年。"
-        if not state["hits"] or query.intent == "metadata":
-            return ""
+        if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
+            return ""  # answered from the record or the section tree the question names
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]])
         similarities = [h.similarity for h in state["hits"] if h.similarity is not None]
         if not similarities:  # keyword-only retrieval: words are the only evidence
@@ -177,14 +178,16 @@ class Answerer:
     def _assemble(self, state: dict, draft: Draft) -> Answer:
         citations: dict[str, Citation] = {}
         lines = []
-        for sentence, hit in draft.picks:
+        for i, (sentence, hit) in enumerate(draft.picks):
             citation = citations.get(hit.clause.id)
             if citation is None:
                 citation = citations[hit.clause.id] = Citation(len(citations) + 1, hit.clause,
                                                                self.index.document_of(hit.clause), hit.score)
-            if draft.quote:
-                citation.used.append(sentence)
+            citation.used += [s for s in split_sentences(sentence) if s in hit.clause.text]
             prefix = f"{citation.document.short_title}：" if draft.per_document else ""
-            lines.append(f"{prefix}{sentence}[{citation.n}]")
-        text = draft.lead + ("\n".join(lines) if draft.per_document else "".join(lines))
+            # Sentences quoted in a row from one clause share one marker, after the last of them.
+            next_same = i + 1 < len(draft.picks) and draft.picks[i + 1][1].clause.id == hit.clause.id
+            lines.append(f"{prefix}{sentence}" + ("" if next_same and not draft.per_document else f"[{citation.n}]"))
+        separate = draft.per_document or draft.lines
+        text = draft.lead + ("\n".join(lines) if separate else "".join(lines)) + draft.tail
         return Answer(state["question"], text, False, list(citations.values()), state["intent"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .documents import Clause, Document
 from .index import Index
-from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, topic_terms
+from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import normalize, split_sentences
 
@@ -24,8 +24,19 @@ MAX_DOCUMENT_LINES = 10
 LINE_COVERAGE = 0.6
 
 _NUMBER = re.compile(r"\d")
-_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元")
-_MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元")
+# Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助)(?:的?目标值?)?(?:是|为|有|要?达到)?多少")
+# An amount: a figure in 元, or a table row whose label gives the unit (知识产权交易金额(万元)).
+_MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元|[（(](?:万|亿)?(?:美)?元[)）].*\d")
+# A table row as the parser writes it: label(unit)：header value；header value …
+_ROW = re.compile(r"^(?P<label>[^：:]+?)\s*[（(](?P<unit>[^()（）]{1,6})[)）]\s*[：:](?P<cells>.+)$")
+_CELL_VALUE = re.compile(r"^(?P<header>.*\S)\s+(?P<value>\S+)$")
+# measures: a clause of many sentences is quoted by its first and its best others.
+KEY_SENTENCES = 3
+MAX_MEASURE_CLAUSES = 3
+MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
+MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
+HEADING_WEIGHT = 1.0
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
@@ -36,8 +47,10 @@ class Draft:
     """What a composer decided: sentences to quote (each with its clause), or why not."""
     picks: list[tuple[str, Hit]] = field(default_factory=list)
     per_document: bool = False   # one line per pick, prefixed with its document
+    lines: bool = False          # one line per clause quoted (measures, outlines)
     quote: bool = True           # False: the sentences are written from the record, not quoted
     lead: str = ""               # put before the answer (e.g. the clause's heading)
+    tail: str = ""               # put after it (e.g. the documents named that do not say)
     abstain: str = ""            # non-empty: the retrieved text does not answer; the reason
 
 
@@ -121,7 +134,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]]) -> str:
     if not _NUMBER.search(text):
         return "文档未给出具体数值。"
     year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks])
-    return f"文档未给出 {year} 年的数值（条款给出的是其他年份的数值）。" if year else ""
+    return f"文档未给出 {year} 年的数值。" if year else ""
 
 
 def score_sentence(sentence: str, tokens: dict[str, float], intent: str) -> float:
@@ -146,6 +159,66 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str,
     return sorted(ranked, key=lambda r: -r[0])
 
 
+def table_figure(row_text: str, query: Query) -> str:
+    """A table row read as an answer: each value with the unit its label gives, the
+    column the question asks for first (the year it names, else the target column):
+    有效注冊商標量(件)：2023年實現值 65658；2026年目標值 ≥80000 → 有效注冊商標量：2026年目標值 ≥80000件
+    （2023年實現值 65658件；…）. A row in any other shape is returned as it is."""
+    row = _ROW.match(row_text.strip())
+    if not row:
+        return row_text
+    unit = row["unit"]
+    cells = []
+    for cell in re.split(r"[；;]", row["cells"]):
+        parts = _CELL_VALUE.match(cell.strip())
+        if not parts:
+            return row_text
+        cells.append((parts["header"], parts["value"] + (unit if parts["value"][-1].isdigit() else "")))
+    numeric = [c for c in cells if _NUMBER.search(c[1])]
+    if not numeric:
+        return row_text
+
+    def asked(cell: tuple[str, str]) -> int:
+        header = normalize(cell[0])
+        if any(f"{y}" in header for y in query.scope.years):
+            return 0
+        return 1 if _ASKS_TARGET.search(header) or "目标" in header else 2
+    first = min(numeric, key=asked)
+    rest = [c for c in cells if c is not first]
+    text = f"{row['label'].strip()}：{first[0]} {first[1]}"
+    return text + (f"（{'；'.join(f'{h} {v}' for h, v in rest)}）" if rest else "")
+
+
+def given_instead(picks: list[tuple[str, Hit]]) -> str:
+    """What the chosen text does say, marked as not the answer asked for."""
+    said = "；".join(dict.fromkeys(sentence.rstrip("。；;") for sentence, _ in picks))
+    return f"文档只给出：{said}（并非所问内容）。" if said else ""
+
+
+def readable(sentence: str, hit: Hit, query: Query) -> str:
+    """What the answer shows for a chosen unit: table rows read as figures with units."""
+    return table_figure(sentence, query) if hit.clause.kind == "table_row" else sentence
+
+
+def key_sentences(clause: Clause, tokens: dict[str, float]) -> list[str]:
+    """The sentences that state a clause's measures: all of a short clause; of a long one
+    its first (it names the measure) and the others that hold most of the question."""
+    if clause.kind == "table_row":
+        return [clause.text]
+    sentences = split_sentences(clause.text)
+    if len(sentences) <= KEY_SENTENCES:
+        return sentences
+    best = sorted(range(1, len(sentences)), key=lambda i: -score_sentence(sentences[i], tokens, "general"))
+    keep = {0, *best[:KEY_SENTENCES - 1]}
+    return [sentences[i] for i in sorted(keep)]
+
+
+def joined(sentences: list[str]) -> str:
+    """Sentences quoted in a row; a heading line (no closing punctuation) keeps a space after it."""
+    return "".join(s if re.search(r"[。！？；!?;]$", s) or i == len(sentences) - 1 else s + " "
+                   for i, s in enumerate(sentences))
+
+
 def _asks_target(query: Query) -> bool:
     return bool(_ASKS_TARGET.search(query.norm))
 
@@ -159,8 +232,9 @@ class Composer:
         self.topics = topics  # TopicSearch: answers "which documents mention X"
 
     def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
-        compose = {"metadata": self.metadata, "per_document": self.per_document,
-                   "units": self.units, "topic": self.topic}.get(query.intent, self.sentences)
+        compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
+                   "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
+                                                                                               self.sentences)
         return compose(query, hits, filters)
 
     def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
@@ -171,9 +245,11 @@ class Composer:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
-        picks = [(s, h) for _, s, h in chosen]
+        picks = [(readable(s, h, query), h) for _, s, h in chosen]
         reason = unanswered_figure(query, picks)
-        return Draft(abstain=reason) if reason else Draft(picks)
+        if reason:
+            return Draft(abstain=reason + given_instead(picks))
+        return Draft(picks)
 
     def units(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         with_units = [h for h in hits[:TOP_CLAUSES] if h.clause.units]
@@ -186,21 +262,89 @@ class Composer:
         return Draft([(unit_sentence, hit)], lead=lead)
 
     def per_document(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """One line per document: its best sentence for a figure, the key sentences of its best
+        clause for anything else. A document the question names but whose text does not state
+        it gets a line saying so."""
         doc_ids = filters.allowed_documents(self.index) or list(self.index.documents)
         if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
             best = self.retriever.search(query.text, CANDIDATES, filters)
             doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
         wants_figure = bool(FIGURE_PATTERN.search(query.norm))
-        picks = []
+        picks, missing = [], []
         for doc_id in doc_ids:
             doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
-            ranked = [r for r in best_sentences(doc_hits, query.tokens, "figure", _asks_target(query))
-                      if not wants_figure or _NUMBER.search(r[1])]
-            if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
-                picks.append((ranked[0][1], ranked[0][2]))
+            line = (self._measure_line(query, doc_hits) if query.asks_how
+                    else self._sentence_line(query, doc_hits, wants_figure))
+            if line:
+                picks.append(line)
+            elif doc_id in query.scope.doc_ids:
+                missing.append(self.index.documents[doc_id].short_title)
         if not picks:
             return self.sentences(query, hits, filters)
-        return Draft(picks, per_document=True)
+        return Draft(picks, per_document=True,
+                     tail="".join(f"\n{name}：文档中未找到相关内容。" for name in missing))
+
+    def _sentence_line(self, query: Query, hits: list[Hit], wants_figure: bool) -> tuple[str, Hit] | None:
+        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query))
+                  if not wants_figure or _NUMBER.search(r[1])]
+        if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
+            return readable(ranked[0][1], ranked[0][2], query), ranked[0][2]
+        return None
+
+    def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
+        clauses = self._answering_clauses(query, hits, limit=1)
+        if not clauses or coverage(query.tokens, [clauses[0].clause]) < LINE_COVERAGE:
+            return None
+        hit = clauses[0]
+        return readable(joined(key_sentences(hit.clause, query.tokens)[:2]), hit, query), hit
+
+    def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
+        """The clauses that hold the answer, best first: the best by what it covers of the
+        question (weighted by retrieval rank), and others nearly as good."""
+        scored = []
+        for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
+            covered = coverage(query.tokens, [hit.clause])
+            # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
+            # better than a clause that mentions 司法保护 in passing.
+            named = coverage(query.tokens, [hit.clause.path[-1]]) if hit.clause.path else 0.0
+            scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
+        scored.sort(key=lambda s: -s[0])
+        if not scored:
+            return []
+        top = scored[0][0]
+        return [hit for i, (score, covered, hit) in enumerate(scored)
+                if i == 0 or (score >= MEASURE_CLAUSE_SHARE * top and covered >= MEASURE_CLAUSE_COVERAGE)][:limit]
+
+    def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """What the plan will do: the key sentences of the clause that answers, and of the
+        others nearly as good when the answer spans several; one line each."""
+        clauses = self._answering_clauses(query, hits, MAX_MEASURE_CLAUSES)
+        if not clauses:
+            return self.sentences(query, hits, filters)
+        return Draft([(readable(joined(key_sentences(h.clause, query.tokens)), h, query), h) for h in clauses],
+                     lines=True)
+
+    def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The headings under the section asked about, each cited to the first clause under it.
+        With no document named, the section of the document the best clauses come from."""
+        allowed = filters.allowed_documents(self.index)
+        sections = [s for s in query.sections if allowed is None or s[0] in allowed]
+        if not query.scope.doc_ids and sections:
+            ranked = list(dict.fromkeys(h.clause.doc_id for h in hits))
+            chosen = min((s[0] for s in sections), key=lambda d: ranked.index(d) if d in ranked else len(ranked))
+            sections = [s for s in sections if s[0] == chosen]
+        picks = []
+        for doc_id, parent in sections:
+            document = self.index.documents[doc_id]
+            tree = outline_of(document)
+            for child in tree.get(parent, []):
+                first = next(c for c in sorted(document.clauses, key=lambda c: c.order)
+                             if c.path[:len(child)] == child)
+                picks.append((child[-1], Hit(first, 1.0, None, None)))
+        if not picks:
+            return self.measures(query, hits, filters)
+        heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" for d, p in sections)
+        return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n")
 
     def topic(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """One line per document that mentions the term, quoting the first mention."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .documents import Document
 from .index import Index
-from .text import known_places, normalize, place_key, tokenize, word_list
+from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
 
@@ -27,6 +27,17 @@ INTENTS = (  # checked in order; the first that matches wins
     ("figure", re.compile(r"多少|几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
 )
 FIGURE_PATTERN = INTENTS[-1][1]
+# "How will they …": the answer is what the plan will do, the measures of a clause, not one figure.
+HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工作|安排)|什么(?:措施|举措|做法|办法|安排)|有何(?:措施|举措|安排)"
+                 r"|采取|打算|举措|措施")
+# Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
+ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成")
+_HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
+_HEADING_PARTS = re.compile(r"[,，、;；:：“”\"()（）\s]+")
+MIN_HEADING_PART = 4
+# An outline question names a section and little else: the share of its topic words'
+# weight that neither the section's headings nor the document's title hold.
+MAX_OUTLINE_REST = 0.4
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
@@ -96,9 +107,28 @@ class Scope:
 
 def _bodies(norm_question: str) -> list[str]:
     """Names of bodies (…局, …法院) in the question, each as its shortest distinctive
-    form (two characters before the suffix): 国家版权局 → 版权局."""
-    return [norm_question[max(0, m.start() - 2):m.end()] for m in _BODY_SUFFIX.finditer(norm_question)
-            if m.start() >= 2]
+    form (two characters before the suffix): 国家版权局 → 版权局. A name is the run of
+    nouns that ends in the suffix (jieba's parts of speech), so that 说不清楚，法院 or
+    说不清楚法院 names no body but the generic 法院."""
+    if not _BODY_SUFFIX.search(norm_question):
+        return []
+    import jieba.posseg  # loaded only for the few questions that name a body
+
+    _jieba()  # the corpus's own terms first
+    starts, at = [], 0  # (start offset, is a noun) of each token
+    for word in jieba.posseg.cut(norm_question):
+        starts.append((at, word.flag[:1] in ("n", "j")))
+        at += len(word.word)
+    bodies = []
+    for match in _BODY_SUFFIX.finditer(norm_question):
+        run_start = match.start()
+        for start, noun in reversed([t for t in starts if t[0] <= match.start()]):
+            if not noun:
+                break
+            run_start = start
+        if match.start() - run_start >= 2:
+            bodies.append(norm_question[match.start() - 2:match.end()])
+    return bodies
 
 
 def topic_terms(question: str) -> list[str]:
@@ -119,14 +149,45 @@ def topic_terms(question: str) -> list[str]:
     return terms
 
 
+def heading_core(heading: str) -> str:
+    """A heading without its number (二、 （三） 1. —— 第二章), normalised."""
+    return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
+
+
+def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """The document's section tree from its clauses' paths: every section that has
+    sub-sections → the paths of its direct sub-sections, in reading order."""
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for clause in sorted(document.clauses, key=lambda c: c.order):
+        if clause.kind in ("notice", "preamble"):
+            continue
+        for depth in range(1, len(clause.path)):
+            parent, child = clause.path[:depth], clause.path[:depth + 1]
+            siblings = children.setdefault(parent, [])
+            if child not in siblings:
+                siblings.append(child)
+    return {parent: kids for parent, kids in children.items() if len(kids) >= 2}
+
+
+def heading_named(norm_question: str, heading: str) -> bool:
+    """The question names the heading: all of it, or a long part of it (a heading
+    like （一）集聚多方合力，实现…“高质量服务集聚” is named by 集聚多方合力)."""
+    core = heading_core(heading)
+    if len(core) >= 2 and core in norm_question:
+        return True
+    return any(len(part) >= MIN_HEADING_PART and part in norm_question for part in _HEADING_PARTS.split(core))
+
+
 @dataclass
 class Query:
     """One analysed question: everything later stages need to know about it."""
     text: str                    # as asked, checked
     norm: str                    # normalised, for matching
-    intent: str                  # figure | units | per_document | date | metadata | topic | general
+    intent: str                  # figure | units | per_document | date | metadata | topic | measures | outline | general
     scope: Scope
     tokens: dict[str, float]     # topic words → weight (idf; measure words less)
+    asks_how: bool = False       # asks what will be done (怎么, 如何, 哪些措施)
+    sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
 
 
 class QuestionAnalyser:
@@ -146,11 +207,41 @@ class QuestionAnalyser:
         return "\n".join(normalize(d.region or "") for d in self.index.documents.values())
 
     def analyse(self, question: str) -> Query:
+        norm = normalize(question)
         scope = Scope(question, self.index, self.corpus_text)
         intent = classify(question)
+        tokens = self.weighted_tokens(question)
+        asks_how = bool(HOW.search(norm))
+        sections = self.sections_named(norm, scope, tokens) if len(scope.doc_ids) <= 1 else []
         if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
-        return Query(question, normalize(question), intent, scope, self.weighted_tokens(question))
+        elif sections and intent in ("general", "per_document") and ENUMERATES.search(norm):
+            intent = "outline"
+        elif asks_how and intent == "general":
+            intent = "measures"
+        return Query(question, norm, intent, scope, tokens, asks_how, sections)
+
+    @functools.cached_property
+    def outlines(self) -> dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]]:
+        return {doc_id: outline_of(document) for doc_id, document in self.index.documents.items()}
+
+    def sections_named(self, norm: str, scope: Scope, tokens: dict[str, float]) -> list[tuple[str, tuple[str, ...]]]:
+        """Sections with sub-sections whose heading the question names, when the question
+        asks about little else (its other words are in the sub-headings or the title)."""
+        found = []
+        for doc_id in scope.doc_ids or list(self.outlines):
+            document = self.index.documents[doc_id]
+            for parent, kids in self.outlines[doc_id].items():
+                if not heading_named(norm, parent[-1]):
+                    continue
+                said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
+                total = sum(tokens.values())
+                rest = sum(w for t, w in tokens.items() if t not in said)
+                if total and rest / total <= MAX_OUTLINE_REST:
+                    found.append((doc_id, parent))
+        # The most specific section named: 主要任务 over 主要任务 › （一）… when both match.
+        return [(d, p) for d, p in found if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
+                                                    for d2, p2 in found)]
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
