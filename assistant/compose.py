@@ -18,14 +18,18 @@ from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import normalize, split_sentences
 
 TOP_CLAUSES = 5
+# The line of a document the question names that does not address it (it quotes nothing).
+NOT_STATED = "文档中未找到相关内容。"
 # 分别/各地 questions: at most this many documents get a line, chosen by the question's best clauses.
 MAX_DOCUMENT_LINES = 10
 # A line per document must itself carry most of what the question asks about.
 LINE_COVERAGE = 0.6
+LINE_SENTENCES = 2  # sentences of a clause quoted on one document's line
 
 _NUMBER = re.compile(r"\d")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
-_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助)(?:的?目标值?)?(?:是|为|有|要?达到)?多少")
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
+                         r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度)")
 # An amount: a figure in 元, or a table row whose label gives the unit (知识产权交易金额(万元)).
 _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元|[（(](?:万|亿)?(?:美)?元[)）].*\d")
 # A table row as the parser writes it: label(unit)：header value；header value …
@@ -33,11 +37,13 @@ _ROW = re.compile(r"^(?P<label>[^：:]+?)\s*[（(](?P<unit>[^()（）]{1,6})[)�
 _CELL_VALUE = re.compile(r"^(?P<header>.*\S)\s+(?P<value>\S+)$")
 # measures: a clause of many sentences is quoted by its first and its best others.
 KEY_SENTENCES = 3
+MEASURE_SENTENCES = 8  # of the clause that answers a how-question
 MAX_MEASURE_CLAUSES = 3
 MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
+_DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年")
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
 
@@ -113,27 +119,37 @@ def _sentence_at(text: str, offset: int) -> str:
     return text
 
 
-def _year_not_given(norm_question: str, years: list[int], text: str, clauses: list[Clause]) -> int | None:
+def _year_not_given(norm_question: str, years: list[int], text: str, clauses: list[Clause],
+                    period_ends: list[int]) -> int | None:
     """A year the question asks a figure for, while the chosen sentences give figures for
     other years only (2023年实现值 … 2026年目标值 answers neither 2024 nor 2025)."""
     stated = {int(y) for y in YEAR.findall(normalize(text))}
-    if not stated:
-        return None  # a figure with no year of its own is read under its heading's year
     context = "".join(normalize(" ".join(c.path) + c.text) for c in clauses)
+    if not stated:
+        # A figure with no year of its own is a target for the year its heading or clause
+        # names, else for the end of the plan's period (到2026年 … 210家 does not answer 2025).
+        stated = {int(y) for y in YEAR.findall(context)} | {end for end in period_ends}
+        if not stated:
+            return None
+        context = ""
     asked = [y for y in years if not re.search(fr"{y}\s*年?\S{{0,3}}{ISSUED}", norm_question)]
     return next((y for y in asked if y not in stated and f"{y}" not in context), None)
 
 
-def unanswered_figure(query: Query, picks: list[tuple[str, Hit]]) -> str:
-    """A question for a figure that the chosen sentences do not give is not answered by them."""
+def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) -> str:
+    """A question for a figure (or a date) that the chosen sentences do not give is not answered by them."""
     text = "".join(sentence for sentence, _ in picks)
     if _ASKS_MONEY.search(query.norm) and not _MONEY.search(normalize(text)):
         return "文档未给出该金额。"
+    if query.intent == "date" and not _DATE.search(normalize(text)):
+        return "文档未给出具体时间。"
     if query.intent != "figure":
         return ""
     if not _NUMBER.search(text):
         return "文档未给出具体数值。"
-    year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks])
+    ends = [index.documents[hit.clause.doc_id].period[1] for _, hit in picks
+            if index.documents[hit.clause.doc_id].period]
+    year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
     return f"文档未给出 {year} 年的数值。" if year else ""
 
 
@@ -200,16 +216,16 @@ def readable(sentence: str, hit: Hit, query: Query) -> str:
     return table_figure(sentence, query) if hit.clause.kind == "table_row" else sentence
 
 
-def key_sentences(clause: Clause, tokens: dict[str, float]) -> list[str]:
+def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SENTENCES) -> list[str]:
     """The sentences that state a clause's measures: all of a short clause; of a long one
     its first (it names the measure) and the others that hold most of the question."""
     if clause.kind == "table_row":
         return [clause.text]
     sentences = split_sentences(clause.text)
-    if len(sentences) <= KEY_SENTENCES:
+    if len(sentences) <= count:
         return sentences
     best = sorted(range(1, len(sentences)), key=lambda i: -score_sentence(sentences[i], tokens, "general"))
-    keep = {0, *best[:KEY_SENTENCES - 1]}
+    keep = {0, *best[:count - 1]}
     return [sentences[i] for i in sorted(keep)]
 
 
@@ -246,7 +262,7 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
-        reason = unanswered_figure(query, picks)
+        reason = unanswered_figure(query, picks, self.index)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)
@@ -273,8 +289,8 @@ class Composer:
         picks, missing = [], []
         for doc_id in doc_ids:
             doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
-            line = (self._measure_line(query, doc_hits) if query.asks_how
-                    else self._sentence_line(query, doc_hits, wants_figure))
+            line = (self._sentence_line(query, doc_hits, wants_figure) if wants_figure and not query.asks_how
+                    else self._measure_line(query, doc_hits))
             if line:
                 picks.append(line)
             elif doc_id in query.scope.doc_ids:
@@ -282,7 +298,7 @@ class Composer:
         if not picks:
             return self.sentences(query, hits, filters)
         return Draft(picks, per_document=True,
-                     tail="".join(f"\n{name}：文档中未找到相关内容。" for name in missing))
+                     tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
 
     def _sentence_line(self, query: Query, hits: list[Hit], wants_figure: bool) -> tuple[str, Hit] | None:
         ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query))
@@ -292,21 +308,22 @@ class Composer:
         return None
 
     def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
+        # Words no document has (提法, 不同) cannot tell one document's line from another's.
         clauses = self._answering_clauses(query, hits, limit=1)
-        if not clauses or coverage(query.tokens, [clauses[0].clause]) < LINE_COVERAGE:
+        if not clauses or coverage(query.known, [clauses[0].clause]) < LINE_COVERAGE:
             return None
         hit = clauses[0]
-        return readable(joined(key_sentences(hit.clause, query.tokens)[:2]), hit, query), hit
+        return readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES)), hit, query), hit
 
     def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
         """The clauses that hold the answer, best first: the best by what it covers of the
         question (weighted by retrieval rank), and others nearly as good."""
         scored = []
         for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
-            covered = coverage(query.tokens, [hit.clause])
+            covered = coverage(query.known, [hit.clause])
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
-            named = coverage(query.tokens, [hit.clause.path[-1]]) if hit.clause.path else 0.0
+            named = coverage(query.known, [hit.clause.path[-1]]) if hit.clause.path else 0.0
             scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
         scored.sort(key=lambda s: -s[0])
         if not scored:
@@ -321,8 +338,10 @@ class Composer:
         clauses = self._answering_clauses(query, hits, MAX_MEASURE_CLAUSES)
         if not clauses:
             return self.sentences(query, hits, filters)
-        return Draft([(readable(joined(key_sentences(h.clause, query.tokens)), h, query), h) for h in clauses],
-                     lines=True)
+        # The clause that answers is quoted whole when short; the others by their key sentences.
+        counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
+        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n)), h, query), h)
+                      for h, n in zip(clauses, counts)], lines=True)
 
     def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """The headings under the section asked about, each cited to the first clause under it.

@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 import numpy as np
 
 from .answer import Answerer
+from .compose import NOT_STATED
 from .text import known_places
 from .app import App
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, read_text
@@ -122,7 +123,9 @@ def document_header(document: Document) -> str:
 
 
 def clause_unit(clause: Clause, index: Index) -> Unit:
-    return Unit(clause.text, clause.doc_id, clause.id, document_header(index.document_of(clause)))
+    # The section path is shown with every citation, like the document's header.
+    header = f"{document_header(index.document_of(clause))} {' '.join(clause.path)}"
+    return Unit(clause.text, clause.doc_id, clause.id, header)
 
 
 class AnswererSystem:
@@ -337,7 +340,8 @@ def sentence_supported(sentence: str, evidence: Sequence[Unit], names: Iterable[
 def citation_support(answer_text: str, cited: Sequence[Unit], names: Iterable[str]) -> float | None:
     """Share of answer sentences whose figures and names all appear in the
     units their [n] markers cite (a sentence without a marker is unsupported)."""
-    sentences = cited_sentences(answer_text)
+    # A line saying that a document the question names does not address it quotes nothing.
+    sentences = [s for s in cited_sentences(answer_text) if not (s[0].endswith(NOT_STATED) and not s[1])]
     if not sentences:
         return None
     supported = sum(sentence_supported(text, [cited[n - 1] for n in marks if 0 < n <= len(cited)], names)
@@ -582,8 +586,9 @@ top-5 chunks; the answerer cites the clauses behind its `[n]` markers.
 `[n]` markers (text after the last marker is a sentence citing nothing); a sentence is supported when every digit \
 group in it (leading zeros ignored), every 《》/“” quoted name, and every known place or body it names (the \
 answerer's place list, document regions and issuers, and the plans' 落实单位) appear in the units it cites: \
-clause text plus the document header (title, 文号, issuer, date, region) shown with each citation. Averaged per \
-question. Every system here quotes sentences verbatim, so this should be 1.000; it guards against answers that \
+clause text plus the document header (title, 文号, issuer, date, region) and the clause's section path, shown with \
+each citation. A line saying that a document the question names does not address it (`…：文档中未找到相关内容。`, \
+no marker) quotes nothing and is not counted. Averaged per question. Every system here quotes sentences verbatim, so this should be 1.000; it guards against answers that \
 are composed rather than quoted.
 - **Abstention precision / recall** — abstaining is the positive class; unanswerable questions should abstain, \
 all others should not. Precision = correct abstentions / all abstentions; recall = unanswerable questions \

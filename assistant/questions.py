@@ -38,6 +38,8 @@ MIN_HEADING_PART = 4
 # An outline question names a section and little else: the share of its topic words'
 # weight that neither the section's headings nor the document's title hold.
 MAX_OUTLINE_REST = 0.4
+# …and names one of its sub-sections when words only that one has carry this share of it.
+NAMES_SUBSECTION = 0.3
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
@@ -92,7 +94,11 @@ class Scope:
             self.query = re.sub(re.escape(key) + r"(?:新区|区|市|县)?", " ", self.query)
         self.years = [int(y) for y in YEAR.findall(norm)]
         self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
-        self.unknown += [b for b in _bodies(norm) if b not in corpus_text]
+        # A body is unknown when neither its name nor its shortest form (two characters and
+        # the suffix: 国家版权局 → 版权局) occurs in any document.
+        places = [*known_places(), *(place_key(d.region) for d in index.documents.values() if d.region)]
+        bodies = [_without_place(b, places) for b in _bodies(norm)]
+        self.unknown += [b for b in bodies if b not in corpus_text and _short_body(b) not in corpus_text]
 
     def year_outside(self, index: Index) -> int | None:
         """A year the question asks about that no plan in scope covers or even mentions."""
@@ -106,29 +112,46 @@ class Scope:
 
 
 def _bodies(norm_question: str) -> list[str]:
-    """Names of bodies (…局, …法院) in the question, each as its shortest distinctive
-    form (two characters before the suffix): 国家版权局 → 版权局. A name is the run of
-    nouns that ends in the suffix (jieba's parts of speech), so that 说不清楚，法院 or
-    说不清楚法院 names no body but the generic 法院."""
+    """Names of bodies (…局, …法院) in the question: the run of nouns that ends in the
+    suffix (jieba's parts of speech), without the places that open it, which are judged on
+    their own: 国家版权局, 徐汇区检察院 → 区检察院. 说不清楚，法院 names no body but the
+    generic 法院."""
     if not _BODY_SUFFIX.search(norm_question):
         return []
     import jieba.posseg  # loaded only for the few questions that name a body
 
     _jieba()  # the corpus's own terms first
-    starts, at = [], 0  # (start offset, is a noun) of each token
+    tokens, at = [], 0  # (start offset, part of speech) of each token
     for word in jieba.posseg.cut(norm_question):
-        starts.append((at, word.flag[:1] in ("n", "j")))
+        tokens.append((at, word.flag))
         at += len(word.word)
     bodies = []
     for match in _BODY_SUFFIX.finditer(norm_question):
+        before = [t for t in tokens if t[0] < match.start()]
         run_start = match.start()
-        for start, noun in reversed([t for t in starts if t[0] <= match.start()]):
-            if not noun:
-                break
+        for start, flag in reversed(before):
+            if flag == "ns" or flag[:1] not in ("n", "j"):
+                break  # a place, or not a noun: the name starts after it
             run_start = start
-        if match.start() - run_start >= 2:
-            bodies.append(norm_question[match.start() - 2:match.end()])
+        name = norm_question[run_start:match.end()]
+        if len(name) - len(match.group()) >= 2:
+            bodies.append(name)
     return bodies
+
+
+def _without_place(name: str, places: list[str]) -> str:
+    """A body's name without a place that opens it (徐汇区检察院 → 区检察院): places are
+    judged on their own, and the plans name their own bodies without them."""
+    for place in places:
+        if name.startswith(place) and len(name) > len(place):
+            return name[len(place):]
+    return name
+
+
+def _short_body(name: str) -> str:
+    """The shortest distinctive form of a body's name: two characters and the suffix."""
+    suffix = _BODY_SUFFIX.search(name)
+    return name[max(0, suffix.start() - 2):]
 
 
 def topic_terms(question: str) -> list[str]:
@@ -186,6 +209,7 @@ class Query:
     intent: str                  # figure | units | per_document | date | metadata | topic | measures | outline | general
     scope: Scope
     tokens: dict[str, float]     # topic words → weight (idf; measure words less)
+    known: dict[str, float] = field(default_factory=dict)  # the topic words that occur in the corpus
     asks_how: bool = False       # asks what will be done (怎么, 如何, 哪些措施)
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
 
@@ -215,11 +239,27 @@ class QuestionAnalyser:
         sections = self.sections_named(norm, scope, tokens) if len(scope.doc_ids) <= 1 else []
         if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
-        elif sections and intent in ("general", "per_document") and ENUMERATES.search(norm):
-            intent = "outline"
+        elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
+                and "多少" not in norm:
+            intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general":
             intent = "measures"
-        return Query(question, norm, intent, scope, tokens, asks_how, sections)
+        known = {t: w for t, w in tokens.items() if t in self.corpus_text}
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections)
+
+    @staticmethod
+    def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],
+                      tokens: dict[str, float]) -> bool:
+        """Whether the question names this sub-section: its heading, or words that only this
+        one of its siblings has and that carry much of the question (资金投入 → （三）加大资金投入);
+        words of the section's own heading do not count (保障 of 保障措施 → （三）完善政策保障)."""
+        if heading_named(norm, kid[-1]):
+            return True
+        own = normalize(kid[-1])
+        others = normalize(" ".join([parent[-1], *(k[-1] for k in kids if k != kid)]))
+        total = sum(tokens.values())
+        only_here = sum(w for t, w in tokens.items() if t in own and t not in others)
+        return bool(total) and only_here / total >= NAMES_SUBSECTION
 
     @functools.cached_property
     def outlines(self) -> dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]]:
@@ -232,7 +272,9 @@ class QuestionAnalyser:
         for doc_id in scope.doc_ids or list(self.outlines):
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
-                if not heading_named(norm, parent[-1]):
+                # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
+                if not heading_named(norm, parent[-1]) or any(self._names_one_of(norm, parent, k, kids, tokens)
+                                                              for k in kids):
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
                 total = sum(tokens.values())
