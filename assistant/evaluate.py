@@ -64,6 +64,7 @@ class EvalItem:
     gold_clauses: tuple[str, ...]
     gold_facts: tuple[str, ...]
     topic_docs: tuple[str, ...]
+    split: str = ""  # "train" (what anything fitted may be fitted on) or "test" (held apart); "" for the first 141
 
     @property
     def answerable(self) -> bool:
@@ -73,7 +74,7 @@ class EvalItem:
     def from_dict(cls, data: dict) -> "EvalItem":
         return cls(data["id"], data["question"], data["kind"], tuple(data.get("doc_ids", ())),
                    tuple(data.get("gold_clauses", ())), tuple(data.get("gold_facts", ())),
-                   tuple(data.get("topic_docs", ())))
+                   tuple(data.get("topic_docs", ())), data.get("split", ""))
 
 
 def load_eval_set(path: Path) -> list[EvalItem]:
@@ -389,6 +390,7 @@ class ItemResult:
     seconds: float
     expected: str                       # what a right answer holds, for the failure list
     cited_docs: list[str] = field(default_factory=list)
+    split: str = ""
 
     @property
     def failures(self) -> list[str]:
@@ -418,7 +420,7 @@ def grade(item: EvalItem, answer: SystemAnswer, anchors: Mapping[str, str], name
         citation_precision=citation_precision(answer.cited, item, anchors) if answered else None,
         citation_recall=citation_support(answer.text, answer.cited, names) if answered else None,
         topic_exact=topic[0], topic_jaccard=topic[1], seconds=answer.seconds, expected=expected_answer(item),
-        cited_docs=cited_docs)
+        cited_docs=cited_docs, split=item.split)
 
 
 def expected_answer(item: EvalItem) -> str:
@@ -482,6 +484,8 @@ class SystemReport:
     overall: Metrics
     per_kind: dict[str, Metrics]
     items: list[ItemResult]
+    per_split: dict[str, Metrics] = field(default_factory=dict)  # "" (the first 141), train, test
+    per_kind_test: dict[str, Metrics] = field(default_factory=dict)  # the held-out items of each kind
 
     @property
     def label(self) -> str:
@@ -507,6 +511,8 @@ class Report:
                 "how_measured": HOW_MEASURED,
                 "systems": {s.name: {"label": s.label, "overall": asdict(s.overall),
                                      "per_kind": {k: asdict(m) for k, m in s.per_kind.items()},
+                                     "per_split": {k or "none": asdict(m) for k, m in s.per_split.items()},
+                                     "per_kind_test": {k: asdict(m) for k, m in s.per_kind_test.items()},
                                      "items": [{**asdict(r), "failures": r.failures} for r in s.items]}
                             for s in self.systems}}
 
@@ -538,8 +544,12 @@ def evaluate_system(system: System, items: Sequence[EvalItem], anchors: Mapping[
     system.answer(WARM_UP_QUESTION)  # latency is per question once warm
     results = [grade(item, system.answer(item.question), anchors, names) for item in items]
     kinds = dict.fromkeys(r.kind for r in results)  # in the order the set introduces them
+    splits = dict.fromkeys(r.split for r in results)
+    tested = dict.fromkeys(r.kind for r in results if r.split == "test")
     return SystemReport(system.name, Metrics.of(results),
-                        {k: Metrics.of([r for r in results if r.kind == k]) for k in kinds}, results)
+                        {k: Metrics.of([r for r in results if r.kind == k]) for k in kinds}, results,
+                        {s: Metrics.of([r for r in results if r.split == s]) for s in splits} if len(splits) > 1 else {},
+                        {k: Metrics.of([r for r in results if r.kind == k and r.split == "test"]) for k in tested})
 
 
 def run_evaluation(app: App, set_path: Path, systems: Sequence[System] | None = None,
@@ -670,6 +680,18 @@ def render_markdown(report: Report) -> str:
     lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
                     [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
                      for kind, km in main.per_kind.items()])
+    if main.per_split:
+        lines += ["", f"## Train / test split, {main.label}", "",
+                  "Items marked `train` are the only ones anything was fitted on (the abstention thresholds); "
+                  "`test` items are held apart. The first 141 items carry no split (they were used while "
+                  "developing before the split existed).", ""]
+        lines += _table(["split", "n", *(label for _, label in _KIND_COLUMNS)],
+                        [[split or "(none: items 1–141)", sm.questions, *(_cell(k, getattr(sm, k)) for k, _ in _KIND_COLUMNS)]
+                         for split, sm in main.per_split.items()])
+        lines += ["", f"Held-out (`test`) items only, per kind, {main.label}:", ""]
+        lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
+                        [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
+                         for kind, km in main.per_kind_test.items()])
     lines += ["", "![main metrics per system](report.png)", "", "## How measured", "", HOW_MEASURED.rstrip(), ""]
     failed = [r for r in main.items if r.failures]
     lines += [f"## Failed items, {main.label} ({len(failed)} of {len(main.items)})", "",

@@ -235,8 +235,10 @@ class QuestionAnalyser:
         scope = Scope(question, self.index, self.corpus_text)
         intent = classify(question)
         tokens = self.weighted_tokens(question)
+        known = {t: w for t, w in tokens.items() if t in self.corpus_text}
         asks_how = bool(HOW.search(norm))
-        sections = self.sections_named(norm, scope, tokens) if len(scope.doc_ids) <= 1 else []
+        # Words no document has (这份, 提法) are phrasing as far as headings go.
+        sections = self.sections_named(norm, scope, known) if len(scope.doc_ids) <= 1 else []
         if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
         elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
@@ -244,7 +246,6 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general":
             intent = "measures"
-        known = {t: w for t, w in tokens.items() if t in self.corpus_text}
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections)
 
     @staticmethod
