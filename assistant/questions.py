@@ -172,6 +172,15 @@ def topic_terms(question: str) -> list[str]:
     return terms
 
 
+@functools.lru_cache(maxsize=1)
+def _general_idf() -> tuple[dict[str, float], float]:
+    """jieba's idf table of general Chinese (shipped with jieba) and its median."""
+    import jieba.analyse
+
+    table = jieba.analyse.default_tfidf
+    return table.idf_freq, table.median_idf
+
+
 def heading_core(heading: str) -> str:
     """A heading without its number (二、 （三） 1. —— 第二章), normalised."""
     return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
@@ -288,5 +297,14 @@ class QuestionAnalyser:
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
-        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0)
+        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
+
+    def _specificity(self, token: str) -> float:
+        """How much a word the corpus never uses says about the question, 0–1: its idf in
+        general Chinese (jieba's table) over the table's median. Everyday words (这些, 没有,
+        自己) say little, specific ones (个人所得税, 兜底) much; a word the corpus has counts fully."""
+        if token in self.corpus_text:
+            return 1.0
+        general, median = _general_idf()
+        return min(1.0, general.get(token, median) / median)

@@ -134,3 +134,15 @@ def test_an_amount_the_plan_leaves_open_is_refused_with_the_clause_that_names_it
 def test_bodies_in_a_question_are_names_not_any_two_characters(seed_app, question, unknown):
     scope = seed_app.answerer.analyser.analyse(question).scope
     assert (unknown in scope.unknown) if unknown else not scope.unknown
+
+
+def test_words_no_document_uses_weigh_by_how_specific_they_are_in_general_chinese(seed_app):
+    """Everyday phrasing (这些, 自己) says little about a question; a specific word (个人所得税) much.
+    Both are absent from the seeds, so the corpus alone would weigh them the same."""
+    analyser = seed_app.answerer.analyser
+    tokens = analyser.weighted_tokens("这些企业自己怎么缴纳个人所得税？")
+    assert "这些" not in analyser.corpus_text and "个人所得税" not in analyser.corpus_text
+    assert tokens["这些"] < 0.5 * tokens["个人所得税"]
+    assert tokens["自己"] < 0.5 * tokens["个人所得税"]
+    known = analyser.weighted_tokens("知识产权质押融资")
+    assert known["质押融资"] == seed_app.index.idf.of("质押融资")  # a word the corpus has counts fully
