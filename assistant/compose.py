@@ -22,8 +22,9 @@ TOP_CLAUSES = 5
 NOT_STATED = "文档中未找到相关内容。"
 # 分别/各地 questions: at most this many documents get a line, chosen by the question's best clauses.
 MAX_DOCUMENT_LINES = 10
-# A line per document must itself carry most of what the question asks about.
-LINE_COVERAGE = 0.6
+# A line per document must itself carry most of what the question asks about. Fitted on the
+# training split with the first 141 items (0.5 / 0.6): comparison facts 0.74 → 0.79, others unchanged.
+LINE_COVERAGE = 0.5
 LINE_SENTENCES = 2  # sentences of a clause quoted on one document's line
 
 _NUMBER = re.compile(r"\d")
@@ -166,7 +167,9 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str) -> floa
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str,
                    asks_target: bool = False) -> list[tuple[float, str, Hit]]:
     ranked = []
-    for rank, hit in enumerate(hits[:TOP_CLAUSES]):
+    # The cover letter (印发通知) quotes the plan's title and issuer, not its content.
+    content = [h for h in hits if h.clause.kind != "notice"] or hits
+    for rank, hit in enumerate(content[:TOP_CLAUSES]):
         prior = 1.0 / (1.0 + 0.15 * rank)
         if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
             prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
