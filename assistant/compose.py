@@ -29,8 +29,8 @@ LINE_SENTENCES = 2  # sentences of a clause quoted on one document's line
 
 _NUMBER = re.compile(r"\d")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
-_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
-                         r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度)")
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
+                         r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度|费用|资本|租金)")
 # An amount: a figure in 元, or a table row whose label gives the unit (知识产权交易金额(万元)).
 _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元|[（(](?:万|亿)?(?:美)?元[)）].*\d")
 # A table row as the parser writes it: label(unit)：header value；header value …

@@ -93,7 +93,8 @@ class Scope:
             key = place_key(index.documents[doc_id].region)
             self.query = re.sub(re.escape(key) + r"(?:新区|区|市|县)?", " ", self.query)
         self.years = [int(y) for y in YEAR.findall(norm)]
-        self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
+        # A place no document names, not even by its short form (闵行区 → 闵行).
+        self.unknown = [p for p in place_names(norm) if p not in corpus_text and place_key(p) not in corpus_text]
         # A body is unknown when neither its name nor its shortest form (two characters and
         # the suffix: 国家版权局 → 版权局) occurs in any document.
         places = [*known_places(), *(place_key(d.region) for d in index.documents.values() if d.region)]
@@ -118,13 +119,10 @@ def _bodies(norm_question: str) -> list[str]:
     generic 法院."""
     if not _BODY_SUFFIX.search(norm_question):
         return []
-    import jieba.posseg  # loaded only for the few questions that name a body
-
-    _jieba()  # the corpus's own terms first
     tokens, at = [], 0  # (start offset, part of speech) of each token
-    for word in jieba.posseg.cut(norm_question):
-        tokens.append((at, word.flag))
-        at += len(word.word)
+    for word, flag in tagged(norm_question):
+        tokens.append((at, flag))
+        at += len(word)
     bodies = []
     for match in _BODY_SUFFIX.finditer(norm_question):
         before = [t for t in tokens if t[0] < match.start()]
@@ -137,6 +135,22 @@ def _bodies(norm_question: str) -> list[str]:
         if len(name) - len(match.group()) >= 2:
             bodies.append(name)
     return bodies
+
+
+@functools.lru_cache(maxsize=1024)
+def tagged(norm_question: str) -> tuple[tuple[str, str], ...]:
+    """The question's words with their parts of speech (jieba, with the corpus's own terms)."""
+    import jieba.posseg
+
+    _jieba()
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(norm_question))
+
+
+def place_names(norm_question: str) -> list[str]:
+    """Place names in the question: the gazetteer's, and any word jieba tags as a place
+    (闵行区, 鄞州区), so that a district no list here names is still seen as a place."""
+    found = [p for p in known_places() if p in norm_question]
+    return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
 
 
 def _without_place(name: str, places: list[str]) -> str:

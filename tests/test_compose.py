@@ -146,3 +146,10 @@ def test_words_no_document_uses_weigh_by_how_specific_they_are_in_general_chines
     assert tokens["自己"] < 0.5 * tokens["个人所得税"]
     known = analyser.weighted_tokens("知识产权质押融资")
     assert known["质押融资"] == seed_app.index.idf.of("质押融资")  # a word the corpus has counts fully
+
+
+def test_a_district_no_list_here_names_is_still_seen_as_a_place(seed_app):
+    """闵行区 is not in the gazetteer; jieba tags it as a place and no document names it."""
+    answer = seed_app.answerer.ask("闵行区知识产权服务机构数量的目标是多少？")
+    assert answer.abstained and "闵行区" in answer.text
+    assert not seed_app.answerer.analyser.analyse("浦东和海曙在知识产权保护上有什么不同？").scope.unknown
