@@ -195,6 +195,7 @@ def _general_idf() -> tuple[dict[str, float], float]:
     return table.idf_freq, table.median_idf
 
 
+@functools.lru_cache(maxsize=8192)  # every heading of every document, asked on every question
 def heading_core(heading: str) -> str:
     """A heading without its number (二、 （三） 1. —— 第二章), normalised."""
     return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
@@ -279,8 +280,8 @@ class QuestionAnalyser:
         words of the section's own heading do not count (保障 of 保障措施 → （三）完善政策保障)."""
         if heading_named(norm, kid[-1]):
             return True
-        own = normalize(kid[-1])
-        others = normalize(" ".join([parent[-1], *(k[-1] for k in kids if k != kid)]))
+        own = heading_core(kid[-1])
+        others = " ".join(heading_core(h) for h in [parent[-1], *(k[-1] for k in kids if k != kid)])
         total = sum(tokens.values())
         only_here = sum(w for t, w in tokens.items() if t in own and t not in others)
         return bool(total) and only_here / total >= NAMES_SUBSECTION
