@@ -42,6 +42,7 @@ NAIVE_CHUNK_SIZE = 500
 NAIVE_CHUNK_OVERLAP = 50
 CHUNK_GOLD_OVERLAP = 30  # normalised characters a chunk must share with a gold clause
 WARM_UP_QUESTION = "知识产权服务业的发展目标有哪些？"  # not in the set: loads models and caches untimed
+CHANGES_FILE = "changes.md"  # next to the question set; copied into report.md when present
 NAIVE_CACHE = Path(tempfile.gettempdir()) / "policy-assistant-eval" / "naive-chain-embeddings.sqlite"
 
 MAIN_SYSTEM = "hybrid"
@@ -692,7 +693,11 @@ def render_markdown(report: Report) -> str:
         lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
                         [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
                          for kind, km in main.per_kind_test.items()])
-    lines += ["", "![main metrics per system](report.png)", "", "## How measured", "", HOW_MEASURED.rstrip(), ""]
+    lines += ["", "![main metrics per system](report.png)", ""]
+    changes = Path(report.set_path).parent / CHANGES_FILE
+    if changes.is_file():  # hand-kept record of what was measured before → after each change
+        lines += [changes.read_text(encoding="utf-8").rstrip(), ""]
+    lines += ["## How measured", "", HOW_MEASURED.rstrip(), ""]
     failed = [r for r in main.items if r.failures]
     lines += [f"## Failed items, {main.label} ({len(failed)} of {len(main.items)})", "",
               "Wrong abstention, a missing gold fact, or a wrong document set. “top-5” says whether a gold clause "
