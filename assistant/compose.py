@@ -201,7 +201,7 @@ def table_figure(row_text: str, query: Query) -> str:
         header = normalize(cell[0])
         if any(f"{y}" in header for y in query.scope.years):
             return 0
-        return 1 if _ASKS_TARGET.search(header) or "目标" in header else 2
+        return 1 if _ASKS_TARGET.search(header) else 2
     first = min(numeric, key=asked)
     rest = [c for c in cells if c is not first]
     text = f"{row['label'].strip()}：{first[0]} {first[1]}"
@@ -292,7 +292,7 @@ class Composer:
         picks, missing = [], []
         for doc_id in doc_ids:
             doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
-            line = (self._sentence_line(query, doc_hits, wants_figure) if wants_figure and not query.asks_how
+            line = (self._figure_line(query, doc_hits) if wants_figure and not query.asks_how
                     else self._measure_line(query, doc_hits))
             if line:
                 picks.append(line)
@@ -303,9 +303,8 @@ class Composer:
         return Draft(picks, per_document=True,
                      tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
 
-    def _sentence_line(self, query: Query, hits: list[Hit], wants_figure: bool) -> tuple[str, Hit] | None:
-        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query))
-                  if not wants_figure or _NUMBER.search(r[1])]
+    def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
+        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query)) if _NUMBER.search(r[1])]
         if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
             return readable(ranked[0][1], ranked[0][2], query), ranked[0][2]
         return None
