@@ -337,6 +337,8 @@ class Composer:
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the
         others nearly as good when the answer spans several; one line each."""
+        if query.sections:  # a section with sub-items is named: its measures are those items
+            return self._section_measures(query, hits, filters)
         clauses = self._answering_clauses(query, hits, MAX_MEASURE_CLAUSES)
         if not clauses:
             return self.sentences(query, hits, filters)
@@ -345,23 +347,36 @@ class Composer:
         return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n)), h, query), h)
                       for h, n in zip(clauses, counts)], lines=True)
 
-    def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
-        """The headings under the section asked about, each cited to the first clause under it.
-        With no document named, the section of the document the best clauses come from."""
+    def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """How a named section will be done: the first sentence of the first clause under each
+        of its sub-sections (深化知识产权优势企业培育 → 1. … 7.), one cited line each."""
+        _, items = self._section_items(query, hits, filters)
+        picks = [(readable(key_sentences(hit.clause, query.tokens, 1)[0], hit, query), hit) for _, hit in items]
+        return Draft(picks, lines=True) if picks else self.sentences(query, hits, filters)
+
+    def _section_items(self, query: Query, hits: list[Hit],
+                       filters: Filters) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, Hit]]]:
+        """The sections the question names and, under each, every sub-section's heading with the
+        first clause under it. With no document named, the sections of the document the best
+        clauses come from."""
         allowed = filters.allowed_documents(self.index)
         sections = [s for s in query.sections if allowed is None or s[0] in allowed]
         if not query.scope.doc_ids and sections:
             ranked = list(dict.fromkeys(h.clause.doc_id for h in hits))
             chosen = min((s[0] for s in sections), key=lambda d: ranked.index(d) if d in ranked else len(ranked))
             sections = [s for s in sections if s[0] == chosen]
-        picks = []
+        items = []
         for doc_id, parent in sections:
             document = self.index.documents[doc_id]
-            tree = outline_of(document)
-            for child in tree.get(parent, []):
-                first = next(c for c in sorted(document.clauses, key=lambda c: c.order)
-                             if c.path[:len(child)] == child)
-                picks.append((child[-1], Hit(first, 1.0, None, None)))
+            in_order = sorted(document.clauses, key=lambda c: c.order)
+            for child in outline_of(document).get(parent, []):
+                first = next(c for c in in_order if c.path[:len(child)] == child)
+                items.append((child[-1], Hit(first, 1.0, None, None)))
+        return sections, items
+
+    def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The headings under the section asked about, each cited to the first clause under it."""
+        sections, picks = self._section_items(query, hits, filters)
         if not picks:
             return self.measures(query, hits, filters)
         heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" for d, p in sections)

@@ -38,6 +38,8 @@ MIN_HEADING_PART = 4
 # An outline question names a section and little else: the share of its topic words'
 # weight that neither the section's headings nor the document's title hold.
 MAX_OUTLINE_REST = 0.4
+# A heading is named by a question that holds this share of its words (idf-weighted).
+HEADING_COVERAGE = 0.7
 # …and names one of its sub-sections when words only that one has carry this share of it.
 NAMES_SUBSECTION = 0.3
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
@@ -272,6 +274,13 @@ class QuestionAnalyser:
             intent = "measures"
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections)
 
+    def _heading_covered(self, norm: str, heading: str) -> bool:
+        """The question holds most of a heading's distinctive words, in its own order or not
+        (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育)."""
+        words = {t: self.index.idf.of(t) for t in tokenize(heading_core(heading)) if len(t) > 1}
+        total = sum(words.values())
+        return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE
+
     @staticmethod
     def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],
                       tokens: dict[str, float]) -> bool:
@@ -298,13 +307,13 @@ class QuestionAnalyser:
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
-                if not heading_named(norm, parent[-1]) or any(self._names_one_of(norm, parent, k, kids, tokens)
-                                                              for k in kids):
+                named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1])
+                if not named or any(self._names_one_of(norm, parent, k, kids, tokens) for k in kids):
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
                 total = sum(tokens.values())
                 rest = sum(w for t, w in tokens.items() if t not in said)
-                if total and rest / total <= MAX_OUTLINE_REST:
+                if not total or rest / total <= MAX_OUTLINE_REST:
                     found.append((doc_id, parent))
         # The most specific section named: 主要任务 over 主要任务 › （一）… when both match.
         return [(d, p) for d, p in found if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p

@@ -153,3 +153,12 @@ def test_a_district_no_list_here_names_is_still_seen_as_a_place(seed_app):
     answer = seed_app.answerer.ask("闵行区知识产权服务机构数量的目标是多少？")
     assert answer.abstained and "闵行区" in answer.text
     assert not seed_app.answerer.analyser.analyse("浦东和海曙在知识产权保护上有什么不同？").scope.unknown
+
+
+def test_a_how_question_about_a_section_with_items_answers_with_its_items(seed_app):
+    """The question holds the words of 浦东's heading （六）加强多层次知识产权人才培养 in another order:
+    the items under that section are the answer, one cited line each."""
+    answer = seed_app.answerer.ask("浦东怎样加强知识产权多层次人才培养？")
+    assert answer.intent == "measures" and not answer.abstained
+    assert [c.clause.id for c in answer.citations] == ["pudong-2017#3.6.1", "pudong-2017#3.6.2", "pudong-2017#3.6.3"]
+    assert len(lines_of(answer)) == 3 and "世界知识产权组织" in lines_of(answer)[0]
