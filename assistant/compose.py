@@ -44,6 +44,9 @@ MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of t
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
+# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
+_ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
+_ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年")
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
@@ -144,6 +147,8 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出该金额。"
     if query.intent == "date" and not _DATE.search(normalize(text)):
         return "文档未给出具体时间。"
+    if _ASKS_ADDRESS.search(query.norm) and not _ADDRESS.search(normalize(text)):
+        return "文档未给出具体地点。"
     if query.intent != "figure":
         return ""
     if not _NUMBER.search(text):

@@ -162,3 +162,10 @@ def test_a_how_question_about_a_section_with_items_answers_with_its_items(seed_a
     assert answer.intent == "measures" and not answer.abstained
     assert [c.clause.id for c in answer.citations] == ["pudong-2017#3.6.1", "pudong-2017#3.6.2", "pudong-2017#3.6.3"]
     assert len(lines_of(answer)) == 3 and "世界知识产权组织" in lines_of(answer)[0]
+
+
+def test_a_street_the_text_does_not_give_is_refused_and_one_it_gives_is_answered(seed_app):
+    given = seed_app.answerer.ask("徐汇的知识产权双子楼在哪条路上？")
+    assert not given.abstained and "漕宝路" in given.text
+    not_given = seed_app.answerer.ask("郑州知识产权运营中心建在哪条路上？")
+    assert not_given.abstained and "地点" in not_given.text and "建设知识产权运营中心" in not_given.text
