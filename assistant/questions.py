@@ -218,6 +218,11 @@ def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]
     return {parent: kids for parent, kids in children.items() if len(kids) >= 2}
 
 
+@functools.lru_cache(maxsize=8192)
+def _heading_words(heading: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenize(heading_core(heading)) if len(t) > 1)
+
+
 def heading_named(norm_question: str, heading: str) -> bool:
     """The question names the heading: all of it, or a long part of it (a heading
     like （一）集聚多方合力，实现…“高质量服务集聚” is named by 集聚多方合力)."""
@@ -277,7 +282,7 @@ class QuestionAnalyser:
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
         (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育)."""
-        words = {t: self.index.idf.of(t) for t in tokenize(heading_core(heading)) if len(t) > 1}
+        words = {t: self.index.idf.of(t) for t in _heading_words(heading)}
         total = sum(words.values())
         return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE
 
@@ -315,7 +320,7 @@ class QuestionAnalyser:
                 rest = sum(w for t, w in tokens.items() if t not in said)
                 if not total or rest / total <= MAX_OUTLINE_REST:
                     found.append((doc_id, parent))
-        # The most specific section named: 主要任务 over 主要任务 › （一）… when both match.
+        # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.
         return [(d, p) for d, p in found if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
                                                     for d2, p2 in found)]
 
