@@ -25,8 +25,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .answer import (INTENTS, MIN_COVERAGE, Answer, Answerer, Citation, check_question, classify,
-                     question_words)
+from .answer import MIN_COVERAGE, Answer, Answerer, Citation
+from .compose import coverage
+from .questions import INTENTS, check_question, classify, question_words
 from .documents import Clause, Document
 from .index import Index
 from .retrieve import Filters
@@ -723,7 +724,7 @@ class Conversation:
         filters = Filters(tuple(turn.doc_ids)) if turn.doc_ids else Filters()
         state = self.answerer.prepare(turn.understood_as, filters)
         relevant = [h.clause for h in state["hits"]  # as much of the question as the answerer asks of an answer
-                    if self.answerer.coverage(state["tokens"], [h.clause]) >= MIN_COVERAGE]
+                    if coverage(state["query"].tokens, [h.clause]) >= MIN_COVERAGE]
         return [c for c in relevant if c.id not in shown][:MORE_CLAUSES]
 
     def _quote(self, question: str, clauses: list[Clause], topic: str) -> Answer:

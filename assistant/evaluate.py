@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 import numpy as np
 
 from .answer import Answerer
+from .compose import NOT_STATED
 from .text import known_places
 from .app import App
 from .documents import SUPPORTED_SUFFIXES, Clause, Document, read_text
@@ -41,6 +42,7 @@ NAIVE_CHUNK_SIZE = 500
 NAIVE_CHUNK_OVERLAP = 50
 CHUNK_GOLD_OVERLAP = 30  # normalised characters a chunk must share with a gold clause
 WARM_UP_QUESTION = "知识产权服务业的发展目标有哪些？"  # not in the set: loads models and caches untimed
+CHANGES_FILE = "changes.md"  # next to the question set; copied into report.md when present
 NAIVE_CACHE = Path(tempfile.gettempdir()) / "policy-assistant-eval" / "naive-chain-embeddings.sqlite"
 
 MAIN_SYSTEM = "hybrid"
@@ -63,6 +65,7 @@ class EvalItem:
     gold_clauses: tuple[str, ...]
     gold_facts: tuple[str, ...]
     topic_docs: tuple[str, ...]
+    split: str = ""  # "train" (what anything fitted may be fitted on) or "test" (held apart); "" for the first 141
 
     @property
     def answerable(self) -> bool:
@@ -72,7 +75,7 @@ class EvalItem:
     def from_dict(cls, data: dict) -> "EvalItem":
         return cls(data["id"], data["question"], data["kind"], tuple(data.get("doc_ids", ())),
                    tuple(data.get("gold_clauses", ())), tuple(data.get("gold_facts", ())),
-                   tuple(data.get("topic_docs", ())))
+                   tuple(data.get("topic_docs", ())), data.get("split", ""))
 
 
 def load_eval_set(path: Path) -> list[EvalItem]:
@@ -122,7 +125,9 @@ def document_header(document: Document) -> str:
 
 
 def clause_unit(clause: Clause, index: Index) -> Unit:
-    return Unit(clause.text, clause.doc_id, clause.id, document_header(index.document_of(clause)))
+    # The section path is shown with every citation, like the document's header.
+    header = f"{document_header(index.document_of(clause))} {' '.join(clause.path)}"
+    return Unit(clause.text, clause.doc_id, clause.id, header)
 
 
 class AnswererSystem:
@@ -337,7 +342,8 @@ def sentence_supported(sentence: str, evidence: Sequence[Unit], names: Iterable[
 def citation_support(answer_text: str, cited: Sequence[Unit], names: Iterable[str]) -> float | None:
     """Share of answer sentences whose figures and names all appear in the
     units their [n] markers cite (a sentence without a marker is unsupported)."""
-    sentences = cited_sentences(answer_text)
+    # A line saying that a document the question names does not address it quotes nothing.
+    sentences = [s for s in cited_sentences(answer_text) if not (s[0].endswith(NOT_STATED) and not s[1])]
     if not sentences:
         return None
     supported = sum(sentence_supported(text, [cited[n - 1] for n in marks if 0 < n <= len(cited)], names)
@@ -385,6 +391,7 @@ class ItemResult:
     seconds: float
     expected: str                       # what a right answer holds, for the failure list
     cited_docs: list[str] = field(default_factory=list)
+    split: str = ""
 
     @property
     def failures(self) -> list[str]:
@@ -414,7 +421,7 @@ def grade(item: EvalItem, answer: SystemAnswer, anchors: Mapping[str, str], name
         citation_precision=citation_precision(answer.cited, item, anchors) if answered else None,
         citation_recall=citation_support(answer.text, answer.cited, names) if answered else None,
         topic_exact=topic[0], topic_jaccard=topic[1], seconds=answer.seconds, expected=expected_answer(item),
-        cited_docs=cited_docs)
+        cited_docs=cited_docs, split=item.split)
 
 
 def expected_answer(item: EvalItem) -> str:
@@ -478,6 +485,8 @@ class SystemReport:
     overall: Metrics
     per_kind: dict[str, Metrics]
     items: list[ItemResult]
+    per_split: dict[str, Metrics] = field(default_factory=dict)  # "" (the first 141), train, test
+    per_kind_test: dict[str, Metrics] = field(default_factory=dict)  # the held-out items of each kind
 
     @property
     def label(self) -> str:
@@ -503,6 +512,8 @@ class Report:
                 "how_measured": HOW_MEASURED,
                 "systems": {s.name: {"label": s.label, "overall": asdict(s.overall),
                                      "per_kind": {k: asdict(m) for k, m in s.per_kind.items()},
+                                     "per_split": {k or "none": asdict(m) for k, m in s.per_split.items()},
+                                     "per_kind_test": {k: asdict(m) for k, m in s.per_kind_test.items()},
                                      "items": [{**asdict(r), "failures": r.failures} for r in s.items]}
                             for s in self.systems}}
 
@@ -534,8 +545,12 @@ def evaluate_system(system: System, items: Sequence[EvalItem], anchors: Mapping[
     system.answer(WARM_UP_QUESTION)  # latency is per question once warm
     results = [grade(item, system.answer(item.question), anchors, names) for item in items]
     kinds = dict.fromkeys(r.kind for r in results)  # in the order the set introduces them
+    splits = dict.fromkeys(r.split for r in results)
+    tested = dict.fromkeys(r.kind for r in results if r.split == "test")
     return SystemReport(system.name, Metrics.of(results),
-                        {k: Metrics.of([r for r in results if r.kind == k]) for k in kinds}, results)
+                        {k: Metrics.of([r for r in results if r.kind == k]) for k in kinds}, results,
+                        {s: Metrics.of([r for r in results if r.split == s]) for s in splits} if len(splits) > 1 else {},
+                        {k: Metrics.of([r for r in results if r.kind == k and r.split == "test"]) for k in tested})
 
 
 def run_evaluation(app: App, set_path: Path, systems: Sequence[System] | None = None,
@@ -582,8 +597,9 @@ top-5 chunks; the answerer cites the clauses behind its `[n]` markers.
 `[n]` markers (text after the last marker is a sentence citing nothing); a sentence is supported when every digit \
 group in it (leading zeros ignored), every 《》/“” quoted name, and every known place or body it names (the \
 answerer's place list, document regions and issuers, and the plans' 落实单位) appear in the units it cites: \
-clause text plus the document header (title, 文号, issuer, date, region) shown with each citation. Averaged per \
-question. Every system here quotes sentences verbatim, so this should be 1.000; it guards against answers that \
+clause text plus the document header (title, 文号, issuer, date, region) and the clause's section path, shown with \
+each citation. A line saying that a document the question names does not address it (`…：文档中未找到相关内容。`, \
+no marker) quotes nothing and is not counted. Averaged per question. Every system here quotes sentences verbatim, so this should be 1.000; it guards against answers that \
 are composed rather than quoted.
 - **Abstention precision / recall** — abstaining is the positive class; unanswerable questions should abstain, \
 all others should not. Precision = correct abstentions / all abstentions; recall = unanswerable questions \
@@ -665,7 +681,23 @@ def render_markdown(report: Report) -> str:
     lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
                     [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
                      for kind, km in main.per_kind.items()])
-    lines += ["", "![main metrics per system](report.png)", "", "## How measured", "", HOW_MEASURED.rstrip(), ""]
+    if main.per_split:
+        lines += ["", f"## Train / test split, {main.label}", "",
+                  "Items marked `train` are the only ones anything was fitted on (the abstention thresholds, the comparison line coverage), with the first 141; "
+                  "`test` items are held apart. The first 141 items carry no split (they were used while "
+                  "developing before the split existed).", ""]
+        lines += _table(["split", "n", *(label for _, label in _KIND_COLUMNS)],
+                        [[split or "(none: items 1–141)", sm.questions, *(_cell(k, getattr(sm, k)) for k, _ in _KIND_COLUMNS)]
+                         for split, sm in main.per_split.items()])
+        lines += ["", f"Held-out (`test`) items only, per kind, {main.label}:", ""]
+        lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
+                        [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
+                         for kind, km in main.per_kind_test.items()])
+    lines += ["", "![main metrics per system](report.png)", ""]
+    changes = Path(report.set_path).parent / CHANGES_FILE
+    if changes.is_file():  # hand-kept record of what was measured before → after each change
+        lines += [changes.read_text(encoding="utf-8").rstrip(), ""]
+    lines += ["## How measured", "", HOW_MEASURED.rstrip(), ""]
     failed = [r for r in main.items if r.failures]
     lines += [f"## Failed items, {main.label} ({len(failed)} of {len(main.items)})", "",
               "Wrong abstention, a missing gold fact, or a wrong document set. “top-5” says whether a gold clause "

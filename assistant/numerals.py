@@ -196,3 +196,4 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     if _ASKS_SHARE.search(norm_question):
         measures |= SHARE_MEASURES
     return frozenset(measures)
+

@@ -73,9 +73,10 @@ def test_a_figure_for_a_year_the_clause_does_not_give_is_not_answered_with_anoth
     row = next(c for c in answer.citations if "高價值發明專利擁有量" in c.clause.text)
     assert "1600" in row.clause.text  # the row with the 2026 target is offered either way
     if answered:
-        assert "1600" in answer.text
-    else:
-        assert f"{year} 年" in answer.text and "1600" not in answer.text
+        assert "≥1600件" in answer.text  # the unit comes from the row's label, 高價值發明專利擁有量(件)
+    else:  # what the text does give, with its year and unit, marked as not the answer
+        assert f"{year} 年" in answer.text
+        assert "只给出：高價值發明專利擁有量：2026年目標值 ≥1600件" in answer.text and "并非所问" in answer.text
 
 
 def test_a_named_place_does_not_pull_up_the_clauses_that_repeat_its_name(seed_app):

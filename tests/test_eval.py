@@ -202,7 +202,8 @@ def test_every_gold_clause_and_document_in_the_question_set_exists():
     clause_ids = {c.id for d in documents for c in d.clauses}
     doc_ids = {d.id for d in documents}
     items = load_eval_set(QA)
-    assert len(items) == 141
+    assert len(items) == 244
+    assert {i.split for i in items[141:]} == {"train", "test"} and {i.split for i in items[:141]} == {""}
     missing = sorted({c for i in items for c in i.gold_clauses} - clause_ids)
     assert not missing, f"gold clauses that no longer parse: {missing}"
     assert {d for i in items for d in (*i.doc_ids, *i.topic_docs)} <= doc_ids
@@ -211,21 +212,22 @@ def test_every_gold_clause_and_document_in_the_question_set_exists():
 # --- the real run ------------------------------------------------------------------
 
 # Floors for the main (hybrid) system: the value measured on the seed index on
-# 2026-11-22 (in the comment; `policy-assistant eval` on ./index gave the same)
-# minus 0.03, rounded down, so that a regression fails. The answerer was being
-# changed while these were set; raise them when it improves.
+# 2026-11-23 over the 244 items (in the comment; `policy-assistant eval` gave the same)
+# minus 0.03, rounded down, so that a regression fails. Raise them when it improves.
 MAIN_FLOORS = {
-    "hit1": 0.65,                  # 0.681
-    "hit3": 0.86,                  # 0.891
-    "hit5": 0.91,                  # 0.941
-    "mrr": 0.75,                   # 0.789
-    "fact_accuracy": 0.86,         # 0.890
-    "citation_precision": 0.86,    # 0.891
+    "hit1": 0.59,                  # 0.623
+    "hit3": 0.77,                  # 0.809
+    "hit5": 0.85,                  # 0.884
+    "mrr": 0.70,                   # 0.732
+    "fact_accuracy": 0.83,         # 0.862
+    "citation_precision": 0.86,    # 0.899
     "citation_recall": 0.97,       # 1.000
-    "abstention_precision": 0.92,  # 0.950
-    "abstention_recall": 0.87,     # 0.905
+    "abstention_precision": 0.81,  # 0.844
+    "abstention_recall": 0.83,     # 0.864
     "topic_accuracy": 0.90,        # 1.000 (11 items: one miss is 0.909)
 }
+# The kinds of issue 13, per kind (same rule): how 0.909, outline 0.933.
+KIND_FACT_FLOORS = {"how": 0.87, "outline": 0.90}
 
 
 @pytest.mark.slow
@@ -236,6 +238,11 @@ def test_evaluation_on_the_real_corpus_meets_the_floors(seed_app, tmp_path):
     assert set(saved["systems"]) == {"hybrid", "bm25", "dense", "naive"}
     assert paths["png"].stat().st_size > 10_000 and "## Failed items" in paths["md"].read_text(encoding="utf-8")
     main = saved["systems"]["hybrid"]["overall"]
-    assert main["questions"] == 141
+    assert main["questions"] == 244
     below = {metric: (main[metric], floor) for metric, floor in MAIN_FLOORS.items() if main[metric] < floor}
     assert not below, f"below floor (measured, floor): {below}"
+    kinds = saved["systems"]["hybrid"]["per_kind"]
+    assert {k: kinds[k]["fact_accuracy"] for k in KIND_FACT_FLOORS if kinds[k]["fact_accuracy"] < KIND_FACT_FLOORS[k]} == {}
+    splits = saved["systems"]["hybrid"]["per_split"]
+    assert {k: v["questions"] for k, v in splits.items()} == {"none": 141, "train": 53, "test": 50}
+    assert "## Train / test split" in paths["md"].read_text(encoding="utf-8")

@@ -73,7 +73,7 @@ def law_app(tmp_path_factory) -> App:
 
 @pytest.mark.slow
 def test_law_questions_are_answered_from_the_article(law_app):
-    answer = law_app.answerer.ask("外观设计专利能保护多少年？")
+    answer = law_app.answerer.ask("外观设计专利权的期限是多少年？")
     assert not answer.abstained
     assert answer.citations[0].clause.path[-1] == "第四十二条"
     assert "十五年" in answer.text

@@ -1,0 +1,466 @@
+"""Composition: the answer's sentences, chosen by what the question asks for.
+
+One composer per kind of question (a figure or a general look-up, responsible
+units, one line per document, which documents mention a term, the document's
+own metadata). Each returns a `Draft`: the sentences to quote, each with the
+retrieved clause it comes from, or the reason the retrieved text does not answer.
+The answer stage turns a draft into a cited `Answer`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .documents import Clause, Document, paragraphs
+from .genres import GENRES, PLAN, Genre
+from .index import Index
+from .numerals import asked_measures, find_quantities
+from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, outline_of, topic_terms
+from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
+from .text import normalize, split_sentences
+
+TOP_CLAUSES = 5
+# The line of a document the question names that does not address it (it quotes nothing).
+NOT_STATED = "文档中未找到相关内容。"
+# 分别/各地 questions: at most this many documents get a line, chosen by the question's best clauses.
+MAX_DOCUMENT_LINES = 10
+# A line per document must itself carry most of what the question asks about. Fitted on the
+# training split with the first 141 items (0.5 / 0.6): comparison facts 0.74 → 0.79, others unchanged.
+LINE_COVERAGE = 0.5
+LINE_SENTENCES = 2  # sentences of a clause quoted on one document's line
+
+_NUMBER = re.compile(r"\d")
+# Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
+_ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
+                         r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度|费用|资本|租金)")
+# An amount: a figure in 元, or a table row whose label gives the unit (知识产权交易金额(万元)).
+_MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元|[（(](?:万|亿)?(?:美)?元[)）].*\d")
+# A table row as the parser writes it: label(unit)：header value；header value …
+_ROW = re.compile(r"^(?P<label>[^：:]+?)\s*[（(](?P<unit>[^()（）]{1,6})[)）]\s*[：:](?P<cells>.+)$")
+_CELL_VALUE = re.compile(r"^(?P<header>.*\S)\s+(?P<value>\S+)$")
+# measures: a clause of many sentences is quoted by its first and its best others.
+KEY_SENTENCES = 3
+MEASURE_SENTENCES = 8  # of the clause that answers a how-question
+MAX_MEASURE_CLAUSES = 3
+MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
+MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
+HEADING_WEIGHT = 1.0
+_REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
+# 文号 asked for alone (not with a date, issuer or period, which the document may still give)
+_ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
+# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
+_ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
+_ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
+# A time: a calendar date, or one relative to an event as laws give it (自…之日起, 当年, 期满前, 三十日内).
+_DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前|之前|以后|之后")
+_FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
+_ASKS_TARGET = re.compile(r"目标|指标")
+
+
+@dataclass
+class Draft:
+    """What a composer decided: sentences to quote (each with its clause), or why not."""
+    picks: list[tuple[str, Hit]] = field(default_factory=list)
+    per_document: bool = False   # one line per pick, prefixed with its document
+    lines: bool = False          # one line per clause quoted (measures, outlines)
+    quote: bool = True           # False: the sentences are written from the record, not quoted
+    lead: str = ""               # put before the answer (e.g. the clause's heading)
+    tail: str = ""               # put after it (e.g. the documents named that do not say)
+    abstain: str = ""            # non-empty: the retrieved text does not answer; the reason
+
+
+def coverage(tokens: dict[str, float], evidence: list[Clause | str]) -> float:
+    """Share of the question's weight (idf) found in the given clauses (with their
+    headings) or sentences."""
+    total = sum(tokens.values())
+    if not total:
+        return 1.0
+    text = "".join(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text) for e in evidence)
+    return sum(w for t, w in tokens.items() if t in text) / total
+
+
+def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
+    """The pieces of a clause an answer may quote verbatim: its sentences (a table row
+    whole; a law's paragraphs too, which state a rule with its conditions); for figures and
+    dates also the comma-separated parts of long sentences, so that the answer is the part
+    that carries the figure."""
+    if clause.kind == "table_row":
+        return [clause.text]
+    sentences = split_sentences(clause.text)
+    if genre.name_paragraphs:
+        sentences = list(dict.fromkeys(paragraphs(clause.text, genre) + sentences))
+    if intent not in ("figure", "date", "per_document"):
+        return sentences
+    parts = [p.strip().rstrip("，,；;") for s in sentences if len(s) > 60
+             for p in _FRAGMENT_BREAK.split(s) if _NUMBER.search(p)]
+    return sentences + [p for p in parts if len(p) >= 6]
+
+
+def chinese_date(iso: str) -> str:
+    year, month, day = (int(p) for p in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def metadata_sentence(document: Document) -> str:
+    facts = [f"文号：{document.number or '文中未载明'}"]
+    if document.issuer:
+        facts.append(f"印发单位：{document.issuer}")
+    if document.date:
+        facts.append(f"日期：{chinese_date(document.date)}")
+    if document.period:
+        facts.append(f"规划期：{document.period[0]}—{document.period[1]}年")
+    return f"《{document.title}》" + "；".join(facts) + "。"
+
+
+def _redundant(candidate: str, chosen: str) -> bool:
+    """Whether a second sentence would only repeat the first (e.g. a table row
+    restating a goal): one contains the other, or they carry the same figures."""
+    a, b = normalize(candidate), normalize(chosen)
+    figures = set(re.findall(r"\d+(?:\.\d+)?", a))
+    return a in b or b in a or (bool(figures) and figures <= set(re.findall(r"\d+(?:\.\d+)?", b)))
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` that contains the character at `offset`."""
+    at = 0
+    for sentence in split_sentences(text):
+        at = text.find(sentence, at)
+        if at <= offset < at + len(sentence):
+            return sentence
+        at += len(sentence)
+    return text
+
+
+def _year_not_given(norm_question: str, years: list[int], text: str, clauses: list[Clause],
+                    period_ends: list[int]) -> int | None:
+    """A year the question asks a figure for, while the chosen sentences give figures for
+    other years only (2023年实现值 … 2026年目标值 answers neither 2024 nor 2025)."""
+    stated = {int(y) for y in YEAR.findall(normalize(text))}
+    context = "".join(normalize(" ".join(c.path) + c.text) for c in clauses)
+    if not stated:
+        # A figure with no year of its own is a target for the year its heading or clause
+        # names, else for the end of the plan's period (到2026年 … 210家 does not answer 2025).
+        stated = {int(y) for y in YEAR.findall(context)} | {end for end in period_ends}
+        if not stated:
+            return None
+        context = ""
+    asked = [y for y in years if not re.search(fr"{y}\s*年?\S{{0,3}}{ISSUED}", norm_question)]
+    return next((y for y in asked if y not in stated and f"{y}" not in context), None)
+
+
+def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) -> str:
+    """A question for a figure (or a date) that the chosen sentences do not give is not answered by them."""
+    text = "".join(sentence for sentence, _ in picks)
+    if _ASKS_MONEY.search(query.norm) and not _MONEY.search(normalize(text)):
+        return "文档未给出该金额。"
+    if query.intent == "date" and not _DATE.search(normalize(text)) and not (
+            (measures := asked_measures(query.norm)) and states_measure(text, measures)):  # 期限 … 十五年
+        return "文档未给出具体时间。"
+    if _ASKS_ADDRESS.search(query.norm) and not _ADDRESS.search(normalize(text)):
+        return "文档未给出具体地点。"
+    if lacks_asked_quantity(query, normalize(text), picks):
+        return "文档未给出所问的数值。"
+    if query.intent != "figure":
+        return ""
+    if not _NUMBER.search(normalize(text)):  # 二十年 is a number too
+        return "文档未给出具体数值。"
+    ends = [index.documents[hit.clause.doc_id].period[1] for _, hit in picks
+            if index.documents[hit.clause.doc_id].period]
+    year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
+    return f"文档未给出 {year} 年的数值。" if year else ""
+
+
+def states_measure(text: str, measures: frozenset[str]) -> bool:
+    return any(q.measure in measures for q in find_quantities(normalize(text)))
+
+
+def lacks_asked_quantity(query: Query, norm_text: str, picks: list[tuple[str, Hit]]) -> bool:
+    """The question asks for a quantity of some measure (多少年, 罚多少钱, 什么比例) and the chosen
+    text states none: 保护多少年 is not answered by a sentence without a number of years. A table
+    row names its unit in the column label, so its cells are taken as stating it."""
+    measures = asked_measures(query.norm)
+    if not measures or any(hit.clause.kind == "table_row" for _, hit in picks):
+        return False
+    return not states_measure(norm_text, measures)
+
+
+def row_unit(row_text: str) -> str | None:
+    """The unit a table row's label gives its cells: 知识产权贯标企业(家)：… → 家."""
+    m = _ROW.match(normalize(row_text))
+    return m["unit"] if m else None
+
+
+def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
+                   measures: frozenset[str] = frozenset(), brief: bool = True) -> float:
+    norm = normalize(sentence)
+    score = sum(w for t, w in tokens.items() if t in norm)
+    if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
+        score *= 2.0  # the quantity the question asks for (多少年 → …15年)
+    elif intent == "figure" and _NUMBER.search(norm):
+        score *= 1.5
+    if intent == "date" and re.search(r"\d{4}\s*年|\d+月", norm):
+        score *= 1.5
+    # prefer the sentence that says it briefly; a law's paragraph is one rule with its conditions
+    return score / (1.0 + len(norm) / 400) if brief else score
+
+
+def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
+                   measures: frozenset[str] = frozenset(), index: Index | None = None) -> list[tuple[float, str, Hit]]:
+    """Quotable units of the best clauses, best first; with the index, a law's clauses offer
+    their paragraphs as well as their sentences."""
+    ranked = []
+    # The cover letter (印发通知) quotes the plan's title and issuer, not its content.
+    content = [h for h in hits if h.clause.kind != "notice"] or hits
+    for rank, hit in enumerate(content[:TOP_CLAUSES]):
+        prior = 1.0 / (1.0 + 0.15 * rank)
+        if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
+            prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
+        genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
+        whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
+        for unit in quotable_units(hit.clause, intent, genre):
+            score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole)
+            ranked.append((score * prior, unit, hit))
+    return sorted(ranked, key=lambda r: -r[0])
+
+
+def table_figure(row_text: str, query: Query) -> str:
+    """A table row read as an answer: each value with the unit its label gives, the
+    column the question asks for first (the year it names, else the target column):
+    有效注冊商標量(件)：2023年實現值 65658；2026年目標值 ≥80000 → 有效注冊商標量：2026年目標值 ≥80000件
+    （2023年實現值 65658件；…）. A row in any other shape is returned as it is."""
+    row = _ROW.match(row_text.strip())
+    if not row:
+        return row_text
+    unit = row["unit"]
+    cells = []
+    for cell in re.split(r"[；;]", row["cells"]):
+        parts = _CELL_VALUE.match(cell.strip())
+        if not parts:
+            return row_text
+        cells.append((parts["header"], parts["value"] + (unit if parts["value"][-1].isdigit() else "")))
+    numeric = [c for c in cells if _NUMBER.search(c[1])]
+    if not numeric:
+        return row_text
+
+    def asked(cell: tuple[str, str]) -> int:
+        header = normalize(cell[0])
+        if any(f"{y}" in header for y in query.scope.years):
+            return 0
+        return 1 if _ASKS_TARGET.search(header) else 2
+    first = min(numeric, key=asked)
+    rest = [c for c in cells if c is not first]
+    text = f"{row['label'].strip()}：{first[0]} {first[1]}"
+    return text + (f"（{'；'.join(f'{h} {v}' for h, v in rest)}）" if rest else "")
+
+
+def given_instead(picks: list[tuple[str, Hit]]) -> str:
+    """What the chosen text does say, marked as not the answer asked for."""
+    said = "；".join(dict.fromkeys(sentence.rstrip("。；;") for sentence, _ in picks))
+    return f"文档只给出：{said}（并非所问内容）。" if said else ""
+
+
+def readable(sentence: str, hit: Hit, query: Query) -> str:
+    """What the answer shows for a chosen unit: table rows read as figures with units."""
+    return table_figure(sentence, query) if hit.clause.kind == "table_row" else sentence
+
+
+def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SENTENCES) -> list[str]:
+    """The sentences that state a clause's measures: all of a short clause; of a long one
+    its first (it names the measure) and the others that hold most of the question."""
+    if clause.kind == "table_row":
+        return [clause.text]
+    sentences = split_sentences(clause.text)
+    if len(sentences) <= count:
+        return sentences
+    best = sorted(range(1, len(sentences)), key=lambda i: -score_sentence(sentences[i], tokens, "general"))
+    keep = {0, *best[:count - 1]}
+    return [sentences[i] for i in sorted(keep)]
+
+
+def joined(sentences: list[str]) -> str:
+    """Sentences quoted in a row; a heading line (no closing punctuation) keeps a space after it."""
+    return "".join(s if re.search(r"[。！？；!?;]$", s) or i == len(sentences) - 1 else s + " "
+                   for i, s in enumerate(sentences))
+
+
+def _asks_target(query: Query) -> bool:
+    return bool(_ASKS_TARGET.search(query.norm))
+
+
+class Composer:
+    """The composers, sharing the index and the searches some of them repeat per document."""
+
+    def __init__(self, index: Index, retriever: HybridRetriever, topics=None) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.topics = topics  # TopicSearch: answers "which documents mention X"
+
+    def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
+                   "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
+                                                                                               self.sentences)
+        return compose(query, hits, filters)
+
+    def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The best sentence, and a second one when it scores nearly as well and adds something."""
+        measures = asked_measures(query.norm)
+        ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index)
+        chosen = ranked[:1]
+        for score, sentence, hit in ranked[1:4]:
+            if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
+                chosen.append((score, sentence, hit))
+                break
+        if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
+            # the figure asked for may stand in another sentence of the clause that answers
+            # (罚多少 → its penalty paragraph)
+            chosen += [r for r in ranked if r[2].clause.id == chosen[0][2].clause.id
+                       and states_measure(r[1], measures)][:1]
+        picks = [(readable(s, h, query), h) for _, s, h in chosen]
+        reason = unanswered_figure(query, picks, self.index)
+        if reason:
+            return Draft(abstain=reason + given_instead(picks))
+        return Draft(picks)
+
+    def units(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        with_units = [h for h in hits[:TOP_CLAUSES] if h.clause.units]
+        if not with_units:
+            return self.sentences(query, hits, filters)
+        hit = with_units[0]
+        unit_sentence = next((s for s in split_sentences(hit.clause.text) if "落实单位" in s or "落實單位" in s),
+                             "落实单位：" + "、".join(hit.clause.units))
+        lead = f"{hit.clause.path[-1]}：" if hit.clause.path else ""
+        return Draft([(unit_sentence, hit)], lead=lead)
+
+    def per_document(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """One line per document: its best sentence for a figure, the key sentences of its best
+        clause for anything else. A document the question names but whose text does not state
+        it gets a line saying so."""
+        doc_ids = filters.allowed_documents(self.index) or list(self.index.documents)
+        if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
+            best = self.retriever.search(query.text, CANDIDATES, filters)
+            doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
+        wants_figure = bool(FIGURE_PATTERN.search(query.norm))
+        picks, missing = [], []
+        for doc_id in doc_ids:
+            doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
+            line = (self._figure_line(query, doc_hits) if wants_figure and not query.asks_how
+                    else self._measure_line(query, doc_hits))
+            if line:
+                picks.append(line)
+            elif doc_id in query.scope.doc_ids:
+                missing.append(self.index.documents[doc_id].short_title)
+        if not picks:
+            return self.sentences(query, hits, filters)
+        return Draft(picks, per_document=True,
+                     tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
+
+    def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
+        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query)) if _NUMBER.search(r[1])]
+        if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
+            return readable(ranked[0][1], ranked[0][2], query), ranked[0][2]
+        return None
+
+    def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
+        # Words no document has (提法, 不同) cannot tell one document's line from another's.
+        clauses = self._answering_clauses(query, hits, limit=1)
+        if not clauses or coverage(query.known, [clauses[0].clause]) < LINE_COVERAGE:
+            return None
+        hit = clauses[0]
+        return readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES)), hit, query), hit
+
+    def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
+        """The clauses that hold the answer, best first: the best by what it covers of the
+        question (weighted by retrieval rank), and others nearly as good."""
+        scored = []
+        for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
+            covered = coverage(query.known, [hit.clause])
+            # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
+            # better than a clause that mentions 司法保护 in passing.
+            named = coverage(query.known, [hit.clause.path[-1]]) if hit.clause.path else 0.0
+            scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
+        scored.sort(key=lambda s: -s[0])
+        if not scored:
+            return []
+        top = scored[0][0]
+        return [hit for i, (score, covered, hit) in enumerate(scored)
+                if i == 0 or (score >= MEASURE_CLAUSE_SHARE * top and covered >= MEASURE_CLAUSE_COVERAGE)][:limit]
+
+    def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """What the plan will do: the key sentences of the clause that answers, and of the
+        others nearly as good when the answer spans several; one line each."""
+        if query.sections:  # a section with sub-items is named: its measures are those items
+            return self._section_measures(query, hits, filters)
+        clauses = self._answering_clauses(query, hits, MAX_MEASURE_CLAUSES)
+        if not clauses:
+            return self.sentences(query, hits, filters)
+        # The clause that answers is quoted whole when short; the others by their key sentences.
+        counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
+        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n)), h, query), h)
+                      for h, n in zip(clauses, counts)], lines=True)
+
+    def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """How a named section will be done: the first sentence of the first clause under each
+        of its sub-sections (深化知识产权优势企业培育 → 1. … 7.), one cited line each."""
+        _, items = self._section_items(query, hits, filters)
+        picks = [(readable(key_sentences(hit.clause, query.tokens, 1)[0], hit, query), hit) for _, hit in items]
+        return Draft(picks, lines=True) if picks else self.sentences(query, hits, filters)
+
+    def _section_items(self, query: Query, hits: list[Hit],
+                       filters: Filters) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, Hit]]]:
+        """The sections the question names and, under each, every sub-section's heading with the
+        first clause under it. With no document named, the sections of the document the best
+        clauses come from."""
+        allowed = filters.allowed_documents(self.index)
+        sections = [s for s in query.sections if allowed is None or s[0] in allowed]
+        if not query.scope.doc_ids and sections:
+            ranked = list(dict.fromkeys(h.clause.doc_id for h in hits))
+            chosen = min((s[0] for s in sections), key=lambda d: ranked.index(d) if d in ranked else len(ranked))
+            sections = [s for s in sections if s[0] == chosen]
+        items = []
+        for doc_id, parent in sections:
+            document = self.index.documents[doc_id]
+            in_order = sorted(document.clauses, key=lambda c: c.order)
+            for child in outline_of(document).get(parent, []):
+                first = next(c for c in in_order if c.path[:len(child)] == child)
+                items.append((child[-1], Hit(first, 1.0, None, None)))
+        return sections, items
+
+    def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The headings under the section asked about, each cited to the first clause under it."""
+        sections, picks = self._section_items(query, hits, filters)
+        if not picks:
+            return self.measures(query, hits, filters)
+        heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" for d, p in sections)
+        return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n")
+
+    def topic(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """One line per document that mentions the term, quoting the first mention."""
+        terms = topic_terms(query.text)
+        if not (self.topics and terms):
+            return self.per_document(query, hits, filters)
+        first_mention: dict[str, tuple[str, Clause]] = {}
+        for term in terms:
+            for document in self.topics.search(term).documents:
+                mention = next((c for c in document.clauses if c.match != "related"), None)
+                if mention and document.doc_id not in first_mention:
+                    clause = self.index.clause_by_id[mention.clause_id]
+                    first_mention[document.doc_id] = (_sentence_at(clause.text, mention.spans[0][0]), clause)
+        allowed = filters.allowed_documents(self.index)
+        picks = [(sentence, Hit(clause, 1.0, None, None)) for doc_id, (sentence, clause) in first_mention.items()
+                 if allowed is None or doc_id in allowed]
+        if not picks:
+            return Draft(abstain=f"没有文档提到“{'、'.join(terms)}”。")
+        return Draft(picks, per_document=True)
+
+    def metadata(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        if _REFERS_ELSEWHERE.search(query.text):  # about a document the plan cites, not the plan
+            return self.sentences(query, hits, filters)
+        doc_ids = query.scope.doc_ids or [h.clause.doc_id for h in hits[:1]]
+        if _ASKS_NUMBER_ONLY.search(query.norm) and not any(self.index.documents[d].number for d in doc_ids):
+            return Draft(abstain="文档中未载明文号。")  # the rest of the metadata does not answer it
+        picks = []
+        for doc_id in doc_ids:
+            document = self.index.documents[doc_id]
+            source = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
+            picks.append((metadata_sentence(document), Hit(source, 1.0, None, None)))
+        return Draft(picks, quote=False)

@@ -1,0 +1,339 @@
+"""Question analysis: what a question asks for and where it points, as one `Query`.
+
+The stage before retrieval: the checks a question must pass (`check_question`),
+its intent (a figure, units, one line per document, …), its scope (the documents
+and years it names, any place or body no document mentions) and its topic words
+weighted by how distinctive they are in the corpus.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .documents import Document
+from .index import Index
+from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
+
+MAX_QUESTION_CHARS = 2000
+
+INTENTS = (  # checked in order; the first that matches wins
+    ("topic", re.compile(r"(哪些|哪几个|哪个)(方案|文件|文档|计划|地方|地区)?.{0,6}?(提到|提及|涉及|提出了?(?!.*目标)|谈到)")),
+    ("metadata", re.compile(r"文号|印发(?!的.{0,12}?(?:方案|文件|计划|规划))|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)"
+                            r"|规划期|实施期|哪几年|起止年")),
+    ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文件|文档|计划|地方)|哪几个|对比|比较|相比")),
+    ("units", re.compile(r"哪些单位|哪些部门|由谁|谁(来)?负责|落实单位|牵头|责任单位|负责单位|哪个部门负责")),
+    ("date", re.compile(r"什么时候|何时|哪一年|哪年|哪个阶段|时间安排|日期|期限|起止")),
+    ("figure", re.compile(r"多少|几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
+)
+FIGURE_PATTERN = INTENTS[-1][1]
+# "How will they …": the answer is what the plan will do, the measures of a clause, not one figure.
+HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工作|安排)|什么(?:措施|举措|做法|办法|安排)|有何(?:措施|举措|安排)"
+                 r"|采取|打算|举措|措施")
+# Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
+ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成")
+_HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
+_HEADING_PARTS = re.compile(r"[,，、;；:：“”\"()（）\s]+")
+MIN_HEADING_PART = 4
+# An outline question names a section and little else: the share of its topic words'
+# weight that neither the section's headings nor the document's title hold.
+MAX_OUTLINE_REST = 0.4
+# A heading is named by a question that holds this share of its words (idf-weighted).
+HEADING_COVERAGE = 0.7
+# …and names one of its sub-sections when words only that one has carry this share of it.
+NAMES_SUBSECTION = 0.3
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
+ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
+_BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
+_TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
+# "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
+# as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
+_MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
+MEASURE_WEIGHT = 0.3
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long); the message is for the user."""
+
+
+def check_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise QuestionError("问题为空：请输入一个问题。")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+    return question
+
+
+def classify(question: str) -> str:
+    norm = normalize(question)
+    return next((name for name, pattern in INTENTS if pattern.search(norm)), "general")
+
+
+@functools.lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """How questions are phrased (哪些, 分别, 目标 …): no evidence of what they are about."""
+    return word_list("question_words.txt")
+
+
+def names_document(norm_question: str, document: Document) -> bool:
+    """The question names the document: a plan by its place (徐汇), a law by its name (专利法)."""
+    return any(name in norm_question for name in document.names)
+
+
+class Scope:
+    """What the question itself says about where to look: named documents, years,
+    and any place or body that no document mentions."""
+
+    def __init__(self, question: str, index: Index, corpus_text: str) -> None:
+        norm = normalize(question)
+        self.doc_ids = [d.id for d in index.documents.values() if names_document(norm, d)]
+        # Once the search is limited to the named documents, their place names no longer tell
+        # clauses apart; left in, they pull up whichever clause repeats the name (the notice).
+        self.query = norm
+        for doc_id in self.doc_ids:
+            for name in index.documents[doc_id].names:
+                self.query = re.sub(re.escape(name) + r"(?:新区|区|市|县)?", " ", self.query)
+        self.years = [int(y) for y in YEAR.findall(norm)]
+        # A place no document names, not even by its short form (闵行区 → 闵行).
+        self.unknown = [p for p in place_names(norm) if p not in corpus_text and place_key(p) not in corpus_text]
+        # A body is unknown when neither its name nor its shortest form (two characters and
+        # the suffix: 国家版权局 → 版权局) occurs in any document.
+        places = [*known_places(), *(place_key(d.region) for d in index.documents.values() if d.region)]
+        bodies = [_without_place(b, places) for b in _bodies(norm)]
+        self.unknown += [b for b in bodies if b not in corpus_text and _short_body(b) not in corpus_text]
+
+    def year_outside(self, index: Index) -> int | None:
+        """A year the question asks about that no plan in scope covers or even mentions."""
+        documents = [index.documents[d] for d in self.doc_ids] or list(index.documents.values())
+        for year in self.years:
+            in_period = any(d.period and d.period[0] <= year <= d.period[1] for d in documents)
+            mentioned = any(f"{year}年" in normalize(c.text) for d in documents for c in d.clauses)
+            if not (in_period or mentioned):
+                return year
+        return None
+
+
+def _bodies(norm_question: str) -> list[str]:
+    """Names of bodies (…局, …法院) in the question: the run of nouns that ends in the
+    suffix (jieba's parts of speech), without the places that open it, which are judged on
+    their own: 国家版权局, 徐汇区检察院 → 区检察院. 说不清楚，法院 names no body but the
+    generic 法院."""
+    if not _BODY_SUFFIX.search(norm_question):
+        return []
+    tokens, at = [], 0  # (start offset, part of speech) of each token
+    for word, flag in tagged(norm_question):
+        tokens.append((at, flag))
+        at += len(word)
+    bodies = []
+    for match in _BODY_SUFFIX.finditer(norm_question):
+        before = [t for t in tokens if t[0] < match.start()]
+        run_start = match.start()
+        for start, flag in reversed(before):
+            if flag == "ns" or flag[:1] not in ("n", "j"):
+                break  # a place, or not a noun: the name starts after it
+            run_start = start
+        name = norm_question[run_start:match.end()]
+        if len(name) - len(match.group()) >= 2:
+            bodies.append(name)
+    return bodies
+
+
+@functools.lru_cache(maxsize=1024)
+def tagged(norm_question: str) -> tuple[tuple[str, str], ...]:
+    """The question's words with their parts of speech (jieba, with the corpus's own terms)."""
+    import jieba.posseg
+
+    _jieba()
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(norm_question))
+
+
+def place_names(norm_question: str) -> list[str]:
+    """Place names in the question: the gazetteer's, and any word jieba tags as a place
+    (闵行区, 鄞州区), so that a district no list here names is still seen as a place."""
+    found = [p for p in known_places() if p in norm_question]
+    return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
+
+
+def _without_place(name: str, places: list[str]) -> str:
+    """A body's name without a place that opens it (徐汇区检察院 → 区检察院): places are
+    judged on their own, and the plans name their own bodies without them."""
+    for place in places:
+        if name.startswith(place) and len(name) > len(place):
+            return name[len(place):]
+    return name
+
+
+def _short_body(name: str) -> str:
+    """The shortest distinctive form of a body's name: two characters and the suffix."""
+    suffix = _BODY_SUFFIX.search(name)
+    return name[max(0, suffix.start() - 2):]
+
+
+def topic_terms(question: str) -> list[str]:
+    """The term(s) a "which documents mention X" question is about: X, its parenthesised
+    alternative, and each side of 或 (与WIPO（世界知识产权组织）的合作 → WIPO, 世界知识产权组织)."""
+    found = _TOPIC_TERM.search(question.strip().rstrip("？?。！!"))
+    if not found:
+        return []
+    term = found.group("term")
+    parts = [re.sub(r"[（(].+?[)）]", "", term), *re.findall(r"[（(](.+?)[)）]", term)]
+    terms = []
+    for part in parts:
+        for alternative in re.split(r"或者|或|以及", part):
+            alternative = re.sub(r"^(与|对|关于|有关)", "", alternative.strip(" “”\"'「」《》"))
+            alternative = alternative.split("的")[0]
+            if len(alternative) >= 2:
+                terms.append(alternative)
+    return terms
+
+
+@functools.lru_cache(maxsize=1)
+def _general_idf() -> tuple[dict[str, float], float]:
+    """jieba's idf table of general Chinese (shipped with jieba) and its median."""
+    import jieba.analyse
+
+    table = jieba.analyse.default_tfidf
+    return table.idf_freq, table.median_idf
+
+
+@functools.lru_cache(maxsize=8192)  # every heading of every document, asked on every question
+def heading_core(heading: str) -> str:
+    """A heading without its number (二、 （三） 1. —— 第二章), normalised."""
+    return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
+
+
+def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """The document's section tree from its clauses' paths: every section that has
+    sub-sections → the paths of its direct sub-sections, in reading order."""
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for clause in sorted(document.clauses, key=lambda c: c.order):
+        if clause.kind in ("notice", "preamble"):
+            continue
+        for depth in range(1, len(clause.path)):
+            parent, child = clause.path[:depth], clause.path[:depth + 1]
+            siblings = children.setdefault(parent, [])
+            if child not in siblings:
+                siblings.append(child)
+    return {parent: kids for parent, kids in children.items() if len(kids) >= 2}
+
+
+@functools.lru_cache(maxsize=8192)
+def _heading_words(heading: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenize(heading_core(heading)) if len(t) > 1)
+
+
+def heading_named(norm_question: str, heading: str) -> bool:
+    """The question names the heading: all of it, or a long part of it (a heading
+    like （一）集聚多方合力，实现…“高质量服务集聚” is named by 集聚多方合力)."""
+    core = heading_core(heading)
+    if len(core) >= 2 and core in norm_question:
+        return True
+    return any(len(part) >= MIN_HEADING_PART and part in norm_question for part in _HEADING_PARTS.split(core))
+
+
+@dataclass
+class Query:
+    """One analysed question: everything later stages need to know about it."""
+    text: str                    # as asked, checked
+    norm: str                    # normalised, for matching
+    intent: str                  # figure | units | per_document | date | metadata | topic | measures | outline | general
+    scope: Scope
+    tokens: dict[str, float]     # topic words → weight (idf; measure words less)
+    known: dict[str, float] = field(default_factory=dict)  # the topic words that occur in the corpus
+    asks_how: bool = False       # asks what will be done (怎么, 如何, 哪些措施)
+    sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
+
+
+class QuestionAnalyser:
+    """Question → Query, against one index (its documents, vocabulary and idf)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    @functools.cached_property
+    def corpus_text(self) -> str:
+        return "\n".join(self.index.search_texts) + "\n".join(
+            normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
+
+    @functools.cached_property
+    def region_names(self) -> str:
+        """Every document's region, one per line: a place name says where, not what."""
+        return "\n".join(normalize(d.region or "") for d in self.index.documents.values())
+
+    def analyse(self, question: str) -> Query:
+        norm = normalize(question)
+        scope = Scope(question, self.index, self.corpus_text)
+        intent = classify(question)
+        tokens = self.weighted_tokens(question)
+        known = {t: w for t, w in tokens.items() if t in self.corpus_text}
+        asks_how = bool(HOW.search(norm))
+        # Words no document has (这份, 提法) are phrasing as far as headings go.
+        sections = self.sections_named(norm, scope, known) if len(scope.doc_ids) <= 1 else []
+        if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
+            intent = "per_document"  # naming several places asks for one line each
+        elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
+                and "多少" not in norm:
+            intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
+        elif asks_how and intent == "general":
+            intent = "measures"
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections)
+
+    def _heading_covered(self, norm: str, heading: str) -> bool:
+        """The question holds most of a heading's distinctive words, in its own order or not
+        (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育)."""
+        words = {t: self.index.idf.of(t) for t in _heading_words(heading)}
+        total = sum(words.values())
+        return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE
+
+    @staticmethod
+    def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],
+                      tokens: dict[str, float]) -> bool:
+        """Whether the question names this sub-section: its heading, or words that only this
+        one of its siblings has and that carry much of the question (资金投入 → （三）加大资金投入);
+        words of the section's own heading do not count (保障 of 保障措施 → （三）完善政策保障)."""
+        if heading_named(norm, kid[-1]):
+            return True
+        own = heading_core(kid[-1])
+        others = " ".join(heading_core(h) for h in [parent[-1], *(k[-1] for k in kids if k != kid)])
+        total = sum(tokens.values())
+        only_here = sum(w for t, w in tokens.items() if t in own and t not in others)
+        return bool(total) and only_here / total >= NAMES_SUBSECTION
+
+    @functools.cached_property
+    def outlines(self) -> dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]]:
+        return {doc_id: outline_of(document) for doc_id, document in self.index.documents.items()}
+
+    def sections_named(self, norm: str, scope: Scope, tokens: dict[str, float]) -> list[tuple[str, tuple[str, ...]]]:
+        """Sections with sub-sections whose heading the question names, when the question
+        asks about little else (its other words are in the sub-headings or the title)."""
+        found = []
+        for doc_id in scope.doc_ids or list(self.outlines):
+            document = self.index.documents[doc_id]
+            for parent, kids in self.outlines[doc_id].items():
+                # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
+                named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1])
+                if not named or any(self._names_one_of(norm, parent, k, kids, tokens) for k in kids):
+                    continue
+                said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
+                total = sum(tokens.values())
+                rest = sum(w for t, w in tokens.items() if t not in said)
+                if not total or rest / total <= MAX_OUTLINE_REST:
+                    found.append((doc_id, parent))
+        # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.
+        return [(d, p) for d, p in found if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
+                                                    for d2, p2 in found)]
+
+    def weighted_tokens(self, question: str) -> dict[str, float]:
+        words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
+        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
+                for t in words if t not in self.region_names}
+
+    def _specificity(self, token: str) -> float:
+        """How much a word the corpus never uses says about the question, 0–1: its idf in
+        general Chinese (jieba's table) over the table's median. Everyday words (这些, 没有,
+        自己) say little, specific ones (个人所得税, 兜底) much; a word the corpus has counts fully."""
+        if token in self.corpus_text:
+            return 1.0
+        general, median = _general_idf()
+        return min(1.0, general.get(token, median) / median)

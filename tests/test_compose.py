@@ -1,0 +1,171 @@
+"""Composition by what the question asks, on the real seeds (real embedder, Chroma, jieba):
+outlines from the parsed section tree, how-questions answered by the measures of the
+clause, one line per document for comparisons, figures with their unit and year, and
+abstentions that say what the text does give. The questions here are written for these
+tests from the documents; none is an eval item."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer import NOT_FOUND
+from assistant.compose import NOT_STATED, table_figure
+from assistant.documents import Clause
+from assistant.questions import QuestionAnalyser, heading_core, outline_of
+
+pytestmark = pytest.mark.slow
+
+
+def lines_of(answer) -> list[str]:
+    return [line for line in answer.text.splitlines() if line.strip()]
+
+
+def test_an_outline_lists_every_heading_under_the_section_named_each_cited(seed_app):
+    answer = seed_app.answerer.ask("郑州的发展目标包括哪些方面？")
+    assert answer.intent == "outline" and not answer.abstained
+    document = seed_app.index.documents["zhengzhou-2023"]
+    expected = outline_of(document)[("一、总体要求", "(三)发展目标")]
+    assert len(expected) == 5
+    body = lines_of(answer)[1:]  # the first line says which section of which document
+    assert "发展目标" in lines_of(answer)[0]
+    assert [re.sub(r"\[\d+\]$", "", line) for line in body] == [child[-1] for child in expected]
+    for line, citation in zip(body, answer.citations):  # each heading cites the first clause under it
+        assert line.endswith(f"[{citation.n}]")
+        assert citation.clause.path[:2] == ("一、总体要求", "(三)发展目标")
+
+
+def test_an_outline_in_traditional_script_keeps_the_documents_headings(seed_app):
+    answer = seed_app.answerer.ask("海曙區的保障措施包括哪些？")
+    assert answer.intent == "outline"
+    assert "(一)加強組織領導" in answer.text and "(五)加強宣傳引導" in answer.text
+
+
+def test_naming_a_sub_section_asks_about_it_not_for_the_outline(seed_app):
+    answer = seed_app.answerer.ask("漕河泾在资金保障方面有哪些措施？")
+    assert answer.intent != "outline"
+    assert answer.citations[0].clause.id == "caohejing-2024#3.2"
+
+
+def test_outline_detection_uses_the_parsed_tree_not_known_heading_words(seed_app):
+    """A made-up document's own headings are found: nothing about 主要任务 is built in."""
+    analyser = QuestionAnalyser(seed_app.index)
+    assert heading_core("（三）加大资金投入") == "加大资金投入"
+    assert heading_core("第二章 专利的申请") == "专利的申请"
+    clauses = tuple(Clause(f"x#{i}", "x", ("二、苗木培育", f"({n})品种{n}"), f"品种{n}的内容。", order=i)
+                    for i, n in enumerate("一二三"))
+    from assistant.documents import Document
+    document = Document("x", "x.txt", "某县苗木方案", None, None, None, None, None, "h", clauses)
+    assert outline_of(document) == {("二、苗木培育",): [("二、苗木培育", "(一)品种一"), ("二、苗木培育", "(二)品种二"),
+                                                     ("二、苗木培育", "(三)品种三")]}
+    assert analyser.analyse("这份方案的工作目标有哪些？").intent == "outline"  # headings of the seeds
+    assert analyser.analyse("漕河泾计划培养多少名执业专利代理师？").intent == "figure"
+
+
+def test_a_how_question_is_answered_by_the_measures_of_the_clause_whose_heading_names_it(seed_app):
+    answer = seed_app.answerer.ask("海曙区如何加强知识产权司法保护？")
+    assert answer.intent == "measures" and not answer.abstained
+    assert answer.citations[0].clause.id == "haishu-2024#3.3.11"
+    first_line = lines_of(answer)[0]
+    # not one sentence but the clause's measures, in its original script
+    for measure in ("刑事司法銜接", "雙向移送機制", "共享法庭"):
+        assert measure in first_line
+    assert all(sentence in answer.citations[0].clause.text for sentence in answer.citations[0].used)
+
+
+def test_a_comparison_gives_one_cited_line_per_document_named(seed_app):
+    answer = seed_app.answerer.ask("徐汇区和郑州在人才培养方面分别有什么举措？")
+    assert answer.intent == "per_document" and not answer.abstained
+    lines = lines_of(answer)
+    assert len(lines) == 2
+    assert {line.split("：")[0] for line in lines} == {"徐汇区", "郑州市"}
+    assert [c.document.id for c in answer.citations] in (["xuhui-2022", "zhengzhou-2023"],
+                                                         ["zhengzhou-2023", "xuhui-2022"])
+    assert all(re.search(r"\[\d\]$", line) for line in lines)
+
+
+def test_a_document_named_that_does_not_state_it_says_so(seed_app):
+    answer = seed_app.answerer.ask("浦东和郑州分别怎样推进知识产权质押融资？")
+    lines = lines_of(answer)
+    zhengzhou = next(line for line in lines if line.startswith("郑州市："))
+    assert "质押融资" in zhengzhou and zhengzhou.endswith("]")
+    assert "浦东新区：" + NOT_STATED in lines
+    assert {c.document.id for c in answer.citations} == {"zhengzhou-2023"}  # nothing cited for 浦东
+
+
+def test_a_table_figure_is_read_with_its_unit_and_the_year_asked_first(seed_app):
+    answer = seed_app.answerer.ask("海曙区知识产权贯标企业到2026年要达到多少家？")
+    assert not answer.abstained
+    assert answer.text.startswith("知識產權貫標企業：2026年目標值 ≥200家")
+    assert answer.citations[0].clause.id == "haishu-2024#2.t1r9"
+
+
+def test_table_figure_only_rewrites_rows_in_the_header_value_shape(seed_app):
+    query = seed_app.answerer.analyser.analyse("覆盖率目标是多少？")
+    row = "高新技術企業有效發明專利覆蓋率(%)：2023年實現值 60%；2026年目標值 80%；指標屬性 約束性"
+    assert table_figure(row, query) == "高新技術企業有效發明專利覆蓋率：2026年目標值 80%（2023年實現值 60%；指標屬性 約束性）"
+    plain = "高价值品牌引领：培养示范区区执业专利代理师总人数达750人"
+    assert table_figure(plain, query) == plain
+
+
+def test_a_year_the_plan_gives_no_figure_for_is_refused_saying_what_it_gives(seed_app):
+    """郑州's 600名 is a target for 2025 (到2025年 in its heading clause), not for 2024."""
+    answer = seed_app.answerer.ask("郑州到2024年要培养多少名执业专利代理师？")
+    assert answer.abstained and answer.text.startswith(NOT_FOUND)
+    assert "2024 年" in answer.text and "600名" in answer.text and "并非所问" in answer.text
+    assert not re.search(r"\[\d+\]", answer.text)
+    in_period = seed_app.answerer.ask("郑州到2025年要培养多少名执业专利代理师？")
+    assert not in_period.abstained and "600名" in in_period.text
+
+
+def test_an_amount_the_plan_leaves_open_is_refused_with_the_clause_that_names_it(seed_app):
+    answer = seed_app.answerer.ask("郑州设立的知识产权服务业发展专项资金是多少？")
+    assert answer.abstained
+    assert "金额" in answer.text and "设立知识产权服务业发展专项资金" in answer.text
+    rate = seed_app.answerer.ask("徐汇区知识产权保险金额年均增幅要达到多少？")  # a rate, not an amount
+    assert not rate.abstained and "20%" in rate.text.replace(" ", "")
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("说不清楚，法院对知识产权案件怎么审理？", None),       # no body named, only the generic 法院
+    ("徐汇区检察院负责哪些工作？", None),                  # the plan's own 区检察院, with its place
+    ("国家版权局对此有什么规定？", "国家版权局"),
+])
+def test_bodies_in_a_question_are_names_not_any_two_characters(seed_app, question, unknown):
+    scope = seed_app.answerer.analyser.analyse(question).scope
+    assert (unknown in scope.unknown) if unknown else not scope.unknown
+
+
+def test_words_no_document_uses_weigh_by_how_specific_they_are_in_general_chinese(seed_app):
+    """Everyday phrasing (这些, 自己) says little about a question; a specific word (个人所得税) much.
+    Both are absent from the seeds, so the corpus alone would weigh them the same."""
+    analyser = seed_app.answerer.analyser
+    tokens = analyser.weighted_tokens("这些企业自己怎么缴纳个人所得税？")
+    assert "这些" not in analyser.corpus_text and "个人所得税" not in analyser.corpus_text
+    assert tokens["这些"] < 0.5 * tokens["个人所得税"]
+    assert tokens["自己"] < 0.5 * tokens["个人所得税"]
+    known = analyser.weighted_tokens("知识产权质押融资")
+    assert known["质押融资"] == seed_app.index.idf.of("质押融资")  # a word the corpus has counts fully
+
+
+def test_a_district_no_list_here_names_is_still_seen_as_a_place(seed_app):
+    """闵行区 is not in the gazetteer; jieba tags it as a place and no document names it."""
+    answer = seed_app.answerer.ask("闵行区知识产权服务机构数量的目标是多少？")
+    assert answer.abstained and "闵行区" in answer.text
+    assert not seed_app.answerer.analyser.analyse("浦东和海曙在知识产权保护上有什么不同？").scope.unknown
+
+
+def test_a_how_question_about_a_section_with_items_answers_with_its_items(seed_app):
+    """The question holds the words of 浦东's heading （六）加强多层次知识产权人才培养 in another order:
+    the items under that section are the answer, one cited line each."""
+    answer = seed_app.answerer.ask("浦东怎样加强知识产权多层次人才培养？")
+    assert answer.intent == "measures" and not answer.abstained
+    assert [c.clause.id for c in answer.citations] == ["pudong-2017#3.6.1", "pudong-2017#3.6.2", "pudong-2017#3.6.3"]
+    assert len(lines_of(answer)) == 3 and "世界知识产权组织" in lines_of(answer)[0]
+
+
+def test_a_street_the_text_does_not_give_is_refused_and_one_it_gives_is_answered(seed_app):
+    given = seed_app.answerer.ask("徐汇的知识产权双子楼在哪条路上？")
+    assert not given.abstained and "漕宝路" in given.text
+    not_given = seed_app.answerer.ask("郑州知识产权运营中心建在哪条路上？")
+    assert not_given.abstained and "地点" in not_given.text and "建设知识产权运营中心" in not_given.text
