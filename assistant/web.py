@@ -14,7 +14,7 @@ import gradio as gr
 
 from .answer import Answer, QuestionError
 from .app import App
-from .documents import SUPPORTED_SUFFIXES
+from .documents import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from .retrieve import Filters
 from .verify import STATUS_LABELS
 
@@ -402,7 +402,7 @@ def serve(app: App, host: str = "127.0.0.1", port: int = 7860, block: bool = Tru
     ui = build_ui(app)
     ui.queue(default_concurrency_limit=4)
     ui.launch(server_name=host, server_port=port, prevent_thread_lock=True, show_error=False,
-              quiet=not block, css=CSS)
+              quiet=not block, css=CSS, max_file_size=MAX_FILE_BYTES)
     threading.Thread(target=app.warm_up, name="warm-up", daemon=True).start()
     if block:
         ui.block_thread()
