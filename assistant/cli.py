@@ -97,7 +97,7 @@ def _ready(app: App) -> App:
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), help="questions, one per line (JSON Lines out)")
+@click.option("--batch", type=click.File("rb"), help="questions, one per line, UTF-8 (JSON Lines out)")
 @click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
 @click.option("--region", default=None, help="only documents of this region")
 @click.option("--year", type=int, default=None, help="only plans whose period includes this year")
@@ -133,16 +133,22 @@ def ask(app: App, question, as_json, batch, doc_ids, region, year, use_llm, llm_
 
 
 def _ask_batch(answerer, lines, filters) -> None:
+    """One JSON record per non-empty line; a line that is not UTF-8 or not a question gets an
+    error record (with its line number) and the other lines are still answered."""
     from .answer import QuestionError
 
-    for line in lines:
-        question = line.strip()
+    for number, raw in enumerate(lines, 1):
+        question = raw.decode("utf-8-sig", errors="replace").strip()
         if not question:
             continue
         try:
+            raw.decode("utf-8-sig")
             record = answerer.ask(question, filters).to_dict()
+        except UnicodeDecodeError:
+            record = {"question": question[:200], "line": number,
+                      "error": "这一行不是 UTF-8 编码，无法读取（请把文件另存为 UTF-8）。"}
         except QuestionError as exc:
-            record = {"question": question[:200], "error": str(exc)}
+            record = {"question": question[:200], "line": number, "error": str(exc)}
         click.echo(json.dumps(record, ensure_ascii=False))
 
 

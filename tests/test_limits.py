@@ -2,6 +2,7 @@
 questions. Real parser, real Chroma on disk and BM25 (hashing embedder), the real CLI."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -70,3 +71,33 @@ def test_an_oversized_file_copied_into_the_corpus_is_skipped_with_a_message(app)
     report = app.build(progress=False)
     assert any(line.startswith("long-plan.txt:") and "limit" in line for line in report.errors)
     assert report.documents == 5
+
+
+def test_batch_answers_every_good_line_and_gives_each_bad_line_an_error_record(seed_app, tmp_path):
+    from .conftest import run_cli
+
+    batch = tmp_path / "questions.txt"
+    batch.write_bytes("\ufeff漕河泾计划培养多少名执业专利代理师？\n".encode("utf-8") + b"\xff\xfe\xd5\xfe\n\n"
+                      + "郑州计划培养多少名执业专利代理师？\n".encode("utf-8") + "問題\n".encode("big5")
+                      + b"   \n" + ("长" * 5000 + "\n").encode("utf-8"))
+    result = run_cli(seed_app, "ask", "--json", "--batch", str(batch))
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r.get("line") for r in records] == [None, 2, None, 5, 7]
+    first, undecodable, third, big5, too_long = records
+    assert first["question"] == "漕河泾计划培养多少名执业专利代理师？" and "750" in first["answer"]
+    assert "600" in third["answer"]
+    assert "UTF-8" in undecodable["error"] and "UTF-8" in big5["error"]
+    assert "过长" in too_long["error"]
+
+
+def test_a_question_of_undecodable_bytes_is_a_one_line_error_everywhere(seed_app):
+    from assistant.web import ChatHandlers
+
+    from .conftest import run_cli
+
+    question = "\udcff\udcfe专利代理师"  # how Python hands over argv bytes that are not UTF-8
+    result = run_cli(seed_app, "ask", question)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert result.output.count("\n") == 1 and "UTF-8" in result.output and "codec" not in result.output
+    assert "UTF-8" in ChatHandlers(seed_app).ask_json(question)["error"]
