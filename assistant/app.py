@@ -122,21 +122,25 @@ class App:
         self.answerer.ask("知识产权工作的主要目标是什么？")
         self.topics.search("知识产权")
 
-    def build(self, progress: bool = True) -> BuildReport:
+    def build(self, progress: bool = True, deep_check: bool = False) -> BuildReport:
         report = build_index(self.settings.corpus, self.settings.index, self.embedder,
-                             chroma_url=self.settings.chroma_url, progress=progress)
+                             chroma_url=self.settings.chroma_url, progress=progress, deep_check=deep_check)
         self._forget_loaded()
         return report
 
     def ensure_index(self, progress: bool = True) -> BuildReport | None:
-        """Build or refresh the index when it is missing, broken, outdated or behind the corpus."""
+        """Build or refresh the index when it is missing, damaged, outdated or behind the corpus
+        (a damaged part is made again from the embedding cache, see build_index)."""
         s = self.settings
         if s.index.exists() and is_up_to_date(s.index, s.corpus, self.embedder_name, s.chroma_url):
             try:
-                self.index  # noqa: B018 - a loadable index is all we need
-                return None
+                damage = self.index.damage()
             except IndexUnavailable as exc:
-                print(f"{exc}; rebuilding", file=sys.stderr)
+                damage = {"index": str(exc)}
+            if not damage:
+                return None
+            print(f"索引已损坏，正在修复 index damaged, repairing: {'; '.join(damage.values())}", file=sys.stderr)
+            self._forget_loaded()
         return self.build(progress)
 
     @property

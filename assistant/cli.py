@@ -72,14 +72,18 @@ def cli() -> None:
 @knowledge_base_options
 @friendly_errors
 def index(app: App) -> None:
-    """Build or update the index of the corpus (only changed documents are re-embedded)."""
-    from .index import is_up_to_date
+    """Build or update the index of the corpus (only changed documents are re-embedded);
+    a damaged index is checked and repaired from the embedding cache."""
+    from .index import build_damage, is_up_to_date
 
     s = app.settings
     if s.index.exists() and is_up_to_date(s.index, s.corpus, app.embedder_name, s.chroma_url):
-        click.echo(f"index up to date ({s.index})")
-        return
-    report = app.build(progress=True)
+        damage = build_damage(s.index, deep=True)
+        if not damage:
+            click.echo(f"index up to date ({s.index})")
+            return
+        click.echo(f"索引已损坏，正在修复 index damaged, repairing: {'; '.join(damage.values())}", err=True)
+    report = app.build(progress=True, deep_check=True)
     for line in report.errors:
         click.echo(f"跳过 skipped: {line}", err=True)
     click.echo(report.summary())

@@ -10,6 +10,10 @@ import numpy as np
 COLLECTION = "clauses"
 
 
+class VectorStoreError(RuntimeError):
+    """Chroma failed mid-query (a damaged file, a server that went away); the message says what to run."""
+
+
 class VectorHit(NamedTuple):
     clause_id: str
     similarity: float  # cosine similarity, higher is closer
@@ -65,8 +69,13 @@ class ChromaStore(VectorStore):
         if total == 0:
             return []
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
-        result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                        n_results=min(k, total), where=where, include=["distances"])
+        try:
+            result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                            n_results=min(k, total), where=where, include=["distances"])
+        except Exception as exc:  # chromadb's own error types, not worth importing here
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            raise VectorStoreError(f"向量检索失败 vector search failed ({detail})；"
+                                   "请运行 `policy-assistant index` 检查并修复索引") from exc
         return [VectorHit(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def upsert(self, ids, vectors, metadatas):
