@@ -31,10 +31,13 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = DEFAULT_LLM_TIMEOUT
+    # Without it the web page is read-only: nobody who can reach the port can add or remove documents.
+    admin_password: str | None = None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout")
+        names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout",
+                 "admin_password")
         env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in names}
         values = {k: v for k, v in {**env, **overrides}.items() if v not in (None, "")}
         for key in ("corpus", "index"):
@@ -142,6 +145,19 @@ class App:
             print(f"索引已损坏，正在修复 index damaged, repairing: {'; '.join(damage.values())}", file=sys.stderr)
             self._forget_loaded()
         return self.build(progress)
+
+    def reload_if_changed(self) -> None:
+        """Forget the loaded index when another process (the CLI's add or remove) has swapped
+        in a new build since it was loaded, so that the next use reads the live one."""
+        loaded = self.__dict__.get("index")
+        if loaded is None:
+            return
+        try:
+            live = (self.settings.index / "CURRENT").read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):
+            return
+        if live != loaded.build.name:
+            self._forget_loaded()
 
     @property
     def embedder_name(self) -> str:

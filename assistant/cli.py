@@ -200,12 +200,15 @@ def docs(app: App, as_json) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", envvar=ENV + "HOST", show_default=True)
 @click.option("--port", default=7860, type=int, envvar=ENV + "PORT", show_default=True)
+@click.option("--admin-password", envvar=ENV + "ADMIN_PASSWORD", default=None,
+              help="lets whoever gives it add and remove documents on the page (without it the page is read-only)")
 @knowledge_base_options
 @friendly_errors
-def serve(app: App, host, port) -> None:
+def serve(app: App, host, port, admin_password) -> None:
     """Serve the web chat (builds the index first if needed)."""
     from .web import serve as serve_web
 
+    app = App(dataclasses.replace(app.settings, admin_password=admin_password or None))
     serve_web(_ready(app), host=host, port=port)
 
 
