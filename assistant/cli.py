@@ -156,7 +156,7 @@ def _ask_batch(answerer, lines, filters) -> None:
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
-STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "not_found": "?"}
+STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "conflicting": "≠", "not_found": "?"}
 
 
 def status_label(status: str) -> str:
@@ -166,16 +166,22 @@ def status_label(status: str) -> str:
 
 
 def render_answer(answer) -> str:
+    from .library import provenance_label
+
     lines = [f"注意：{answer.notice}"] if answer.notice else []
     lines += [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
     if answer.mode == "llm" and answer.checks:  # a model's sentences may be wrong: say which
         lines += [f"{status_label(c.status)}  {c.sentence}" for c in answer.checks] + [""]
+    elif conflicts := [c for c in answer.checks if c.status == "conflicting"]:
+        lines += [f"{status_label(c.status)}  {c.reason}" for c in conflicts] + [""]
     if answer.citations:
         lines.append("相关条款（非答案）：" if answer.abstained else "引用：")
     for c in answer.citations:
         number = f"  {c.document.number}" if c.document.number else ""
         page = f", 第{c.clause.page}页" if c.clause.page else ""
-        lines += [f"[{c.n}] 《{c.document.title}》{number}",
+        added = (c.document.provenance or {}).get("origin") == "added"
+        origin = f"  （{provenance_label(c.document.provenance)}）" if added else ""
+        lines += [f"[{c.n}] 《{c.document.title}》{number}{origin}",
                   f"    {' › '.join(c.clause.path)}    ({c.clause.id}{page})",
                   *(f"    {t}" for t in c.clause.text.splitlines()), ""]
     return "\n".join(lines).rstrip()

@@ -48,6 +48,9 @@ class Document:
     period: tuple[int, int] | None  # plan years, first and last
     content_hash: str            # sha256 of the file's bytes
     clauses: tuple[Clause, ...] = field(default=(), repr=False)
+    # Where the file came from: {"origin": "corpus"} or {"origin": "added", "via": "cli"|"web", "added_at": ISO
+    # time, "file": name given}; stamped by the index build from library.py's record.
+    provenance: dict | None = field(default=None, compare=False)
 
     @property
     def short_title(self) -> str:

@@ -14,6 +14,7 @@ With a Chroma server the vectors live in one collection per index folder and emb
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -58,6 +59,23 @@ class BuildReport:
         return (f"indexed {self.documents} documents, {self.clauses} clauses "
                 f"(added {len(self.added)}, changed {len(self.changed)}, removed {len(self.removed)}; "
                 f"embedded {self.embedded} new clause texts) in {self.seconds:.1f} s")
+
+
+PROVENANCE_FILE = ".provenance.json"  # in the corpus folder: file name → how and when it was added
+SHIPPED = {"origin": "corpus"}          # a file that was in the folder (shipped, or copied in by hand)
+
+
+def read_provenance(corpus: Path) -> dict[str, dict]:
+    try:
+        record = json.loads((corpus / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _with_provenance(documents: tuple[Document, ...], corpus: Path) -> tuple[Document, ...]:
+    record = read_provenance(corpus)
+    return tuple(dataclasses.replace(d, provenance=record.get(d.source, SHIPPED)) for d in documents)
 
 
 def corpus_fingerprint(corpus: Path) -> dict[str, str]:
@@ -274,6 +292,7 @@ def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str
     vector_base = previous if vectors_sound else None
     # Unchanged files keep their parse from the live build: at thousands of files parsing dominates.
     loaded = load_corpus(corpus, known={d.source: d for d in previous.documents.values()} if previous else None)
+    loaded = dataclasses.replace(loaded, documents=_with_provenance(loaded.documents, corpus))
     report = _diff(previous, loaded.documents)
     report.errors = loaded.errors
 

@@ -16,6 +16,7 @@ import gradio as gr
 from .answer import Answer, QuestionError
 from .app import App
 from .documents import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from .library import provenance_label
 from .retrieve import Filters
 from .verify import STATUS_LABELS
 
@@ -59,7 +60,8 @@ def highlight_spans(text: str, spans: list[list[int]]) -> str:
     return "".join(out) + escape(text[at:])
 
 
-STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#cf222e", "not_found": "#9a6700"}
+STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#cf222e", "conflicting": "#8250df",
+                  "not_found": "#9a6700"}
 MATCH_LABELS = {"exact": "原文提及", "synonym": "同义表述", "related": "相关（未提及该词）"}
 
 
@@ -69,6 +71,8 @@ def citation_label(citation) -> str:
         parts.append(f"第{citation.clause.page}页")
     if citation.document.number:
         parts.append(citation.document.number)
+    if (citation.document.provenance or {}).get("origin") == "added":  # not shipped: say who added it, when
+        parts.append(provenance_label(citation.document.provenance))
     return f"[{citation.n}] " + " · ".join(parts)
 
 
@@ -80,6 +84,9 @@ def render_answer(answer: Answer) -> str:
         if check.status != "supported":
             text = text.replace(check.sentence, f"⚠️{check.sentence}", 1)
     body = escape_markdown(text).replace("\n", "  \n")
+    for check in answer.checks:
+        if check.status == "conflicting":  # two documents disagree: show both, let the reader choose
+            body += "  \n⚠️ " + escape_markdown(check.reason)
     if answer.abstained:
         heading = "相关条款（仅供参考，非答案）："
         body = f"**未找到答案。** {body}"
@@ -96,7 +103,8 @@ def render_citation(app: App, citation: dict, context: int = 2) -> str:
     clause = index.clause_by_id[citation["clause_id"]]
     document = index.documents[clause.doc_id]
     facts = [f"文号：{escape(document.number or '无')}", f"日期：{escape(document.date or '未载明')}",
-             f"条款编号：{escape(clause.id)}"] + ([f"页码：第{clause.page}页"] if clause.page else [])
+             f"条款编号：{escape(clause.id)}", f"来源：{escape(provenance_label(document.provenance))}"] \
+        + ([f"页码：第{clause.page}页"] if clause.page else [])
     neighbours = "".join(
         f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
         f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
@@ -308,7 +316,7 @@ class ChatHandlers:
         if not files:
             return self._library_outputs(render_library_change([], ["请先选择要上传的文件。"]))
         try:
-            report = add_files(self.app, [Path(f) for f in files])
+            report = add_files(self.app, [Path(f) for f in files], via="web")
         except Exception as exc:  # e.g. the Chroma server is unreachable: the corpus was put back
             log.error("add failed: %s", traceback.format_exc())
             return self._library_outputs(render_library_change([], [f"未能更新索引，知识库未改变：{exc}"]))

@@ -114,6 +114,8 @@ def test_a_reloaded_page_lists_an_upload_and_removes_it(admin_app, tmp_path):
             page.fill("#admin-password input", ADMIN_PASSWORD)
             page.click("#add-documents")
             wait_for_message(page, "已添加")
+        provenance = admin_app.index.documents["patent-regulation"].provenance
+        assert provenance["via"] == "web" and provenance["file"] == "patent-regulation.docx"
         add_files(App(admin_app.settings, embedder=HashingEmbedder()), [county_plan(tmp_path)])  # by the CLI
         with browser_page(url) as page:  # a page loaded afterwards lists both, and can remove either
             page.get_by_role("tab", name="文档").click()
@@ -132,3 +134,5 @@ def test_a_reloaded_page_lists_an_upload_and_removes_it(admin_app, tmp_path):
             assert "county-plan" in page.inner_text("#doc-table")
     assert "patent-regulation" not in admin_app.index.documents and "county-plan" in admin_app.index.documents
     assert "patent-regulation.docx" not in corpus_files(admin_app)
+    recorded = json.loads((admin_app.settings.corpus / ".provenance.json").read_text(encoding="utf-8"))
+    assert set(recorded) == {"county-plan.pdf"} and recorded["county-plan.pdf"]["via"] == "cli"
