@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,12 +35,16 @@ def knowledge_base_options(command):
                      help="'e5' (bundled multilingual-e5-small) or 'st:/path/to/model'"),
         click.option("--chroma-url", envvar=ENV + "CHROMA_URL", default=None,
                      help="use a shared Chroma server, e.g. http://127.0.0.1:8000"),
+        click.option("--chroma-token", envvar=ENV + "CHROMA_TOKEN", default=None,
+                     help="sent as X-Chroma-Token to the Chroma server (one behind a proxy that checks it)"),
     ]
     for option in reversed(options):
         command = option(command)
 
     @functools.wraps(command)
-    def wrapper(corpus, index_dir, embedder, chroma_url, **kwargs):
+    def wrapper(corpus, index_dir, embedder, chroma_url, chroma_token, **kwargs):
+        if chroma_token:  # where the store reads it (stores.CHROMA_TOKEN_VARIABLE)
+            os.environ[ENV + "CHROMA_TOKEN"] = chroma_token
         settings = Settings.from_env(corpus=corpus, index=index_dir, embedder=embedder, chroma_url=chroma_url)
         return command(App(settings), **kwargs)
 
