@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 ST_STAMP = $(VENV)/.st-installed
 
-.PHONY: run index test test-quick browser eval bench bench-scale clean
+.PHONY: run index test test-quick browser eval eval-laws bench bench-scale bench-laws clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ bench: $(STAMP)
 # 100, 1,000 and 5,000 synthetic documents: about 40 minutes and 5 GiB on a 2-core machine.
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --sizes 100 1000 5000
+
+# The seeds plus all 352 current national laws: a cold build (killed once and resumed), then
+# ask / topic / verify latency. About an hour on a 2-core machine, most of it embedding.
+bench-laws: $(STAMP)
+	$(BIN)/python benchmarks/bench_laws.py --work /tmp/pa-laws
+
+# Needs a knowledge base holding the laws of eval/laws (e.g. the one bench-laws builds).
+eval-laws: $(STAMP)
+	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
 clean:
 	rm -rf index $(VENV)

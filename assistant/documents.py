@@ -5,14 +5,18 @@ the preamble, or one table row, with its section path as the document numbers it
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections import Counter
 from typing import Iterable
 
-from .text import has_chinese, to_simplified
+from .genres import PLAN, Genre, genre_of, is_national, paragraph_label
+from .numerals import numeral_value
+from .text import has_chinese, place_key, to_simplified
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,25 @@ class Document:
     period: tuple[int, int] | None  # plan years, first and last
     content_hash: str            # sha256 of the file's bytes
     clauses: tuple[Clause, ...] = field(default=(), repr=False)
+    genre: str = PLAN.name       # plan | law (assistant.genres)
     # Where the file came from: {"origin": "corpus"} or {"origin": "added", "via": "cli"|"web", "added_at": ISO
     # time, "file": name given}; stamped by the index build from library.py's record.
     provenance: dict | None = field(default=None, compare=False)
 
     @property
     def short_title(self) -> str:
-        return self.region or self.title
+        """How people name the document: a plan by its place, a national law without 中华人民共和国."""
+        if self.region:
+            return self.region
+        return re.sub(r"^中华人民共和国", "", self.title) if self.genre != PLAN.name else self.title
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Normalised names by which a question refers to this document (徐汇, 专利法)."""
+        key = place_key(self.region)
+        if key:
+            return (key,)
+        return (place_key(self.short_title),) if self.genre != PLAN.name else ()
 
     def metadata(self) -> dict:
         """Everything but the clauses, JSON-ready."""
@@ -150,7 +166,7 @@ def _decode_legacy(data: bytes) -> str | None:
 
 EMPTY_CELL = "\u00a0"  # a line of only no-break spaces: an empty cell of a captured table
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_CN_DIGITS = "零〇一二三四五六七八九十百两"
+_CN_DIGITS = "零〇一二三四五六七八九十百千两"
 
 # Chrome is matched on the simplified form so both scripts are caught.
 CHROME_LINE = re.compile(
@@ -364,7 +380,7 @@ class _Heading:
 HEADING_PATTERNS = (
     ("chapter", re.compile(rf"^第([{_CN_DIGITS}\d]+)章(?![，。])")),
     ("section", re.compile(rf"^第([{_CN_DIGITS}\d]+)[节節](?![，。])")),
-    ("article", re.compile(rf"^第([{_CN_DIGITS}\d]+)[条條](?![，。])")),
+    ("article", re.compile(rf"^第([{_CN_DIGITS}\d]+)[条條](?:之([{_CN_DIGITS}]+))?(?![，。])")),
     ("cn", re.compile(rf"^([{_CN_DIGITS}]+)\s*[、．.]")),
     ("paren_cn", re.compile(rf"^[（(]\s*([{_CN_DIGITS}]+)\s*[)）]")),
     ("arabic", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])")),
@@ -398,8 +414,16 @@ def _heading(line: str) -> _Heading | None:
         if m:
             number = m.group(1) if m.groups() else ""
             token = STYLE_PREFIX.get(style, "") + str(_number(number)) if number else ""
+            if m.lastindex == 2:  # 第十七条之一, an article inserted by an amendment
+                token += f"_{_number(m.group(2))}"
             return _Heading(style, token, _label(line))
     return None
+
+
+def _numbering(line: str) -> str:
+    """The numbering of a heading line alone: 第四十二条."""
+    style = next(pattern for _, pattern in HEADING_PATTERNS if pattern.match(line))
+    return style.match(line).group(0).strip()
 
 
 def _label(line: str) -> str:
@@ -409,22 +433,15 @@ def _label(line: str) -> str:
 
 
 def _number(numeral: str) -> int:
-    """Arabic, circled or Chinese numerals (一, 十二, 二十一, 一百零五, 二〇二四)."""
+    """Arabic, circled or Chinese numerals (一, 十二, 二十一, 一千零二, 二〇二四)."""
     if "\u2460" <= numeral <= "\u2473":
         return ord(numeral) - 0x2460 + 1
     if numeral.isdigit():
         return int(numeral)
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    if "十" not in numeral and "百" not in numeral:
+    if all(c in digits for c in numeral):  # digit by digit: 二〇二四
         return int("".join(str(digits[c]) for c in numeral))
-    total, current = 0, 0
-    for char in numeral:
-        if char in digits:
-            current = digits[char]
-        else:
-            total += (current or 1) * (100 if char == "百" else 10)
-            current = 0
-    return total + current
+    return int(float(numeral_value(numeral) or 0))
 
 
 def _is_heading_only(line: str) -> bool:
@@ -454,7 +471,8 @@ def _ends_open(line: str) -> bool:
 
 
 def _continues(line: str) -> bool:
-    return _heading(line) is None and not _is_standalone(line)
+    # a wholly parenthesised line is a note of its own (a law's adoption note under its title)
+    return _heading(line) is None and not _is_standalone(line) and not PAREN_LINE.match(line)
 
 
 def _join_broken_lines(items: list) -> list:
@@ -600,6 +618,19 @@ def _date_of(front: _Front, fields: dict[str, str]) -> str | None:
     return None
 
 
+ADOPTION_NOTE = re.compile(r"^[（(].*(?:通过|修正|修订|公布).*[)）]$")
+ANY_DATE = re.compile(rf"([\d{_CN_DIGITS}]{{4}})\s*年\s*([\d{_CN_DIGITS}]{{1,3}})\s*月\s*([\d{_CN_DIGITS}]{{1,3}})\s*日")
+
+
+def _revision_date(items: list) -> str | None:
+    """The latest date of a law's adoption note: （2008年12月27日…通过　根据2020年10月17日…修正）."""
+    for item in items[:8]:
+        if isinstance(item, str) and ADOPTION_NOTE.match(to_simplified(item)):
+            dates = [_iso_date("{}年{}月{}日".format(*m.groups())) for m in ANY_DATE.finditer(item)]
+            return max((d for d in dates if d), default=None)
+    return None
+
+
 def _region_of(title: str) -> str | None:
     simple = to_simplified(title)
     end = PLACE_END.search(simple)
@@ -660,7 +691,8 @@ class _Outline:
     """Turns body items into clause drafts; a heading's level comes from the
     order in which numbering styles nest, as in the document itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, genre: Genre = PLAN) -> None:
+        self.genre = genre
         self.stack: list[_Level] = []
         self.root = _Level("root", "", "")
         self.drafts: list[_Draft] = []
@@ -676,7 +708,7 @@ class _Outline:
                 self._table(item)
             elif ANNEX_LINE.match(to_simplified(item)):
                 self._annex(item)
-            elif (heading := _heading(item)) is not None:
+            elif (heading := _heading(item)) is not None and not self._inline(heading):
                 self._heading(item, heading)
             elif isinstance(following, _Table) and self._is_caption(item):
                 self._finish(keep_heading_only=False)
@@ -689,11 +721,17 @@ class _Outline:
     def _path(self) -> tuple[str, ...]:
         return tuple(level.label for level in self.stack)
 
+    def _inline(self, heading: _Heading) -> bool:
+        """A law's items （一）… are part of the article they stand in."""
+        return (heading.style in self.genre.inline_styles and self.current is not None
+                and self.current.level is not None and self.current.level.style == "article")
+
     def _key(self) -> str:
         return ".".join(level.token for level in self.stack if level.token)
 
     def _heading(self, line: str, heading: _Heading) -> None:
-        level = _Level(heading.style, heading.token, heading.label)
+        label = _numbering(line) if heading.style in self.genre.bare_label_styles else heading.label
+        level = _Level(heading.style, heading.token, label)
         stack = self._nest(level)
         if heading.style == "dash":
             parent = stack[-2] if len(stack) > 1 else self.root
@@ -792,7 +830,40 @@ def _split_long(text: str, limit: int = MAX_CLAUSE_CHARS) -> list[str]:
     return parts
 
 
-def _clauses(doc_id: str, drafts: Iterable[_Draft]) -> tuple[Clause, ...]:
+def _paragraph_starts(lines: list[str], genre: Genre) -> list[int]:
+    """Offsets in the joined lines where a paragraph (款) begins; an item line （一）… continues
+    the paragraph that introduced it."""
+    starts, offset = [], 0
+    for i, line in enumerate(lines):
+        heading = _heading(line) if i else None
+        if i == 0 or heading is None or heading.style not in genre.inline_styles:
+            starts.append(offset)
+        offset += len(line) + 1
+    return starts
+
+
+def paragraphs(text: str, genre: Genre) -> list[str]:
+    """A clause's paragraphs (款), each with the items （一）… that belong to it."""
+    lines = text.split("\n")
+    starts = _paragraph_starts(lines, genre) + [len(text) + 1]
+    return [text[a:b - 1].strip() for a, b in zip(starts, starts[1:]) if text[a:b - 1].strip()]
+
+
+def _part_paths(draft: _Draft, parts: list[str], genre: Genre) -> list[tuple[str, ...]]:
+    """Each part's path: the clause's, plus the paragraphs it covers where the genre names them."""
+    if len(parts) == 1 or not genre.name_paragraphs or draft.level is None:
+        return [draft.path] * len(parts)
+    starts = _paragraph_starts(draft.lines, genre)
+    paths, offset = [], 0
+    for part in parts:
+        first = bisect.bisect_right(starts, offset)
+        last = bisect.bisect_right(starts, offset + len(part.rstrip()) - 1)
+        paths.append(draft.path + (paragraph_label(first, last),))
+        offset += len(part)
+    return paths
+
+
+def _clauses(doc_id: str, drafts: Iterable[_Draft], genre: Genre = PLAN) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     seen: set[str] = set()
     next_suffix: dict[str, int] = {}
@@ -801,11 +872,12 @@ def _clauses(doc_id: str, drafts: Iterable[_Draft]) -> tuple[Clause, ...]:
         if not text:
             continue
         key = _unique(draft.key or "text", seen, next_suffix)
+        seen.add(key)  # also when split: a later draft with the same key must not reuse key-p1
         parts = _split_long(text)
-        for number, part in enumerate(parts, 1):
+        for number, (part, path) in enumerate(zip(parts, _part_paths(draft, parts, genre)), 1):
             part_key = f"{key}-p{number}" if len(parts) > 1 else key
             seen.add(part_key)
-            clauses.append(Clause(id=f"{doc_id}#{part_key}", doc_id=doc_id, path=draft.path, text=part,
+            clauses.append(Clause(id=f"{doc_id}#{part_key}", doc_id=doc_id, path=path, text=part,
                                   kind=draft.kind, units=_units(text), part=number if len(parts) > 1 else None,
                                   order=len(clauses)))
     assert len({c.id for c in clauses}) == len(clauses), f"duplicate clause ids in {doc_id}"
@@ -840,12 +912,15 @@ def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") 
                           or _heading(item) or ANNEX_LINE.match(to_simplified(item))), len(body))
     if body[:first_heading]:
         drafts.append(_Draft(("前言",), "preamble", body[:first_heading], kind="preamble"))
-    drafts.extend(_Outline().feed(body[first_heading:]))
+    genre = genre_of(Counter(h.style for item in body if isinstance(item, str) and (h := _heading(item))))
+    drafts.extend(_Outline(genre).feed(body[first_heading:]))
+    title = front.title or Path(source).stem
     return Document(
-        id=doc_id, source=source, title=front.title or Path(source).stem, number=_number_of(fields, items),
-        issuer=_issuer_of(front, fields), date=_date_of(front, fields),
-        region=_region_of(front.title), period=_period_of(front.title),
-        content_hash=content_hash, clauses=_clauses(doc_id, drafts))
+        id=doc_id, source=source, title=title, number=_number_of(fields, items),
+        issuer=_issuer_of(front, fields), date=_date_of(front, fields) or _revision_date(body),
+        region=None if is_national(to_simplified(title)) else _region_of(front.title),
+        period=_period_of(front.title), content_hash=content_hash,
+        clauses=_clauses(doc_id, drafts, genre), genre=genre.name)
 
 
 def document_id(path: Path) -> str:

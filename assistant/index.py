@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -34,7 +35,10 @@ from .keywords import KeywordIndex, TermWeights
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6  # 6: search texts read Chinese-numeral quantities as numbers
+
+
+QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
 
 
 class IndexUnavailable(Exception):
@@ -208,6 +212,24 @@ class Index:
 
     def document_of(self, clause: Clause) -> Document:
         return self.documents[clause.doc_id]
+
+    @cached_property
+    def _documents_by_title(self) -> dict[str, Document]:
+        """Documents by the normalised forms of their titles a text may quote (《反不正当竞争法》)."""
+        titles = {}
+        for document in self.documents.values():
+            for title in (document.title, document.short_title):
+                titles.setdefault(normalize(title), document)
+        return titles
+
+    def cited_documents(self, clause: Clause) -> list[tuple[str, Document]]:
+        """Documents of the knowledge base that the clause cites by title (《…》), other than its own."""
+        found = []
+        for quoted in dict.fromkeys(QUOTED_TITLE.findall(clause.text)):
+            document = self._documents_by_title.get(normalize(quoted))
+            if document is not None and document.id != clause.doc_id:
+                found.append((quoted, document))
+        return found
 
     def neighbours(self, clause_id: str, before: int = 2, after: int = 2) -> list[Clause]:
         """The clause among its neighbours in the same document, in reading order."""

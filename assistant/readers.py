@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .documents import Clause, Document, UnreadableDocument, decode_text
+from .numerals import chinese_numeral
 from .text import has_chinese
 
 
@@ -157,7 +158,6 @@ def _docx_table_lines(table) -> list[str]:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-CN_DIGITS = "零一二三四五六七八九"
 
 
 class _Numbering:
@@ -226,27 +226,13 @@ class _Numbering:
 
 def _format_number(n: int, fmt: str) -> str:
     if fmt.startswith(("chineseCounting", "ideographTraditional", "taiwaneseCounting", "japaneseCounting")):
-        return _chinese_numeral(n)
+        return chinese_numeral(n)
     if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
         return chr(0x2460 + n - 1)
     if fmt in ("upperLetter", "lowerLetter"):
         letter = chr(ord("A") + (n - 1) % 26)
         return letter if fmt == "upperLetter" else letter.lower()
     return str(n)
-
-
-def _chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 105 → 一百零五."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + CN_DIGITS[rest] if rest < 10 else
-                                 ("一" + _chinese_numeral(rest) if rest < 20 else _chinese_numeral(rest)))
-    return CN_DIGITS[n // 100] + "百" + tail
 
 
 # ---------------------------------------------------------------------------

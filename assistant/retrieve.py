@@ -17,9 +17,17 @@ from pydantic import ConfigDict
 from .documents import Clause
 from .embedders import Embedder
 from .index import Index
-from .text import normalize, tokenize
+from .numerals import asked_measures, find_quantities
+from .text import defined_term, defines, normalize, tokenize
 
 CANDIDATES = 40  # from each ranker, before fusion
+# Fused-score bonus of a clause stating the kind of quantity a question asks for, chosen on the
+# train split of eval/laws: of 0, 0.1, 0.2 and 0.3, 0.1 raised facts and hit@1 without losing
+# refusals (0.2 and 0.3 answered more of the unanswerable questions).
+QUANTITY_WEIGHT = 0.1
+# Likewise for a clause defining the term a question asks the meaning of; on the same split,
+# facts 0.709 / 0.709 / 0.727 / 0.745 with 0 / 0.1 / 0.2 / 0.3, refusals unchanged.
+DEFINITION_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -60,13 +68,16 @@ class HybridRetriever:
     clauses) but rescues paraphrases that share no words with the text."""
 
     def __init__(self, index: Index, embedder: Embedder, *, mode: str = "hybrid",
-                 keyword_weight: float = 0.7) -> None:
+                 keyword_weight: float = 0.7, quantity_weight: float = QUANTITY_WEIGHT,
+                 definition_weight: float = DEFINITION_WEIGHT) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}: one of {', '.join(MODES)}")
         self.index = index
         self.embedder = embedder
         self.mode = mode
         self.keyword_weight = keyword_weight
+        self.quantity_weight = quantity_weight
+        self.definition_weight = definition_weight
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
@@ -92,7 +103,24 @@ class HybridRetriever:
         doc_ids = (filters or Filters()).allowed_documents(self.index)
         dense = self.dense(question, CANDIDATES, doc_ids) if self.mode != "keyword" else []
         keyword = self.keyword(keyword_query or question, CANDIDATES, doc_ids) if self.mode != "dense" else []
-        return self.fuse(dense, keyword)[:k]
+        return self.prefer_answer_shape(self.fuse(dense, keyword), normalize(question))[:k]
+
+    def prefer_answer_shape(self, hits: list[Hit], norm_question: str) -> list[Hit]:
+        """Clauses shaped like the answer asked for gain a bonus, since their words may differ
+        from the question's: a quantity of the asked measure (保护多少年 → 期限为十五年) gains
+        `quantity_weight`, a definition of the asked term (X是什么意思 → X,是指…) `definition_weight`."""
+        measures, term = asked_measures(norm_question), defined_term(norm_question)
+        if not (measures or term):
+            return hits
+        texts, position = self.index.search_texts, self.index.position
+
+        def bonus(hit: Hit) -> float:
+            text = texts[position[hit.clause.id]]
+            gain = self.quantity_weight if measures and any(q.measure in measures for q in find_quantities(text)) else 0.0
+            return gain + (self.definition_weight if term and defines(text, term) else 0.0)
+
+        boosted = [h._replace(score=h.score + bonus(h)) for h in hits]
+        return sorted(boosted, key=lambda h: (-h.score, position[h.clause.id]))
 
     def fuse(self, dense: list[Hit], keyword: list[Hit]) -> list[Hit]:
         """Min-max-normalised similarity and max-normalised BM25, weighted and summed."""

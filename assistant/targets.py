@@ -21,7 +21,7 @@ from .topics import Synonyms, check_input, search_form
 _NUMBER = r"\d+(?:\.\d+)?"
 FIGURE = re.compile(
     rf"(?<![\d.])(?P<low>{_NUMBER})(?:[-—–~～](?P<high>{_NUMBER}))?(?P<scale>万|亿)?"
-    r"(?P<unit>美元|元|人|名|家|件|个|次|场|张|项|所|座|%)(?P<suffix>以上|左右|以内|以下)?")
+    r"(?P<unit>美元|元|人|名|家|件|个(?!月|工作日|百分点|小时)|次|场|张|项|所|座|%)(?P<suffix>以上|左右|以内|以下)?")
 COMPARATOR_BEFORE = re.compile(
     r"(?:力争达到|力争达|累计达到|累计达|增长至|增长到|增加至|增至|提高至|提高到|提升至|不少于|不低于|不超过|"
     r"超过|多于|高于|低于|至少|达到|达|超|为|是|≥|>=|>|≤|<=|约)$")

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from importlib import resources
 
+from .numerals import to_arabic, to_arabic_with_offsets
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：？！（）《》“”])\s+(?=[{_CJK}，。、；：？！（）《》“”\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
@@ -28,11 +30,12 @@ def to_simplified(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The form all matching is done on; never shown to users."""
+    """The form all matching is done on; never shown to users. Chinese-numeral quantities
+    become Arabic (十五日 → 15日) so that a law and a plan or a question compare as numbers."""
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
-    return text.lower()
+    return to_arabic(text.lower())
 
 
 @functools.lru_cache(maxsize=None)
@@ -51,7 +54,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     simplified = to_simplified(flat)
     if len(simplified) != len(flat):  # a phrase conversion changed length: go char by char
         simplified = "".join(to_simplified(c) for c in flat)
-    return simplified, origin
+    arabic, from_simplified = to_arabic_with_offsets(simplified)
+    return arabic, [origin[i] for i in from_simplified]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -118,3 +122,25 @@ def add_terms(words) -> None:
     jieba = _jieba()
     for word in words:
         jieba.add_word(normalize(word))
+
+
+_DEFINITION_ASKED = (
+    re.compile(r"(?:什么(?:叫|是)|何谓)[“\"]?(?P<term>[^？?，,。“”\"]{2,14}?)[”\"]?(?:[？?，,。]|$)"),
+    re.compile(r"[“\"]?(?P<term>[^？?，,。“”\"]{2,14}?)[”\"]?(?:是指什么|指的是什么|是什么意思|什么意思|是什么权利|的定义|的含义|指什么)"),
+)
+
+
+def defined_term(norm_question: str) -> str | None:
+    """The term whose definition a question asks for (地理标志是什么意思 → 地理标志), the quoted
+    one when the question quotes it."""
+    for pattern in _DEFINITION_ASKED:
+        m = pattern.search(norm_question)
+        if m:
+            quoted = re.findall(r"[“\"]([^“”\"]{2,14})[”\"]", norm_question)
+            return quoted[-1] if quoted else re.split(r"的|说", m["term"])[-1] or None
+    return None
+
+
+def defines(norm_text: str, term: str) -> bool:
+    """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…)."""
+    return re.search(re.escape(term) + r"[^。;]{0,4}?(?:是指|指的是|,即)", norm_text) is not None

@@ -13,12 +13,12 @@ import dataclasses
 import functools
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .conflicts import ConflictFinder, conflict_reason
 from .documents import Clause, Document
 from .index import Index
+from .numerals import Quantity, context_similarity, find_quantities
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import has_chinese, known_places, normalize, place_key, tokenize
@@ -46,6 +46,10 @@ EVIDENCE_CLAUSES = 5
 # tests/test_verify.py: the lowest supported one reaches 0.80, the highest unrelated
 # one 0.45 (a small sample: 4 and 5 statements); the threshold sits between them.
 MIN_COVERAGE = 0.6
+# A number with a measure word (十五日, 五倍) is judged against the clause's number of the same
+# measure whose phrase is most like the sentence's, when at least half their character pairs are
+# shared (a Dice midpoint, not fitted): then the phrases speak of the same thing.
+MIN_CONTEXT_SIMILARITY = 0.5
 
 
 @dataclass
@@ -84,7 +88,8 @@ class _Claim:
     """What a sentence asserts that can be checked."""
     norm: str
     figures: list[Figure]
-    numbers: list[str]           # numbers outside the figures (years, addresses …)
+    numbers: list[str]           # numbers outside the figures and quantities (years, addresses …)
+    quantities: list[Quantity]   # numbers with a measure word outside the figures (十五日, 五倍)
     places: list[str]
     quoted: list[str]
     bodies: list[str]
@@ -162,6 +167,8 @@ class Verifier:
         norm = search_form(plain)
         figures = [dataclasses.replace(f, indicator=self._without_places(f.indicator)) for f in find_figures(norm)]
         inside = [(f.start, f.end) for f in figures]
+        quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)]
+        inside += [(q.start, q.end) for q in quantities]
         numbers = [m.group(0) for m in NUMBER.finditer(norm)
                    if not any(a <= m.start() < b for a, b in inside)
                    and not any(m.group(0) == str(f.year) for f in figures)]
@@ -171,7 +178,7 @@ class Verifier:
         if unknown:
             return SentenceCheck(sentence, "not_found", [], f"文档中没有涉及“{'、'.join(unknown)}”的内容。")
         doc_ids = [d.id for d in self.index.documents.values() if (key := self._place_key(d)) and key in norm]
-        return _Claim(norm, figures, numbers, places, quoted, BODY.findall(norm), doc_ids)
+        return _Claim(norm, figures, numbers, quantities, places, quoted, BODY.findall(norm), doc_ids)
 
     def _judge(self, sentence: str, claim: _Claim, clauses: list[Clause], targets: list[Target]) -> SentenceCheck:
         finding = _Finding()
@@ -193,8 +200,12 @@ class Verifier:
         if not same_indicator and claim.doc_ids:
             same_indicator = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
         if not same_indicator:
-            literal = next((c for c in clauses if _states(c, figure)), None)
             owner = self._owner_hint(figure, claim)
+            quantity = next((q for q in find_quantities(claim.norm) if q.start == figure.start), None)
+            if quantity and clauses and not (owner and claim.doc_ids):
+                self._check_against_best_clause(quantity, claim, clauses, finding)
+                return
+            literal = next((c for c in clauses if _states(c, figure)), None)
             if literal is not None:
                 finding.clauses.append(literal)
             elif owner and claim.doc_ids:   # the named plan has no such target, another plan has this one
@@ -236,8 +247,10 @@ class Verifier:
         documents = {c.doc_id: self.index.documents[c.doc_id] for c in clauses}
         document_text = "".join(self._document_text(d) for d in documents.values())
         for number in claim.numbers:
-            if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", document_text):
+            if not _states_number(document_text, number):
                 finding.fail("not_found", f"条款中未见数字 {number}")
+        for quantity in claim.quantities:
+            self._check_quantity(quantity, clauses, finding)
         for place in claim.places:
             if place not in document_text:
                 finding.fail("not_found", f"所引文档未提到“{place}”")
@@ -252,6 +265,33 @@ class Verifier:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")
         if not claim.figures and self._coverage(claim.norm, clauses) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
+
+    def _check_against_best_clause(self, quantity: Quantity, claim: _Claim, clauses: list[Clause],
+                                   finding: _Finding) -> None:
+        """No plan target states this indicator: judge the number against the clause that speaks
+        of the same thing, not against any clause that happens to hold the number."""
+        best = max(clauses, key=lambda c: self._coverage(claim.norm, [c]))
+        finding.clauses.append(best)
+        if self._coverage(claim.norm, [best]) < MIN_COVERAGE:
+            finding.fail("not_found", "条款未涉及陈述的主要内容")
+        else:
+            self._check_quantity(quantity, [best], finding)
+
+    def _check_quantity(self, quantity: Quantity, clauses: list[Clause], finding: _Finding) -> None:
+        """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年)."""
+        evidence_text = "".join(search_form(c.text) for c in clauses)
+        document_text = "".join(self._document_text(self.index.documents[d]) for d in {c.doc_id for c in clauses})
+        same_measure = [q for q in find_quantities(evidence_text) if q.measure == quantity.measure]
+        scored = [(context_similarity(q.context, quantity.context), q) for q in same_measure]
+        best = max((similarity for similarity, _ in scored), default=0.0)
+        if best >= MIN_CONTEXT_SIMILARITY:
+            closest = [q for similarity, q in scored if similarity == best]
+            if not any(q.value == quantity.value for q in closest):
+                finding.fail("contradicted", f"条款为 {closest[0].text}，陈述为 {quantity.text}")
+            else:
+                finding.reasons.append(f"与条款一致：{quantity.text}")
+        elif not _states_number(document_text, quantity.text.rstrip(quantity.measure)):
+            finding.fail("not_found", f"条款中未见 {quantity.text}")
 
     # --- helpers ----------------------------------------------------------------
     @functools.cached_property
@@ -306,6 +346,11 @@ class Verifier:
         return sum(idf.of(t) for t in words if t in text) / total
 
 
+def _states_number(text: str, number: str) -> bool:
+    """The number stands in the text as a whole number (5 is not found in 15 or 2025)."""
+    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text) is not None
+
+
 def _states(clause: Clause, figure: Figure) -> bool:
     """The clause itself gives this figure (for indicators outside the targets table)."""
     return any(f.low == figure.low and f.high == figure.high and f.measure == figure.measure
@@ -314,9 +359,7 @@ def _states(clause: Clause, figure: Figure) -> bool:
 
 def _name_overlap(a: str, b: str) -> float:
     """Dice coefficient of the character pairs of two indicator names."""
-    pairs_a, pairs_b = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
-    total = sum(pairs_a.values()) + sum(pairs_b.values())
-    return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
+    return context_similarity(a, b)
 
 
 def _agrees(target: Target, figure: Figure) -> bool:

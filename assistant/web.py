@@ -9,12 +9,14 @@ import logging
 import re
 import threading
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 
 import gradio as gr
 
 from .answer import Answer, QuestionError
 from .app import App
+from .conversation import Conversation, LLMRewriter
 from .documents import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from .library import provenance_label
 from .retrieve import Filters
@@ -30,6 +32,7 @@ CSS = """
 .abstained { color: #a15c00; }
 mark { background: #ffe58a; }
 """
+MAX_CONVERSATIONS = 1000  # sessions whose turns are kept; the oldest are forgotten first
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
@@ -109,8 +112,11 @@ def render_citation(app: App, citation: dict, context: int = 2) -> str:
         f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
         f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
         for n in index.neighbours(clause.id, context, context))
+    links = "".join(f"<li>《{escape(cited)}》→ 知识库中的 {escape(linked.title)}（{escape(linked.id)}，"
+                    f"在「文档」中打开）</li>" for cited, linked in index.cited_documents(clause))
     return (f"<h3>[{citation['n']}] {escape(document.title)}</h3>"
             f"<p>{' ｜ '.join(facts)}</p>"
+            + (f"<p>本条引用的文件：</p><ul>{links}</ul>" if links else "") +
             f'<p class="clause-path">{escape(" › ".join(clause.path))}</p>'
             f'<div class="clause-text">{highlight(clause.text, citation.get("used", []))}</div>'
             f"<details><summary>在文档中查看（上下文）</summary>{neighbours}</details>")
@@ -216,11 +222,20 @@ class ChatHandlers:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self._conversations: OrderedDict[str, Conversation] = OrderedDict()  # by Gradio session
+        self._lock = threading.Lock()
 
-    def ask_json(self, question: str, doc_ids: list[str] | None = None) -> dict:
-        """The same JSON object as `policy-assistant ask --json`."""
+    def ask_json(self, question: str, doc_ids: list[str] | None = None, history: list[str] | None = None) -> dict:
+        """The same JSON object as `policy-assistant ask --json`; with `history` (the earlier
+        questions of the conversation) the question is read as a follow-up, as `chat --json`
+        prints a turn (with `understood_as`)."""
+        filters = Filters(tuple(doc_ids or ()))
         try:
-            return self.app.answerer.ask(question, Filters(tuple(doc_ids or ()))).to_dict()
+            if not history:
+                return self.app.answerer.ask(question, filters).to_dict()
+            conversation = Conversation(self.app.answerer)
+            conversation.replay([q for q in history if isinstance(q, str)], filters)
+            return conversation.ask(question, filters).to_dict()
         except QuestionError as exc:
             return {"question": question, "error": str(exc)}
 
@@ -250,14 +265,25 @@ class ChatHandlers:
             return f"<p>⚠️ {escape(result['error'])}</p>"
         return render_verification(result)
 
-    def chat(self, question: str, history: list[dict], doc_ids: list[str], use_llm: bool = False):
+    def chat(self, question: str, history: list[dict], doc_ids: list[str], use_llm: bool = False,
+             request: gr.Request | None = None):
         """Yields the page's chat outputs: the generative reply as it streams in, then the
-        checked answer with its citations (or a message when something goes wrong)."""
+        checked answer with its citations (or a message when something goes wrong). The
+        question is read against the session's earlier turns (理解为：… when completed)."""
         history = list(history or [])
         asked = history + [{"role": "user", "content": escape_markdown(question or "")}]
+        conversation = self._conversation(request, history)
         try:
             answer = None
-            for partial, answer in self._answers(question, Filters(tuple(doc_ids or ())), use_llm):
+            conversation.rewriter = LLMRewriter(self.app.llm.chat) if use_llm else None
+            resolution = conversation.resolve(question)
+            if resolution.needs_clarification:
+                conversation.record(question, resolution, None)
+                yield asked + [{"role": "assistant", "content": "❓ " + escape_markdown(
+                    resolution.needs_clarification)}], "", [], gr.update(choices=[], value=None), ""
+                return
+            for partial, answer in self._answers(question, conversation, resolution,
+                                                 Filters(tuple(doc_ids or ())), use_llm):
                 if answer is None:
                     yield asked + [{"role": "assistant", "content": escape_markdown(partial) + " ▌"}], "", [], \
                         gr.update(), ""
@@ -270,20 +296,42 @@ class ChatHandlers:
             yield history + [{"role": "assistant", "content": f"⚠️ 内部错误：{escape_markdown(str(exc))}"}], "", [], \
                 gr.update(choices=[], value=None), ""
             return
+        reply = conversation.record(question, resolution, answer)
         state = _citation_state(answer)
         labels = [c["label"] for c in state]
         first = render_citation(self.app, state[0]) if state else ""
-        yield (asked + [{"role": "assistant", "content": render_answer(answer)}], "", state,
+        understood = f"*理解为：{escape_markdown(reply.understood_as)}*\n\n" if reply.completed else ""
+        yield (asked + [{"role": "assistant", "content": understood + render_answer(answer)}], "", state,
                gr.update(choices=labels, value=labels[0] if labels else None), first)
 
-    def _answers(self, question: str, filters: Filters, use_llm: bool):
+    def _conversation(self, request: gr.Request | None, history: list[dict]) -> Conversation:
+        """The session's conversation; an empty chat (new page, 清空对话) or a changed knowledge
+        base starts a new one."""
+        session = getattr(request, "session_hash", None)
+        with self._lock:
+            conversation = self._conversations.pop(session, None) if session else None
+            if conversation is None or not history or conversation.answerer is not self.app.answerer:
+                conversation = Conversation(self.app.answerer)
+            if session:
+                self._conversations[session] = conversation  # most recent last
+                while len(self._conversations) > MAX_CONVERSATIONS:
+                    self._conversations.pop(next(iter(self._conversations)))
+        return conversation
+
+    def clear_chat(self, request: gr.Request | None = None):
+        """清空对话: the chat, the citations and the conversation's memory."""
+        with self._lock:
+            self._conversations.pop(getattr(request, "session_hash", None), None)
+        return [], "", [], gr.update(choices=[], value=None), ""
+
+    def _answers(self, question: str, conversation: Conversation, resolution, filters: Filters, use_llm: bool):
         """(text so far, None) while a generative answer streams, then (text, Answer)."""
-        if not use_llm:
-            answer = self.app.answerer.ask(question, filters)
+        if not use_llm or resolution.continuation:  # a continuation quotes the earlier clauses
+            answer = conversation.answer(question, resolution, filters)
             yield answer.text, answer
             return
         partial = ""
-        for event in self.app.llm.stream(question, filters):
+        for event in self.app.llm.stream(resolution.question_to_ask, conversation.scoped(resolution, filters)):
             if event.kind == "delta":
                 partial += event.text
                 yield partial, None
@@ -376,7 +424,7 @@ def build_ui(app: App) -> gr.Blocks:
                                           elem_id="question", lines=1)
                     with gr.Row():
                         send = gr.Button("提问", variant="primary", elem_id="send")
-                        gr.ClearButton([chatbot, question], value="清空对话")
+                        clear = gr.Button("清空对话", elem_id="clear")
                     with gr.Row():
                         doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）",
                                                  scale=3)
@@ -392,6 +440,7 @@ def build_ui(app: App) -> gr.Blocks:
             inputs = [question, chatbot, doc_filter, use_llm]
             send.click(handlers.chat, inputs, outputs, api_visibility="private")
             question.submit(handlers.chat, inputs, outputs, api_visibility="private")
+            clear.click(handlers.clear_chat, None, outputs, api_visibility="private")
             citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
                                    api_visibility="private")
         with gr.Tab("主题检索", id="topic"):

@@ -32,7 +32,7 @@ def test_ask_json_prints_exactly_one_object_of_the_documented_shape(kb):
     assert "750" in record["answer"] and record["abstained"] is False
     citation = record["citations"][0]
     assert set(citation) == {"n", "doc_id", "doc_title", "doc_number", "clause_id", "path", "page", "text", "score",
-                             "provenance"}
+                             "provenance", "links"}
     assert citation["provenance"] == {"origin": "corpus"}
     assert citation["n"] == 1 and "[1]" in record["answer"]
     assert citation["doc_number"] == "徐府发〔2024〕6号"

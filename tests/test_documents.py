@@ -339,17 +339,29 @@ def test_document_ids():
 
 # --- structures the seeds do not have ------------------------------------------------
 
-def test_regulation_chapters_and_articles():
+def test_regulation_is_read_as_articles_with_their_items():
     doc = load_document(FIXTURES / "regulation.txt")
-    assert doc.title == "某某市专利促进条例"
+    assert doc.title == "某某市专利促进条例" and doc.genre == "law"
     keys = [c.id.split("#")[1] for c in doc.clauses]
-    assert keys == ["c1.a1", "c1.a2", "c1.a3", "c2.a4", "c2.a5", "c2.a5.1", "c2.a5.2", "c2.a6"]
-    first = doc.clauses[0]
-    assert first.path[0] == "第一章 总则" and first.path[1].startswith("第一条 为了鼓励发明创造")
-    assert first.path[1].endswith("…") and len(first.path[1]) == 41
-    assert clause(doc, "c2.a5").text == "第五条 市人民政府设立专利转化专项资金，支持下列活动："
-    assert clause(doc, "c2.a5.2").path == ("第二章 专利运用", "第五条 市人民政府设立专利转化专项资金，支持下列活动",
-                                           "（二）中小企业专利质押融资")
+    assert keys == ["c1.a1", "c1.a2", "c1.a3", "c2.a4", "c2.a5", "c2.a6"]
+    assert doc.clauses[0].path == ("第一章 总则", "第一条")
+    assert clause(doc, "c2.a5").text == ("第五条 市人民政府设立专利转化专项资金，支持下列活动：\n"
+                                         "（一）高校院所专利开放许可；\n（二）中小企业专利质押融资。")
+
+
+def test_law_articles_keep_items_and_following_paragraphs_and_name_paragraphs_when_split():
+    items = "\n".join(f"（{n}）第{n}项的内容，写得足够长以便测试超长条文的切分与款的命名规则，再多写一些文字让它更长一点。" for n in "一二三四五六七八九十")
+    text = ("中华人民共和国某某法\n\n第一章 总则\n\n第一条　为了测试，制定本法。\n\n"
+            f"第二条　有下列情形之一的，依照本法处理：\n{items}\n前款规定以外的情形，适用其他规定。\n\n"
+            "第二条之一　插入的条文。\n\n第一千零二条　千位的条文。\n")
+    doc = parse_document(text, "law", "law.txt")
+    assert doc.genre == "law" and doc.region is None and doc.short_title == "某某法"
+    assert [c.id for c in doc.clauses if not c.part] == ["law#c1.a1", "law#c1.a2_1", "law#c1.a1002"]
+    parts = [c for c in doc.clauses if c.part]
+    assert "".join(c.text for c in parts).endswith("前款规定以外的情形，适用其他规定。")
+    assert parts[0].path == ("第一章 总则", "第二条", "第一款")   # the items belong to the first paragraph
+    assert parts[-1].path[-1] in ("第一款至第二款", "第二款")
+    assert [c.path[-1] for c in doc.clauses if not c.part] == ["第一条", "第二条之一", "第一千零二条"]
 
 
 def test_long_clause_is_split_into_consecutive_parts():
@@ -379,3 +391,12 @@ def test_duplicate_keys_get_a_suffix():
     text = "某区工作方案\n\n一、任务\n\n（一）甲。做甲。\n\n（一）乙。做乙。\n"
     keys = [c.id.split("#")[1] for c in parse_document(text, "dup", "dup.txt").clauses]
     assert keys == ["1.1", "1.1-2"]
+
+
+def test_a_law_text_with_an_adoption_note_takes_its_latest_revision_date():
+    text = ("中华人民共和国某某法\n（2008年12月27日第十一届全国人民代表大会常务委员会第六次会议通过　根据2020年10月17日"
+            "第十三届全国人民代表大会常务委员会第二十二次会议《关于修改〈中华人民共和国某某法〉的决定》第二次修正）\n\n"
+            "第一章 总则\n\n第一条　为了测试，制定本法。\n\n第二条　本法自公布之日起施行。\n\n第三条　附则。\n")
+    doc = parse_document(text, "law", "law.txt")
+    assert (doc.title, doc.date, doc.genre, doc.short_title) == ("中华人民共和国某某法", "2020-10-17", "law", "某某法")
+    assert doc.clauses[0].kind == "preamble" and "第二次修正" in doc.clauses[0].text

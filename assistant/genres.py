@@ -1,0 +1,50 @@
+"""Document genres as data: what the parser does differently for a plan and for a law.
+
+A plan (方案, 计划) nests 一、 → （一） → 1. and each numbered item is a clause. A law or
+regulation (法, 条例, 办法 in articles) is made of 第X条: the article is the unit of citation, its
+items （一）（二） and the paragraphs (款) after them belong to it, and its path reads 第四十二条
+rather than its first sentence. Plan-only readings (a plan period from the title, 落实单位) need
+no switch: they apply wherever the text carries them.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .numerals import chinese_numeral
+
+ARTICLE_STYLE = "article"
+# An article-structured text has at least this many 第X条 and more of them than 一、 headings.
+MIN_ARTICLES = 3
+# Laws of the whole country: their title names no region (中华人民共和国专利法).
+NATIONAL_PREFIXES = ("中华人民共和国", "全国人民代表大会")
+
+
+@dataclass(frozen=True)
+class Genre:
+    name: str
+    inline_styles: frozenset[str]   # numbering that stays inside the clause it appears in
+    bare_label_styles: frozenset[str]  # headings shown in paths by their number alone
+    name_paragraphs: bool           # parts of a long clause are named by paragraph (第二款)
+
+
+PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False)
+LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
+            bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True)
+GENRES = {g.name: g for g in (PLAN, LAW)}
+
+
+def genre_of(heading_styles: Counter) -> Genre:
+    """The genre of a body, from how many of its numbered lines are of each style."""
+    articles = heading_styles.get(ARTICLE_STYLE, 0)
+    return LAW if articles >= MIN_ARTICLES and articles > heading_styles.get("cn", 0) else PLAN
+
+
+def is_national(title: str) -> bool:
+    return title.startswith(NATIONAL_PREFIXES)
+
+
+def paragraph_label(first: int, last: int) -> str:
+    """第二款, or 第二款至第三款 for a part spanning paragraphs."""
+    label = f"第{chinese_numeral(first)}款"
+    return label if first == last else f"{label}至第{chinese_numeral(last)}款"

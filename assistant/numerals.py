@@ -1,0 +1,198 @@
+"""Chinese numerals read as numbers: 二十年 → 20年, 百分之五十 → 50%, 第四十二条 → 第42条.
+
+Laws write every quantity in Chinese numerals (十五日, 五百万元, 一倍以上五倍以下) while plans and
+users mostly write Arabic ones, so search, figure extraction and verification compare numbers on
+one form. A numeral is converted only where it is a quantity or an ordinal — before a measure word,
+inside …分之…, after 第 — so that words built with numeral characters stay words (统一, 一站式,
+进一步, 一带一路). The conversion of each span is `cn2an`'s; this module only decides which spans
+are quantities, and keeps 万/亿 as written (五百万元 → 500万元, as plans write amounts).
+
+Callers show the original text: `to_arabic_with_offsets` maps every output character back to the
+character it came from.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+DIGITS = "零〇一二三四五六七八九两"
+NUMERAL = rf"[{DIGITS}十百千万亿]+(?:点[{DIGITS}]+)?"
+# Measure words and units after which a numeral is a quantity (a closed class of the language,
+# longest first where one is the prefix of another).
+MEASURE_WORDS = (
+    "个工作日", "个月", "个百分点", "周岁", "工作日", "小时", "分钟", "平方米", "公里", "公顷",
+    "年", "月", "日", "天", "周", "星期", "岁", "元", "倍", "件", "人", "名", "家", "项", "次",
+    "个", "种", "类", "所", "座", "场", "批", "届", "条", "款", "章", "节", "编", "部", "份", "期",
+    "位", "层", "级", "轮", "台", "套", "本", "篇", "部分", "亩", "吨", "米", "克", "户", "支",
+    "万", "亿",
+)
+_MEASURE = "|".join(MEASURE_WORDS)
+# 数十万 and 几百 are approximations, not numbers; a digit run like 三五 (three or five) is not one either.
+FRACTION = re.compile(rf"(?P<den>[{DIGITS}十百千万]+)分之(?P<num>{NUMERAL})")
+QUANTITY = re.compile(rf"(?<![数几第{DIGITS}十百千])(?P<num>{NUMERAL})(?=(?:余|多)?(?:{_MEASURE}))")
+ORDINAL = re.compile(rf"(?<=第)(?P<num>{NUMERAL})")
+_SCALE_SUFFIX = re.compile(r"^(?P<head>.+?)(?P<scale>[万亿])$")
+_PLAIN_DIGITS = re.compile(rf"^[{DIGITS}]+$")
+_ANY_NUMERAL = re.compile(rf"[{DIGITS}十百千万亿]")
+
+
+@functools.lru_cache(maxsize=4096)
+def numeral_value(numeral: str) -> str | None:
+    """A Chinese numeral as Arabic digits, or None when it is not one number (三五, 十四五)."""
+    if _PLAIN_DIGITS.match(numeral) and len(numeral) == 2:
+        return None  # 三五年: "three or five years"
+    if numeral in ("万", "亿") or numeral.startswith(("万", "亿")):
+        return None
+    scaled = _SCALE_SUFFIX.match(numeral)
+    if scaled and not re.search("[万亿]", scaled["head"]):
+        head = numeral_value(scaled["head"])
+        return head + scaled["scale"] if head else None
+    import cn2an
+
+    try:
+        value = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _whole(value: str | None) -> str | None:
+    """500万 → 5000000: a denominator is a plain number."""
+    if value and value[-1] in "万亿":
+        return str(int(float(value[:-1]) * (10_000 if value[-1] == "万" else 100_000_000)))
+    return value
+
+
+def _replacements(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for every quantity in `text`, in order, not overlapping."""
+    found = []
+    for m in FRACTION.finditer(text):
+        # 百分之 and 千分之 say 一百 and 一千 without the 一
+        den = _whole(numeral_value("一" + m["den"] if m["den"] in "百千万" else m["den"]))
+        num = numeral_value(m["num"])
+        if den and num:
+            shown = {"100": f"{num}%", "1000": f"{num}‰"}.get(den, f"{num}/{den}")
+            found.append((m.start(), m.end(), shown))
+    taken = [(s, e) for s, e, _ in found]
+    for pattern in (ORDINAL, QUANTITY):
+        for m in pattern.finditer(text):
+            start, end = m.span("num")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            value = numeral_value(m["num"])
+            if value:
+                found.append((start, end, value))
+                taken.append((start, end))
+    return sorted(found)
+
+
+def to_arabic(text: str) -> str:
+    """`text` with every Chinese-numeral quantity in Arabic digits."""
+    if not _ANY_NUMERAL.search(text):
+        return text
+    return to_arabic_with_offsets(text)[0]
+
+
+def to_arabic_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Like `to_arabic`, with the index in `text` of each output character (a converted
+    numeral's characters all point to its first character)."""
+    out, origin, at = [], [], 0
+    for start, end, value in _replacements(text) if _ANY_NUMERAL.search(text) else []:
+        out.append(text[at:start])
+        origin.extend(range(at, start))
+        out.append(value)
+        origin.extend([start] * len(value))
+        at = end
+    out.append(text[at:])
+    origin.extend(range(at, len(text)))
+    return "".join(out), origin
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 105 → 一百零五 (as articles and lists number)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else
+                                 ("一" + chinese_numeral(rest) if rest < 20 else chinese_numeral(rest)))
+    return digits[n // 100] + "百" + tail
+
+
+# --- quantities in normalised text -------------------------------------------------------
+
+_QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿"}, key=len, reverse=True))
+ARABIC_QUANTITY = re.compile(rf"(?<![\d./第])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
+_PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
+_DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its measure word in normalised text (15日, 500万元, 2/3 is not one), and the
+    phrase it stands in with every number masked: what the number is about."""
+    value: float
+    measure: str
+    text: str        # as the normalised text writes it: 15日, 500万元
+    context: str
+    start: int
+    end: int
+
+
+def find_quantities(norm: str) -> list[Quantity]:
+    """Quantities of already-normalised text; calendar years and dates (2024年, 3月15日) are not."""
+    dates = [m.span() for m in _DATE_PART.finditer(norm)]
+    found = []
+    for m in ARABIC_QUANTITY.finditer(norm):
+        value = float(m["value"]) * {"万": 1e4, "亿": 1e8}.get(m["scale"] or "", 1)
+        if (m["measure"] == "年" and 1900 <= value <= 2100) or any(a <= m.start() < b for a, b in dates):
+            continue
+        breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, m.start())]
+        stop = _PHRASE_BREAK.search(norm, m.end())
+        phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
+        found.append(Quantity(value, m["measure"], m.group(0), re.sub(r"\d+(?:\.\d+)?", "#", phrase), m.start(), m.end()))
+    return found
+
+
+def context_similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character pairs of two contexts."""
+    pairs_a, pairs_b = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
+    total = sum(pairs_a.values()) + sum(pairs_b.values())
+    return 2 * sum((pairs_a & pairs_b).values()) / total if total else 0.0
+
+
+# --- what kind of quantity a question asks for -------------------------------------------
+
+# Classifiers of things counted: a question's 多少个 is answered by 10家 or 5项 alike.
+COUNT_MEASURES = frozenset({"个", "家", "项", "件", "座", "所", "名", "人", "次", "场", "批", "种", "类", "位",
+                            "户", "台", "套", "本", "篇", "部", "份", "支", "届", "轮", "层", "级", "条", "款"})
+TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "工作日", "个工作日", "小时"})
+MONEY_MEASURES = frozenset({"元"})
+SHARE_MEASURES = frozenset({"%", "‰"})
+# How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
+_ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
+_ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
+_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万|金额|数额|罚款|赔偿额")
+_ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
+
+
+def asked_measures(norm_question: str) -> frozenset[str]:
+    """The measure words that a quantity answering the question would carry (empty when the
+    question asks for no quantity, or for any)."""
+    measures: set[str] = set()
+    for m in _ASKED_UNIT.finditer(norm_question):
+        measure = m["measure"]
+        measures |= next((group for group in (TIME_MEASURES, COUNT_MEASURES) if measure in group), {measure})
+    if _ASKS_TIME.search(norm_question):
+        measures |= TIME_MEASURES
+    if _ASKS_MONEY.search(norm_question):
+        measures |= MONEY_MEASURES
+    if _ASKS_SHARE.search(norm_question):
+        measures |= SHARE_MEASURES
+    return frozenset(measures)

