@@ -270,7 +270,7 @@ def test_real_browser_uploads_a_document_and_reads_it(library_app, tmp_path):
         page.get_by_text("管理知识库（上传、删除）").click()
         page.fill("#admin-password input", ADMIN_PASSWORD)
         page.set_input_files("#uploads input[type=file]", str(docx))
-        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=30000)
+        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=90000)
         page.click("#add-documents")
         page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
                                timeout=30000)
