@@ -14,7 +14,7 @@ CHROMA_TOKEN_VARIABLE = "POLICY_ASSISTANT_CHROMA_TOKEN"
 
 
 class VectorStoreError(RuntimeError):
-    """Chroma failed mid-query (a damaged file, a server that went away); the message says what to run."""
+    """Chroma failed: a damaged file, a server that refuses or went away; the message says what to do."""
 
 
 class VectorHit(NamedTuple):
