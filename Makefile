@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_engines.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_load.py
 
 # 100, 1,000 and 5,000 synthetic documents: about 40 minutes and 5 GiB on a 2-core machine.
 bench-scale: $(STAMP)

@@ -53,7 +53,7 @@ class Citation:
         return {"n": self.n, "doc_id": self.document.id, "doc_title": self.document.title,
                 "doc_number": self.document.number, "clause_id": self.clause.id,
                 "path": list(self.clause.path), "page": self.clause.page, "text": self.clause.text,
-                "score": round(self.score, 6),
+                "score": round(self.score, 6), "provenance": self.document.provenance,
                 "links": [{"cited": cited, "doc_id": d.id, "doc_title": d.title} for cited, d in self.links]}
 
 
@@ -61,12 +61,15 @@ class Citation:
 class Check:
     """How one answer sentence stands against the clauses it cites."""
     sentence: str
-    status: str            # supported | contradicted | not_found
+    status: str            # supported | contradicted | conflicting | not_found
     citations: list[int]
     reason: str = ""
 
     def to_dict(self) -> dict:
-        return {"sentence": self.sentence, "status": self.status, "citations": self.citations}
+        record = {"sentence": self.sentence, "status": self.status, "citations": self.citations}
+        if self.status == "conflicting":  # which clauses disagree: the reader has to choose
+            record["reason"] = self.reason
+        return record
 
 
 @dataclass

@@ -31,10 +31,13 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = DEFAULT_LLM_TIMEOUT
+    # Without it the web page is read-only: nobody who can reach the port can add or remove documents.
+    admin_password: str | None = None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
-        names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout")
+        names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout",
+                 "admin_password")
         env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in names}
         values = {k: v for k, v in {**env, **overrides}.items() if v not in (None, "")}
         for key in ("corpus", "index"):
@@ -122,22 +125,39 @@ class App:
         self.answerer.ask("知识产权工作的主要目标是什么？")
         self.topics.search("知识产权")
 
-    def build(self, progress: bool = True) -> BuildReport:
+    def build(self, progress: bool = True, deep_check: bool = False) -> BuildReport:
         report = build_index(self.settings.corpus, self.settings.index, self.embedder,
-                             chroma_url=self.settings.chroma_url, progress=progress)
+                             chroma_url=self.settings.chroma_url, progress=progress, deep_check=deep_check)
         self._forget_loaded()
         return report
 
     def ensure_index(self, progress: bool = True) -> BuildReport | None:
-        """Build or refresh the index when it is missing, broken, outdated or behind the corpus."""
+        """Build or refresh the index when it is missing, damaged, outdated or behind the corpus
+        (a damaged part is made again from the embedding cache, see build_index)."""
         s = self.settings
         if s.index.exists() and is_up_to_date(s.index, s.corpus, self.embedder_name, s.chroma_url):
             try:
-                self.index  # noqa: B018 - a loadable index is all we need
-                return None
+                damage = self.index.damage()
             except IndexUnavailable as exc:
-                print(f"{exc}; rebuilding", file=sys.stderr)
+                damage = {"index": str(exc)}
+            if not damage:
+                return None
+            print(f"索引已损坏，正在修复 index damaged, repairing: {'; '.join(damage.values())}", file=sys.stderr)
+            self._forget_loaded()
         return self.build(progress)
+
+    def reload_if_changed(self) -> None:
+        """Forget the loaded index when another process (the CLI's add or remove) has swapped
+        in a new build since it was loaded, so that the next use reads the live one."""
+        loaded = self.__dict__.get("index")
+        if loaded is None:
+            return
+        try:
+            live = (self.settings.index / "CURRENT").read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):
+            return
+        if live != loaded.build.name:
+            self._forget_loaded()
 
     @property
     def embedder_name(self) -> str:

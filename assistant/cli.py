@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -34,12 +35,16 @@ def knowledge_base_options(command):
                      help="'e5' (bundled multilingual-e5-small) or 'st:/path/to/model'"),
         click.option("--chroma-url", envvar=ENV + "CHROMA_URL", default=None,
                      help="use a shared Chroma server, e.g. http://127.0.0.1:8000"),
+        click.option("--chroma-token", envvar=ENV + "CHROMA_TOKEN", default=None,
+                     help="sent as X-Chroma-Token to the Chroma server (one behind a proxy that checks it)"),
     ]
     for option in reversed(options):
         command = option(command)
 
     @functools.wraps(command)
-    def wrapper(corpus, index_dir, embedder, chroma_url, **kwargs):
+    def wrapper(corpus, index_dir, embedder, chroma_url, chroma_token, **kwargs):
+        if chroma_token:  # where the store reads it (stores.CHROMA_TOKEN_VARIABLE)
+            os.environ[ENV + "CHROMA_TOKEN"] = chroma_token
         settings = Settings.from_env(corpus=corpus, index=index_dir, embedder=embedder, chroma_url=chroma_url)
         return command(App(settings), **kwargs)
 
@@ -72,14 +77,18 @@ def cli() -> None:
 @knowledge_base_options
 @friendly_errors
 def index(app: App) -> None:
-    """Build or update the index of the corpus (only changed documents are re-embedded)."""
-    from .index import is_up_to_date
+    """Build or update the index of the corpus (only changed documents are re-embedded);
+    a damaged index is checked and repaired from the embedding cache."""
+    from .index import build_damage, is_up_to_date
 
     s = app.settings
     if s.index.exists() and is_up_to_date(s.index, s.corpus, app.embedder_name, s.chroma_url):
-        click.echo(f"index up to date ({s.index})")
-        return
-    report = app.build(progress=True)
+        damage = build_damage(s.index, deep=True)
+        if not damage:
+            click.echo(f"index up to date ({s.index})")
+            return
+        click.echo(f"索引已损坏，正在修复 index damaged, repairing: {'; '.join(damage.values())}", err=True)
+    report = app.build(progress=True, deep_check=True)
     for line in report.errors:
         click.echo(f"跳过 skipped: {line}", err=True)
     click.echo(report.summary())
@@ -97,7 +106,7 @@ def _ready(app: App) -> App:
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), help="questions, one per line (JSON Lines out)")
+@click.option("--batch", type=click.File("rb"), help="questions, one per line, UTF-8 (JSON Lines out)")
 @click.option("--doc", "doc_ids", multiple=True, help="only search these document ids")
 @click.option("--region", default=None, help="only documents of this region")
 @click.option("--year", type=int, default=None, help="only plans whose period includes this year")
@@ -133,16 +142,22 @@ def ask(app: App, question, as_json, batch, doc_ids, region, year, use_llm, llm_
 
 
 def _ask_batch(answerer, lines, filters) -> None:
+    """One JSON record per non-empty line; a line that is not UTF-8 or not a question gets an
+    error record (with its line number) and the other lines are still answered."""
     from .answer import QuestionError
 
-    for line in lines:
-        question = line.strip()
+    for number, raw in enumerate(lines, 1):
+        question = raw.decode("utf-8-sig", errors="replace").strip()
         if not question:
             continue
         try:
+            raw.decode("utf-8-sig")
             record = answerer.ask(question, filters).to_dict()
+        except UnicodeDecodeError:
+            record = {"question": question[:200], "line": number,
+                      "error": "这一行不是 UTF-8 编码，无法读取（请把文件另存为 UTF-8）。"}
         except QuestionError as exc:
-            record = {"question": question[:200], "error": str(exc)}
+            record = {"question": question[:200], "line": number, "error": str(exc)}
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
@@ -263,7 +278,7 @@ def render_reply(reply) -> str:
     return understood + render_answer(reply.answer)
 
 
-STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "not_found": "?"}
+STATUS_MARKS = {"supported": "✓", "contradicted": "✗", "conflicting": "≠", "not_found": "?"}
 
 
 def status_label(status: str) -> str:
@@ -273,16 +288,22 @@ def status_label(status: str) -> str:
 
 
 def render_answer(answer) -> str:
+    from .library import provenance_label
+
     lines = [f"注意：{answer.notice}"] if answer.notice else []
     lines += [("未找到答案：" if answer.abstained else "答：") + answer.text, ""]
     if answer.mode == "llm" and answer.checks:  # a model's sentences may be wrong: say which
         lines += [f"{status_label(c.status)}  {c.sentence}" for c in answer.checks] + [""]
+    elif conflicts := [c for c in answer.checks if c.status == "conflicting"]:
+        lines += [f"{status_label(c.status)}  {c.reason}" for c in conflicts] + [""]
     if answer.citations:
         lines.append("相关条款（非答案）：" if answer.abstained else "引用：")
     for c in answer.citations:
         number = f"  {c.document.number}" if c.document.number else ""
         page = f", 第{c.clause.page}页" if c.clause.page else ""
-        lines += [f"[{c.n}] 《{c.document.title}》{number}",
+        added = (c.document.provenance or {}).get("origin") == "added"
+        origin = f"  （{provenance_label(c.document.provenance)}）" if added else ""
+        lines += [f"[{c.n}] 《{c.document.title}》{number}{origin}",
                   f"    {' › '.join(c.clause.path)}    ({c.clause.id}{page})",
                   *(f"    {t}" for t in c.clause.text.splitlines()), ""]
     return "\n".join(lines).rstrip()
@@ -307,12 +328,15 @@ def docs(app: App, as_json) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", envvar=ENV + "HOST", show_default=True)
 @click.option("--port", default=7860, type=int, envvar=ENV + "PORT", show_default=True)
+@click.option("--admin-password", envvar=ENV + "ADMIN_PASSWORD", default=None,
+              help="lets whoever gives it add and remove documents on the page (without it the page is read-only)")
 @knowledge_base_options
 @friendly_errors
-def serve(app: App, host, port) -> None:
+def serve(app: App, host, port, admin_password) -> None:
     """Serve the web chat (builds the index first if needed)."""
     from .web import serve as serve_web
 
+    app = App(dataclasses.replace(app.settings, admin_password=admin_password or None))
     serve_web(_ready(app), host=host, port=port)
 
 

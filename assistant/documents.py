@@ -53,6 +53,9 @@ class Document:
     content_hash: str            # sha256 of the file's bytes
     clauses: tuple[Clause, ...] = field(default=(), repr=False)
     genre: str = PLAN.name       # plan | law (assistant.genres)
+    # Where the file came from: {"origin": "corpus"} or {"origin": "added", "via": "cli"|"web", "added_at": ISO
+    # time, "file": name given}; stamped by the index build from library.py's record.
+    provenance: dict | None = field(default=None, compare=False)
 
     @property
     def short_title(self) -> str:
@@ -106,6 +109,11 @@ class CorpusLoad:
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")  # readers.READERS reads each
 MAX_CLAUSE_CHARS = 480
+# Limits on one file: far above any real plan or law (the Civil Code is about 110,000 characters),
+# low enough that a mistaken upload cannot hold the index for hours (embedding runs at a few
+# thousand characters a second on a small CPU).
+MAX_FILE_BYTES = 50_000_000
+MAX_TEXT_CHARS = 1_000_000
 MAX_LABEL_CHARS = 40
 LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
 
@@ -858,11 +866,12 @@ def _part_paths(draft: _Draft, parts: list[str], genre: Genre) -> list[tuple[str
 def _clauses(doc_id: str, drafts: Iterable[_Draft], genre: Genre = PLAN) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for draft in drafts:
         text = "\n".join(draft.lines).strip()
         if not text:
             continue
-        key = _unique(draft.key or "text", seen)
+        key = _unique(draft.key or "text", seen, next_suffix)
         seen.add(key)  # also when split: a later draft with the same key must not reuse key-p1
         parts = _split_long(text)
         for number, (part, path) in enumerate(zip(parts, _part_paths(draft, parts, genre)), 1):
@@ -875,12 +884,15 @@ def _clauses(doc_id: str, drafts: Iterable[_Draft], genre: Genre = PLAN) -> tupl
     return tuple(clauses)
 
 
-def _unique(key: str, seen: set[str]) -> str:
+def _unique(key: str, seen: set[str], next_suffix: dict[str, int]) -> str:
+    """The key, or key-2, key-3 … the first one not taken. Where to resume counting is kept
+    per key: a document of thousands of （一） items would otherwise re-count from 2 every time."""
     if key not in seen:
         return key
-    n = 2
+    n = next_suffix.get(key, 2)
     while f"{key}-{n}" in seen:
         n += 1
+    next_suffix[key] = n + 1
     return f"{key}-{n}"
 
 
@@ -925,12 +937,18 @@ def load_document(path: Path, known: dict[str, Document] | None = None) -> Docum
     from .readers import read_source, with_pages  # readers builds on this module
 
     path = Path(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UnreadableDocument(f"{path.name}: file of {path.stat().st_size / 1e6:.0f} MB is over the limit of "
+                                 f"{MAX_FILE_BYTES // 1_000_000} MB a document")
     data = path.read_bytes()
     content_hash = hashlib.sha256(data).hexdigest()
     previous = (known or {}).get(path.name)
     if previous is not None and previous.content_hash == content_hash:
         return previous
     source = read_source(path.name, data)
+    if len(source.text) > MAX_TEXT_CHARS:
+        raise UnreadableDocument(f"{path.name}: {len(source.text):,} characters of text is over the limit of "
+                                 f"{MAX_TEXT_CHARS:,} a document; split it into several files")
     document = parse_document(source.text, document_id(path), path.name, content_hash)
     return with_pages(document, source.pages) if source.pages else document
 

@@ -14,6 +14,7 @@ With a Chroma server the vectors live in one collection per index folder and emb
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -64,6 +65,23 @@ class BuildReport:
                 f"embedded {self.embedded} new clause texts) in {self.seconds:.1f} s")
 
 
+PROVENANCE_FILE = ".provenance.json"  # in the corpus folder: file name → how and when it was added
+SHIPPED = {"origin": "corpus"}          # a file that was in the folder (shipped, or copied in by hand)
+
+
+def read_provenance(corpus: Path) -> dict[str, dict]:
+    try:
+        record = json.loads((corpus / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _with_provenance(documents: tuple[Document, ...], corpus: Path) -> tuple[Document, ...]:
+    record = read_provenance(corpus)
+    return tuple(dataclasses.replace(d, provenance=record.get(d.source, SHIPPED)) for d in documents)
+
+
 def corpus_fingerprint(corpus: Path) -> dict[str, str]:
     """File name → sha256 of its bytes, for every file the corpus loader reads."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -91,7 +109,7 @@ class Index:
         current = root / "CURRENT"
         if not current.exists():
             raise IndexUnavailable(f"no index at {root}")
-        build = root / "builds" / current.read_text(encoding="utf-8").strip()
+        build = _live_build(root)
         try:
             manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
             with open(build / "documents.jsonl", encoding="utf-8") as lines:
@@ -115,10 +133,54 @@ class Index:
 
     @cached_property
     def vectors(self) -> VectorStore:
+        """The clause vectors; IndexUnavailable (saying what to run) when Chroma cannot be opened or
+        holds another number of vectors than there are clauses: dense search is never silently off."""
+        try:
+            store = self._open_vectors()
+            count = store.count()
+        except Exception as exc:  # chromadb raises its own errors for a damaged file or a server that is down
+            raise IndexUnavailable(f"向量库无法打开 vector store unavailable ({_one_line(exc)})；{REPAIR_HINT}") from exc
+        if count != len(self.clauses):
+            raise IndexUnavailable(f"向量库有 {count} 个向量，索引有 {len(self.clauses)} 个条款；{REPAIR_HINT}")
+        return store
+
+    def _open_vectors(self) -> ChromaStore:
         url = self.manifest.get("chroma_url")
         if url:
             return ChromaStore.at_server(url, self.manifest.get("collection", COLLECTION))
         return ChromaStore.on_disk(self.build / "chroma")
+
+    def damage(self, deep: bool = False) -> dict[str, str]:
+        """What is broken in this build, by part ("search_texts", "vectors"); empty when sound.
+        Cheap by default (what every `ask` can afford: the texts parse, one vector a clause, counted
+        in Chroma's SQLite file without loading Chroma); `deep` adds SQLite's integrity check and,
+        with a server, asks the server."""
+        damage = {}
+        try:
+            if len(self.search_texts) != len(self.clauses):
+                damage["search_texts"] = f"{SEARCH_TEXTS_FILE} has {len(self.search_texts)} texts for {len(self.clauses)} clauses"
+        except (OSError, ValueError) as exc:
+            damage["search_texts"] = f"{SEARCH_TEXTS_FILE} unreadable ({_one_line(exc)})"
+        if problem := self._vector_damage(deep):
+            damage["vectors"] = problem
+        return damage
+
+    def _vector_damage(self, deep: bool) -> str | None:
+        if self.manifest.get("chroma_url"):
+            if not deep:
+                return None  # counted when the store is opened (`vectors`) and by every build
+            try:
+                count = self._open_vectors().count()
+            except Exception as exc:
+                return f"Chroma server: {_one_line(exc)}"
+        else:
+            count_or_problem = _chroma_file_count(self.build / "chroma" / "chroma.sqlite3", deep)
+            if isinstance(count_or_problem, str):
+                return count_or_problem
+            count = count_or_problem
+        if count is not None and count != len(self.clauses):
+            return f"{count} vectors for {len(self.clauses)} clauses"
+        return None
 
     @cached_property
     def search_texts(self) -> list[str]:
@@ -177,35 +239,92 @@ class Index:
         return list(siblings[max(0, at - before): at + after + 1])
 
 
+REPAIR_HINT = "请运行 `policy-assistant index` 检查并修复索引 (run `policy-assistant index` to repair it)"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+
+
+def _live_build(root: Path) -> Path:
+    """The build CURRENT names; IndexUnavailable when CURRENT is garbage or names no build."""
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(f"index at {root} is corrupted (CURRENT unreadable: {_one_line(exc)})") from exc
+    build = root / "builds" / name
+    if not name or name != Path(name).name or name in (".", "..") or not build.is_dir():
+        raise IndexUnavailable(f"index at {root} is corrupted (CURRENT names no build: {name[:80]!r})")
+    return build
+
+
+def _chroma_file_count(path: Path, deep: bool) -> int | str | None:
+    """The number of vectors in an on-disk Chroma, read with sqlite3 (loading Chroma takes
+    seconds); a string saying what is wrong when the file is missing or damaged; None when
+    this Chroma's tables are laid out differently (then `Index.vectors` counts through Chroma)."""
+    import sqlite3
+
+    if not path.is_file():
+        return f"{path.parent.name}/{path.name} is missing"
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return f"{path.name}: {_one_line(exc)}"
+    try:
+        if deep and (verdict := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+            return f"{path.name} fails SQLite's integrity check ({verdict[:200]})"
+        return db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        return f"{path.name}: {_one_line(exc)}"
+    except sqlite3.DatabaseError as exc:
+        return f"{path.name}: {_one_line(exc)}"
+    finally:
+        db.close()
+
+
+def build_damage(root: Path, deep: bool = False) -> dict[str, str]:
+    """What is broken in the live build at `root` (see Index.damage); {"index": why} when it
+    does not even load."""
+    try:
+        return Index.load(root).damage(deep)
+    except IndexUnavailable as exc:
+        return {"index": str(exc)}
+
+
 def is_up_to_date(root: Path, corpus: Path, embedder_name: str, chroma_url: str | None = None) -> bool:
     """True when the live build was made from exactly these files with these settings.
     Cheap: hashes files and reads one JSON file, imports nothing heavy."""
     try:
-        build = root / "builds" / (root / "CURRENT").read_text(encoding="utf-8").strip()
-        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads((_live_build(root) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, IndexUnavailable):
         return False
     same_settings = all(manifest.get(k) == v for k, v in _manifest_key(embedder_name, chroma_url).items())
     return same_settings and manifest.get("files") == corpus_fingerprint(corpus)
 
 
 def build_index(corpus: Path, root: Path, embedder: Embedder, *, chroma_url: str | None = None,
-                progress: bool = True, cache_path: Path | None = None) -> BuildReport:
-    """Bring the index at `root` in line with the files in `corpus`."""
+                progress: bool = True, cache_path: Path | None = None, deep_check: bool = False) -> BuildReport:
+    """Bring the index at `root` in line with the files in `corpus`. A damaged part of the live
+    build is not carried over but made again (vectors from the embedding cache, not re-embedded);
+    `deep_check` looks for damage with the slower checks of Index.damage."""
     started = time.perf_counter()
-    previous = _load_previous(root, embedder.name, chroma_url)
+    previous, vectors_sound = _load_previous(root, embedder.name, chroma_url, deep_check)
+    vector_base = previous if vectors_sound else None
     # Unchanged files keep their parse from the live build: at thousands of files parsing dominates.
     loaded = load_corpus(corpus, known={d.source: d for d in previous.documents.values()} if previous else None)
+    loaded = dataclasses.replace(loaded, documents=_with_provenance(loaded.documents, corpus))
     report = _diff(previous, loaded.documents)
     report.errors = loaded.errors
 
     build = root / "builds" / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     build.mkdir(parents=True)
     collection = _server_collection(root, embedder.name, previous) if chroma_url else None
-    store = _open_store(build, previous, chroma_url, collection)
+    store = _open_store(build, vector_base, chroma_url, collection)
     cache = EmbeddingCache(cache_path or root / "embeddings.sqlite")
     try:
-        report.embedded = _apply_vector_delta(store, previous, loaded.documents, embedder, cache, progress)
+        report.embedded = _apply_vector_delta(store, vector_base, loaded.documents, embedder, cache, progress)
     finally:
         cache.close()
     clauses = [c for d in loaded.documents for c in d.clauses]
@@ -252,16 +371,21 @@ def _token_key(clause: Clause) -> str:
     return hashlib.sha1("\n".join((*clause.path[:-1], clause.text)).encode("utf-8")).hexdigest()
 
 
-def _load_previous(root: Path, embedder_name: str, chroma_url: str | None) -> Index | None:
-    """The live build, if it can serve as the base of an incremental build."""
+def _load_previous(root: Path, embedder_name: str, chroma_url: str | None,
+                   deep_check: bool = False) -> tuple[Index | None, bool]:
+    """The live build, if it can serve as the base of an incremental build, and whether its
+    vectors can too (a server may have lost or gained vectors behind our back, a file may be
+    damaged: then every vector is written again, from the cache)."""
     try:
         index = Index.load(root)
     except IndexUnavailable:
-        return None
-    same = all(index.manifest.get(k) == v for k, v in _manifest_key(embedder_name, chroma_url).items())
-    if same and chroma_url and index.vectors.count() != len(index.clauses):
-        return None  # the server lost or gained vectors behind our back (restarted, shared): resync it
-    return index if same else None
+        return None, False
+    if not all(index.manifest.get(k) == v for k, v in _manifest_key(embedder_name, chroma_url).items()):
+        return None, False
+    damage = index.damage(deep=deep_check or bool(chroma_url))
+    if set(damage) - {"vectors"}:
+        return None, False
+    return index, "vectors" not in damage
 
 
 def _diff(previous: Index | None, documents: tuple[Document, ...]) -> BuildReport:

@@ -14,14 +14,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .app import App
 from .documents import SUPPORTED_SUFFIXES, UnreadableDocument, document_id, load_document
-from .index import BuildReport
+from .index import PROVENANCE_FILE, BuildReport, read_provenance
 
 
 class UnknownDocument(ValueError):
@@ -50,13 +52,16 @@ def corpus_name(path: Path) -> str:
     return document_id(Path(path)) + Path(path).suffix.lower()
 
 
-def add_files(app: App, paths: list[Path], progress: bool = False) -> AddReport:
+def add_files(app: App, paths: list[Path], progress: bool = False, via: str = "cli") -> AddReport:
     """Copy readable files into the corpus (a file with the id of an existing document replaces
-    it) and update the index incrementally."""
+    it) and update the index incrementally. Each added file's provenance is recorded: added
+    `via` the CLI or the web page, when, and under which name."""
     report = AddReport()
     corpus = app.settings.corpus
     corpus.mkdir(parents=True, exist_ok=True)
     with _exclusive(app), _Transaction(corpus) as transaction:
+        provenance = read_provenance(corpus)
+        added_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for path in _readable(paths, report):
             doc_id, name = document_id(path), corpus_name(path)
             existing = _files_of(corpus, doc_id)
@@ -66,7 +71,11 @@ def add_files(app: App, paths: list[Path], progress: bool = False) -> AddReport:
             for old in existing:
                 transaction.set_aside(old)
             transaction.put(path, corpus / name)
+            for old in existing:
+                provenance.pop(old.name, None)
+            provenance[name] = {"origin": "added", "via": via, "added_at": added_at, "file": Path(path).name}
             (report.replaced if existing else report.added).append(doc_id)
+        transaction.rewrite(corpus / PROVENANCE_FILE, provenance)
         report.build = app.ensure_index(progress=progress)
     return report
 
@@ -80,8 +89,11 @@ def remove_document(app: App, doc_id: str, progress: bool = False) -> BuildRepor
             known = sorted({document_id(p) for p in _corpus_files(corpus)}) if corpus.is_dir() else []
             raise UnknownDocument(f"no document {doc_id!r} in {corpus}"
                                   + (f" (documents: {', '.join(known)})" if known else ""))
+        provenance = read_provenance(corpus)
         for path in files:
             transaction.set_aside(path)
+            provenance.pop(path.name, None)
+        transaction.rewrite(corpus / PROVENANCE_FILE, provenance)
         return app.build(progress=progress)
 
 
@@ -141,6 +153,7 @@ class _Transaction:
         self.corpus = corpus
         self.aside: list[tuple[Path, Path]] = []   # (original, hidden copy)
         self.written: list[Path] = []
+        self.rewritten: list[tuple[Path, bytes | None]] = []   # (file, content before)
 
     def __enter__(self) -> "_Transaction":
         return self
@@ -150,6 +163,16 @@ class _Transaction:
         hidden = path.with_name(f".{path.name}.removed")
         os.replace(path, hidden)
         self.aside.append((path, hidden))
+
+    def rewrite(self, path: Path, value: dict) -> None:
+        """Replace a JSON record file, its old content kept for the rollback; no file is
+        written when the record did not change."""
+        if value == read_provenance(path.parent) and (value or not path.exists()):
+            return
+        self.rewritten.append((path, path.read_bytes() if path.exists() else None))
+        partial = path.with_name(f"{path.name}.part")
+        partial.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, path)
 
     def put(self, source: Path, target: Path) -> None:
         partial = target.with_name(f".{target.name}.part")
@@ -164,5 +187,19 @@ class _Transaction:
             return
         for path in self.written:
             path.unlink(missing_ok=True)
+        for path, before in reversed(self.rewritten):
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
         for original, hidden in reversed(self.aside):
             os.replace(hidden, original)
+
+
+def provenance_label(provenance: dict | None) -> str:
+    """Where a document came from, for citations: shipped with the corpus, or added and when."""
+    if not provenance or provenance.get("origin") != "added":
+        return "随知识库提供"
+    how = "网页上传" if provenance.get("via") == "web" else "命令行添加"
+    when = (provenance.get("added_at") or "").replace("T", " ")[:16]
+    return f"{how}于 {when} UTC" if when else how

@@ -62,7 +62,12 @@ def check_question(question: str) -> str:
         raise QuestionError("问题为空：请输入一个问题。")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题过长（{len(question)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+    if _LONE_SURROGATE.search(question):  # bytes that were not UTF-8 (a shell's or file's other encoding)
+        raise QuestionError("问题含有无法识别的字符（不是 UTF-8 编码），请检查后重新输入。")
     return question
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def classify(question: str) -> str:

@@ -28,7 +28,6 @@ QUANTITY_WEIGHT = 0.1
 # Likewise for a clause defining the term a question asks the meaning of; on the same split,
 # facts 0.709 / 0.709 / 0.727 / 0.745 with 0 / 0.1 / 0.2 / 0.3, refusals unchanged.
 DEFINITION_WEIGHT = 0.3
-EXPAND_MEASURES = True
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Vector store backends: Chroma on disk (default) or a shared Chroma server."""
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import NamedTuple
@@ -8,6 +9,12 @@ from typing import NamedTuple
 import numpy as np
 
 COLLECTION = "clauses"
+# Read here, where the client is made: a build and a loaded index both open the server.
+CHROMA_TOKEN_VARIABLE = "POLICY_ASSISTANT_CHROMA_TOKEN"
+
+
+class VectorStoreError(RuntimeError):
+    """Chroma failed: a damaged file, a server that refuses or went away; the message says what to do."""
 
 
 class VectorHit(NamedTuple):
@@ -50,23 +57,37 @@ class ChromaStore(VectorStore):
 
     @classmethod
     def at_server(cls, url: str, collection: str = COLLECTION) -> "ChromaStore":
+        """A collection on a Chroma server. POLICY_ASSISTANT_CHROMA_TOKEN, when set, is sent in
+        Chroma's token header on every request (for a server behind a proxy that checks it)."""
         import chromadb
         from chromadb.config import Settings
         from urllib.parse import urlparse
 
         parts = urlparse(url)
-        client = chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
-                                     ssl=parts.scheme == "https",
-                                     settings=Settings(anonymized_telemetry=False))
-        return cls(client, collection)
+        token = os.environ.get(CHROMA_TOKEN_VARIABLE)
+        try:
+            client = chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
+                                         ssl=parts.scheme == "https",
+                                         headers={"X-Chroma-Token": token} if token else None,
+                                         settings=Settings(anonymized_telemetry=False))
+            return cls(client, collection)
+        except Exception as exc:  # refused, unreachable, a wrong token: chromadb's own error types
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            raise VectorStoreError(f"Chroma 服务器 {url} 不可用或拒绝访问 ({detail})；"
+                                   f"检查地址，以及 --chroma-token / {CHROMA_TOKEN_VARIABLE}") from exc
 
     def search(self, vector, k, doc_ids=None):
         total = self.count()
         if total == 0:
             return []
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
-        result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                        n_results=min(k, total), where=where, include=["distances"])
+        try:
+            result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                            n_results=min(k, total), where=where, include=["distances"])
+        except Exception as exc:  # chromadb's own error types, not worth importing here
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            raise VectorStoreError(f"向量检索失败 vector search failed ({detail})；"
+                                   "请运行 `policy-assistant index` 检查并修复索引") from exc
         return [VectorHit(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
     def upsert(self, ids, vectors, metadatas):

@@ -4,7 +4,8 @@ A sentence is `supported` only when its figures agree with a target of the plan 
 speaks of (value, unit, year, comparator) and every number, place, body and quoted
 name in it is found in the evidence; `contradicted` when it gives the indicator of a
 plan a different figure (or a figure that belongs to another plan); otherwise
-`not_found`. Citation markers ([1]) are ignored and text may be in either script.
+`not_found`; `conflicting` when the clause agrees but another document of the same place gives
+the same indicator and year another figure (see conflicts.py). Citation markers ([1]) are ignored and text may be in either script.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .conflicts import ConflictFinder, conflict_reason
 from .documents import Clause, Document
 from .index import Index
 from .numerals import Quantity, context_similarity, find_quantities
@@ -30,7 +32,10 @@ NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 # An item number opening a sentence (7.加强…, （3）…), possibly after a "place：" label.
 ITEM_NUMBER = re.compile(r"(^|[：:])\s*(?:\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）])")
 # How each status reads to a user (the CLI and the web page both show these).
-STATUS_LABELS = {"supported": "有依据", "contradicted": "与条款不符", "not_found": "未找到依据"}
+STATUS_LABELS = {"supported": "有依据", "contradicted": "与条款不符", "conflicting": "与其他条款不一致",
+                 "not_found": "未找到依据"}
+# Which problem a sentence is reported with when it has several.
+PROBLEM_RANK = {"": 0, "not_found": 1, "conflicting": 2, "contradicted": 3}
 MIN_BODY_CHARS = 4
 # Indicator names that are not in the alias table still match when they share most
 # character pairs (国际品牌机构 / 国际品牌(分支)机构); only within the plan named.
@@ -61,7 +66,7 @@ class Evidence:
 @dataclass
 class SentenceCheck:
     text: str
-    status: str                  # supported | contradicted | not_found
+    status: str                  # supported | contradicted | conflicting | not_found
     evidence: list[Evidence]
     reason: str
 
@@ -93,12 +98,12 @@ class _Claim:
 
 @dataclass
 class _Finding:
-    problem: str = ""            # "" | contradicted | not_found
+    problem: str = ""            # "" | contradicted | conflicting | not_found
     reasons: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
 
     def fail(self, problem: str, reason: str) -> None:
-        if problem == "contradicted" or not self.problem:
+        if PROBLEM_RANK[problem] > PROBLEM_RANK[self.problem]:
             self.problem = problem
         self.reasons.append(reason)
 
@@ -114,6 +119,7 @@ class Verifier:
         self.index = index
         self.retriever = retriever
         self.targets = targets
+        self.conflicts = ConflictFinder(index)
         self._document_texts: dict[str, str] = {}
 
     # --- public ---------------------------------------------------------------
@@ -212,10 +218,19 @@ class Verifier:
             finding.clauses.append(self.index.clause_by_id[agreeing[0].clause_id])
             year = f"（{agreeing[0].year} 年）" if agreeing[0].year else ""
             finding.reasons.append(f"与条款一致：{agreeing[0].group} {agreeing[0].shown()}{year}")
+            self._check_conflicts(agreeing[0], finding)
             return
         closest = min(same_indicator, key=lambda t: _distance(t, figure))
         finding.clauses.append(self.index.clause_by_id[closest.clause_id])
         finding.fail("contradicted", _difference(closest, figure, claim) + self._owner_hint(figure, claim))
+
+    def _check_conflicts(self, target: Target, finding: _Finding) -> None:
+        """A clause that agrees does not settle it while another document of the same place
+        gives the indicator another figure for that year."""
+        others = self.conflicts.of(target)
+        if others:
+            finding.clauses += [self.index.clause_by_id[o.clause_id] for o in others]
+            finding.fail("conflicting", conflict_reason(self.index, target, others))
 
     def _owner_hint(self, figure: Figure, claim: _Claim) -> str:
         """When the figure is another plan's target: say whose."""

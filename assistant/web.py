@@ -3,6 +3,7 @@ same functions as the CLI and only renders their results. Document text is alway
 HTML-escaped before it reaches the page."""
 from __future__ import annotations
 
+import hmac
 import html
 import logging
 import re
@@ -16,7 +17,8 @@ import gradio as gr
 from .answer import Answer, QuestionError
 from .app import App
 from .conversation import Conversation, LLMRewriter
-from .documents import SUPPORTED_SUFFIXES
+from .documents import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from .library import provenance_label
 from .retrieve import Filters
 from .verify import STATUS_LABELS
 
@@ -61,7 +63,8 @@ def highlight_spans(text: str, spans: list[list[int]]) -> str:
     return "".join(out) + escape(text[at:])
 
 
-STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#cf222e", "not_found": "#9a6700"}
+STATUS_COLOURS = {"supported": "#1a7f37", "contradicted": "#cf222e", "conflicting": "#8250df",
+                  "not_found": "#9a6700"}
 MATCH_LABELS = {"exact": "原文提及", "synonym": "同义表述", "related": "相关（未提及该词）"}
 
 
@@ -71,6 +74,8 @@ def citation_label(citation) -> str:
         parts.append(f"第{citation.clause.page}页")
     if citation.document.number:
         parts.append(citation.document.number)
+    if (citation.document.provenance or {}).get("origin") == "added":  # not shipped: say who added it, when
+        parts.append(provenance_label(citation.document.provenance))
     return f"[{citation.n}] " + " · ".join(parts)
 
 
@@ -82,6 +87,9 @@ def render_answer(answer: Answer) -> str:
         if check.status != "supported":
             text = text.replace(check.sentence, f"⚠️{check.sentence}", 1)
     body = escape_markdown(text).replace("\n", "  \n")
+    for check in answer.checks:
+        if check.status == "conflicting":  # two documents disagree: show both, let the reader choose
+            body += "  \n⚠️ " + escape_markdown(check.reason)
     if answer.abstained:
         heading = "相关条款（仅供参考，非答案）："
         body = f"**未找到答案。** {body}"
@@ -98,7 +106,8 @@ def render_citation(app: App, citation: dict, context: int = 2) -> str:
     clause = index.clause_by_id[citation["clause_id"]]
     document = index.documents[clause.doc_id]
     facts = [f"文号：{escape(document.number or '无')}", f"日期：{escape(document.date or '未载明')}",
-             f"条款编号：{escape(clause.id)}"] + ([f"页码：第{clause.page}页"] if clause.page else [])
+             f"条款编号：{escape(clause.id)}", f"来源：{escape(provenance_label(document.provenance))}"] \
+        + ([f"页码：第{clause.page}页"] if clause.page else [])
     neighbours = "".join(
         f'<div class="neighbour{" current" if n.id == clause.id else ""}">'
         f'<div class="clause-path">{escape(" › ".join(n.path))}</div>{escape(n.text)}</div>'
@@ -329,14 +338,33 @@ class ChatHandlers:
             else:
                 yield partial, event.answer
 
-    def add_documents(self, files: list[str] | None):
+    def refusal(self, password: str | None) -> str | None:
+        """Why a change to the knowledge base is refused, or None when the admin password was given."""
+        expected = self.app.settings.admin_password
+        if not expected:
+            return "此服务为只读：启动时未设置管理密码（--admin-password），不能添加或删除文档。"
+        if not hmac.compare_digest((password or "").encode("utf-8"), expected.encode("utf-8")):
+            return "管理密码不正确，知识库未改变。"
+        return None
+
+    def document_lists(self):
+        """Everything on the page that lists documents, read from the live index (at page load:
+        a document added or removed since, here or by the CLI, shows at once)."""
+        self.app.reload_if_changed()
+        choices = document_choices(self.app)
+        return (documents_table(self.app), gr.update(choices=choices), gr.update(choices=choices),
+                gr.update(choices=choices))
+
+    def add_documents(self, files: list[str] | None, password: str | None = None):
         """Upload handler: the files join the corpus and the index is updated incrementally."""
         from .library import add_files
 
+        if refused := self.refusal(password):
+            return self._library_outputs(render_library_change([], [refused]), keep_inputs=True)
         if not files:
             return self._library_outputs(render_library_change([], ["请先选择要上传的文件。"]))
         try:
-            report = add_files(self.app, [Path(f) for f in files])
+            report = add_files(self.app, [Path(f) for f in files], via="web")
         except Exception as exc:  # e.g. the Chroma server is unreachable: the corpus was put back
             log.error("add failed: %s", traceback.format_exc())
             return self._library_outputs(render_library_change([], [f"未能更新索引，知识库未改变：{exc}"]))
@@ -347,9 +375,11 @@ class ChatHandlers:
         skipped = report.build.errors if report.build else ()
         return self._library_outputs(render_library_change(lines, [*report.errors, *skipped]))
 
-    def remove_document(self, doc_id: str | None, confirmed: bool):
+    def remove_document(self, doc_id: str | None, confirmed: bool, password: str | None = None):
         from .library import UnknownDocument, remove_document
 
+        if refused := self.refusal(password):
+            return self._library_outputs(render_library_change([], [refused]), keep_inputs=True)
         if not doc_id:
             return self._library_outputs(render_library_change([], ["请选择要删除的文档。"]))
         if not confirmed:
@@ -364,9 +394,14 @@ class ChatHandlers:
         return self._library_outputs(render_library_change(
             [f"已删除：{doc_id}", f"索引已增量更新：共 {report.clauses} 条款"], []))
 
-    def _library_outputs(self, message: str):
-        """The message, then everything on the page that lists documents, refreshed."""
+    def _library_outputs(self, message: str, keep_inputs: bool = False):
+        """The message, then everything on the page that lists documents, refreshed; the chosen
+        files and document are kept when nothing was done (a mistyped password)."""
+        self.app.reload_if_changed()
         choices = document_choices(self.app)
+        if keep_inputs:
+            return (message, documents_table(self.app), gr.update(choices=choices), gr.update(choices=choices),
+                    gr.update(choices=choices), gr.update(), gr.update())
         return (message, documents_table(self.app), gr.update(choices=choices, value=[]),
                 gr.update(choices=choices, value=None), gr.update(choices=choices, value=None),
                 gr.update(value=None), gr.update(value=False))
@@ -425,33 +460,47 @@ def build_ui(app: App) -> gr.Blocks:
             check.click(handlers.show_verification, statement, verdicts, api_visibility="private")
         with gr.Tab("文档", id="documents"):
             doc_table = gr.Dataframe(documents_table(app), headers=["id", "简称", "标题", "文号", "日期", "规划期",
-                                                                     "条款数"], interactive=False, wrap=True)
+                                                                     "条款数"], interactive=False, wrap=True, elem_id="doc-table")
             doc_pick = gr.Dropdown(doc_choices, label="打开文档")
             doc_view = gr.HTML()
             doc_pick.change(lambda d: render_document(app, d), doc_pick, doc_view, api_visibility="private")
-            with gr.Accordion("管理知识库（上传、删除）", open=False):
-                uploads = gr.File(label=f"上传文件（{'、'.join(SUPPORTED_SUFFIXES)}）", file_count="multiple",
-                                  file_types=list(SUPPORTED_SUFFIXES), elem_id="uploads")
-                add = gr.Button("添加到知识库", variant="primary", elem_id="add-documents")
-                with gr.Row():
-                    doomed = gr.Dropdown(doc_choices, label="删除文档", scale=3)
-                    confirm = gr.Checkbox(label="确认删除", value=False, scale=1)
-                    drop = gr.Button("删除", variant="stop", scale=1)
-                library_message = gr.HTML(elem_id="library-message")
-            changed = [library_message, doc_table, doc_filter, doc_pick, doomed, uploads, confirm]
-            add.click(handlers.add_documents, uploads, changed, api_visibility="private")
-            drop.click(handlers.remove_document, [doomed, confirm], changed, api_visibility="private")
+            lists = [doc_table, doc_filter, doc_pick]
+            if app.settings.admin_password:
+                lists.append(library_controls(handlers, doc_choices, [doc_table, doc_filter, doc_pick]))
+            else:  # read-only: no controls, and no event on the server that could change the corpus
+                gr.Markdown("只读模式：添加或删除文档需以管理密码启动服务（`--admin-password`）。",
+                            elem_id="read-only")
+        ui.load(lambda: handlers.document_lists()[:len(lists)], None, lists, api_visibility="private")
         gr.api(handlers.ask_json, api_name="ask")
         gr.api(handlers.topic_json, api_name="topic")
         gr.api(handlers.verify_json, api_name="verify")
     return ui
 
 
+def library_controls(handlers: ChatHandlers, doc_choices, lists: list) -> gr.Dropdown:
+    """Upload and remove, each checked against the admin password on the server; returns the
+    remove list, which the page refreshes with the other document lists."""
+    with gr.Accordion("管理知识库（上传、删除）", open=False):
+        password = gr.Textbox(label="管理密码", type="password", elem_id="admin-password")
+        uploads = gr.File(label=f"上传文件（{'、'.join(SUPPORTED_SUFFIXES)}）", file_count="multiple",
+                          file_types=list(SUPPORTED_SUFFIXES), elem_id="uploads")
+        add = gr.Button("添加到知识库", variant="primary", elem_id="add-documents")
+        with gr.Row():
+            doomed = gr.Dropdown(doc_choices, label="删除文档", scale=3, elem_id="doomed")
+            confirm = gr.Checkbox(label="确认删除", value=False, scale=1, elem_id="confirm-remove")
+            drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-document")
+        library_message = gr.HTML(elem_id="library-message")
+    changed = [library_message, *lists, doomed, uploads, confirm]
+    add.click(handlers.add_documents, [uploads, password], changed, api_visibility="private")
+    drop.click(handlers.remove_document, [doomed, confirm, password], changed, api_visibility="private")
+    return doomed
+
+
 def serve(app: App, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
     ui = build_ui(app)
     ui.queue(default_concurrency_limit=4)
     ui.launch(server_name=host, server_port=port, prevent_thread_lock=True, show_error=False,
-              quiet=not block, css=CSS)
+              quiet=not block, css=CSS, max_file_size=MAX_FILE_BYTES)
     threading.Thread(target=app.warm_up, name="warm-up", daemon=True).start()
     if block:
         ui.block_thread()

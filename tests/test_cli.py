@@ -32,7 +32,8 @@ def test_ask_json_prints_exactly_one_object_of_the_documented_shape(kb):
     assert "750" in record["answer"] and record["abstained"] is False
     citation = record["citations"][0]
     assert set(citation) == {"n", "doc_id", "doc_title", "doc_number", "clause_id", "path", "page", "text", "score",
-                             "links"}
+                             "provenance", "links"}
+    assert citation["provenance"] == {"origin": "corpus"}
     assert citation["n"] == 1 and "[1]" in record["answer"]
     assert citation["doc_number"] == "徐府发〔2024〕6号"
     assert "750人" in citation["text"] and isinstance(citation["path"], list)
@@ -114,4 +115,4 @@ def test_ask_builds_a_missing_index_and_rebuilds_a_corrupted_one(seed_app, tmp_p
     (live / "keywords" / "clauses.json").write_text("garbage", encoding="utf-8")
     rebuilt = run("ask", "--json", "漕河泾计划培养多少名执业专利代理师？", *args)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "rebuilding" in rebuilt.stderr and "750" in json.loads(rebuilt.stdout)["answer"]
+    assert "repairing" in rebuilt.stderr and "750" in json.loads(rebuilt.stdout)["answer"]

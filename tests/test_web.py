@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 QUESTION = "漕河泾计划培养多少名执业专利代理师？"
+ADMIN_PASSWORD = "管理-s3cret"
 
 
 @contextlib.contextmanager
@@ -229,7 +230,8 @@ def test_generative_toggle_without_configuration_says_so(seed_app):
 
 @pytest.fixture
 def library_app(corpus_copy, tmp_path, hashing_embedder):
-    app = App(Settings(corpus=corpus_copy, index=tmp_path / "index"), embedder=hashing_embedder)
+    app = App(Settings(corpus=corpus_copy, index=tmp_path / "index", admin_password=ADMIN_PASSWORD),
+              embedder=hashing_embedder)
     app.build(progress=False)
     return app
 
@@ -240,7 +242,8 @@ def test_documents_tab_uploads_and_removes_and_refreshes_every_document_list(lib
                                                    ["（一）培育高价值专利。到2026年有效发明专利达到5000件。"]])
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip archive")
-    message, table, chat_filter, reader, doomed, uploads, confirm = handlers.add_documents([str(pdf), str(broken)])
+    message, table, chat_filter, reader, doomed, uploads, confirm = handlers.add_documents([str(pdf), str(broken)],
+                                                                                           ADMIN_PASSWORD)
     assert "已添加：county-plan" in message and "⚠️ broken.docx" in message
     assert "county-plan" in [row[0] for row in table]
     assert any("某县知识产权工作方案" in label for label, _ in chat_filter["choices"])
@@ -251,9 +254,9 @@ def test_documents_tab_uploads_and_removes_and_refreshes_every_document_list(lib
     assert cited.to_dict()["page"] == 2
     assert "第2页" in render_citation(library_app, {"n": 1, "clause_id": cited.clause.id, "used": []})
 
-    message, table, *_ = handlers.remove_document("county-plan", False)
+    message, table, *_ = handlers.remove_document("county-plan", False, ADMIN_PASSWORD)
     assert "确认删除" in message and "county-plan" in [row[0] for row in table]
-    message, table, chat_filter, *_ = handlers.remove_document("county-plan", True)
+    message, table, chat_filter, *_ = handlers.remove_document("county-plan", True, ADMIN_PASSWORD)
     assert "已删除：county-plan" in message and "county-plan" not in [row[0] for row in table]
     assert "county-plan" not in [value for _, value in chat_filter["choices"]]
     assert not (library_app.settings.corpus / "county-plan.pdf").exists()
@@ -265,8 +268,9 @@ def test_real_browser_uploads_a_document_and_reads_it(library_app, tmp_path):
     with served(library_app) as url, browser_page(url) as page:
         page.get_by_role("tab", name="文档").click()
         page.get_by_text("管理知识库（上传、删除）").click()
+        page.fill("#admin-password input", ADMIN_PASSWORD)
         page.set_input_files("#uploads input[type=file]", str(docx))
-        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=30000)
+        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=90000)
         page.click("#add-documents")
         page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
                                timeout=30000)
