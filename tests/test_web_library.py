@@ -136,3 +136,16 @@ def test_a_reloaded_page_lists_an_upload_and_removes_it(admin_app, tmp_path):
     assert "patent-regulation.docx" not in corpus_files(admin_app)
     recorded = json.loads((admin_app.settings.corpus / ".provenance.json").read_text(encoding="utf-8"))
     assert set(recorded) == {"county-plan.pdf"} and recorded["county-plan.pdf"]["via"] == "cli"
+
+
+def test_laws_are_imported_from_the_documents_tab_with_the_password_only(admin_app):
+    handlers = ChatHandlers(admin_app)
+    before = set(admin_app.index.documents)
+    message, table, *_ = handlers.add_laws(["中华人民共和国专利法"], "wrong")
+    assert "密码" in message and set(admin_app.index.documents) == before
+    message, table, *_ = handlers.add_laws(["专利法"], ADMIN_PASSWORD)
+    assert "已添加：中华人民共和国专利法" in message
+    law = admin_app.index.documents["中华人民共和国专利法"]
+    assert law.genre == "law" and any(row[0] == law.id for row in table)
+    message, *_ = handlers.add_laws(["火星法"], ADMIN_PASSWORD)
+    assert "火星法" in message
