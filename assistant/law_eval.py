@@ -19,7 +19,6 @@ from .index import Index
 from .retrieve import HybridRetriever
 
 RANK_DEPTH = 10
-VERIFY_FAILURE = ("contradicted", "not_found")
 
 
 @dataclass(frozen=True)
