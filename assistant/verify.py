@@ -50,6 +50,9 @@ MIN_COVERAGE = 0.6
 # measure whose phrase is most like the sentence's, when at least half their character pairs are
 # shared (a Dice midpoint, not fitted): then the phrases speak of the same thing.
 MIN_CONTEXT_SIMILARITY = 0.5
+# The body a rule names as acting or deciding: 向人民法院 (起诉), 由国务院…主管部门 (授予), 经…局 (批准).
+ACTING_BODY = re.compile(r"(?<=[向由经报请])[\u4e00-\u9fff、]{2,18}?(?:法院|局|部门|委员会|机关|政府|署|厅|办公室)")
+PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
 
 
 @dataclass
@@ -260,6 +263,8 @@ class Verifier:
         for body in claim.bodies:
             if not any(body[i:] in text for i in range(0, max(1, len(body) - MIN_BODY_CHARS + 1))):
                 finding.fail("not_found", f"条款中未见“{body}”")
+        for acting, other in _other_bodies(claim.norm, text):
+            finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
         named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")
@@ -344,6 +349,25 @@ class Verifier:
             return 1.0
         text = "".join(search_form(c.text) for c in clauses)
         return sum(idf.of(t) for t in words if t in text) / total
+
+
+def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
+    """(the sentence's body, the clause's body) where the clause says the same thing of another body:
+    向人民法院请求复审 against 向国务院专利行政部门请求复审 — the phrases, bodies masked, are alike."""
+    found = []
+    acting_phrases = [(m.group(0), p.replace(m.group(0), "#")) for p in PHRASE.split(evidence_text)
+                      if (m := ACTING_BODY.search(p))]
+    for phrase in PHRASE.split(norm_sentence):
+        acting = ACTING_BODY.search(phrase)
+        if not acting or not acting_phrases:
+            continue
+        masked = phrase.replace(acting.group(0), "#")
+        # the most alike phrase of the clause; on a tie, one naming the same body
+        similarity, _, other = max((context_similarity(masked, m), body == acting.group(0), body)
+                                   for body, m in acting_phrases)
+        if similarity >= MIN_CONTEXT_SIMILARITY and other != acting.group(0):
+            found.append((acting.group(0), other))
+    return found
 
 
 def _states_number(text: str, number: str) -> bool:
