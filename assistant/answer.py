@@ -18,7 +18,7 @@ from .documents import Clause, Document
 from .index import Index
 from .questions import MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
-from .text import split_sentences
+from .text import known_places, normalize, split_sentences
 
 # Re-exported: callers (cli, web, llm, tests) import these from the answer stage.
 __all__ = ["MAX_DOCUMENT_LINES", "MAX_QUESTION_CHARS", "NOT_FOUND", "TOP_CLAUSES", "Answer", "Answerer",
@@ -146,6 +146,9 @@ class Answerer:
         draft = self.composer.compose(state["query"], state["hits"], state["filters"])
         if draft.abstain:
             return self._abstain(state, draft.abstain)
+        foreign = self._foreign_places(state["query"], draft)
+        if foreign:
+            return self._abstain(state, f"所引文档没有涉及“{'、'.join(foreign)}”的内容。")
         answer = self._assemble(state, draft)
         if self.verifier and draft.quote:  # metadata is written from the record, not quoted
             answer.checks = self.check(answer)
@@ -185,6 +188,19 @@ class Answerer:
                 (covered < MIN_COVERAGE and similarity < CLOSE_SIMILARITY):
             return "检索到的条款与问题关联度不足。"
         return ""
+
+    def _foreign_places(self, query: Query, draft: Draft) -> list[str]:
+        """Places the question names that the local documents answering it never mention: a plan of
+        徐汇 does not answer for 深圳. A national law has no region and answers for any place."""
+        places = [p for p in known_places() if p in query.norm]
+        documents = [self.index.documents[d] for d in dict.fromkeys(hit.clause.doc_id for _, hit in draft.picks)]
+        if not places or not documents or not all(d.region for d in documents):
+            return []
+        return [p for p in places if not any(p in self._document_text(d) for d in documents)]
+
+    def _document_text(self, document: Document) -> str:
+        start, end = self.index.document_spans[document.id]
+        return normalize(f"{document.title}{document.region}") + "".join(self.index.search_texts[start:end])
 
     # --- assembling ------------------------------------------------------------
     def _assemble(self, state: dict, draft: Draft) -> Answer:

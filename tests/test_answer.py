@@ -197,3 +197,13 @@ def test_per_document_questions_search_a_bounded_number_of_documents(tmp_path, h
     assert 2 <= len(lines) <= MAX_DOCUMENT_LINES
     assert len(searches) <= MAX_DOCUMENT_LINES + 2
     assert len({c.document.id for c in answer.citations}) == len(lines)
+
+
+def test_a_local_plan_does_not_answer_for_a_place_it_never_mentions(seed_app):
+    # 宁波 is in the corpus (海曙 is one of its districts) but not in 郑州's plan, the one about the building
+    answer = seed_app.answerer.ask("宁波的知识产权服务大厦要实现哪些业务一站式办理？")
+    assert answer.abstained and "宁波" in answer.text
+    answered = seed_app.answerer.ask("郑州的知识产权服务大厦要实现哪些业务一站式办理？")
+    assert not answered.abstained and "一站式办理" in answered.text
+    also_named = seed_app.answerer.ask("上海市徐汇区PCT国际专利申请量的目标是多少？")
+    assert not also_named.abstained and "600" in also_named.text
