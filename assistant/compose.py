@@ -15,9 +15,9 @@ from .documents import Clause, Document, paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .numerals import asked_measures, find_quantities
-from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, outline_of, topic_terms
+from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, heading_core, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import normalize, split_sentences
+from .text import defined_term, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -45,6 +45,7 @@ MAX_MEASURE_CLAUSES = 3
 MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
+DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是指…) over one that uses it
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 # 文号 asked for alone (not with a date, issuer or period, which the document may still give)
 _ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
@@ -205,20 +206,32 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
 
 
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
-                   measures: frozenset[str] = frozenset(), index: Index | None = None) -> list[tuple[float, str, Hit]]:
+                   measures: frozenset[str] = frozenset(), index: Index | None = None,
+                   term: str | None = None) -> list[tuple[float, str, Hit]]:
     """Quotable units of the best clauses, best first; with the index, a law's clauses offer
-    their paragraphs as well as their sentences."""
+    their paragraphs as well as their sentences. With the term a question asks the meaning
+    of, the units that define it come first."""
     ranked = []
     # The cover letter (印发通知) quotes the plan's title and issuer, not its content.
     content = [h for h in hits if h.clause.kind != "notice"] or hits
+    import os
+    top_score = max((h.score for h in content[:TOP_CLAUSES]), default=1.0) or 1.0
     for rank, hit in enumerate(content[:TOP_CLAUSES]):
         prior = 1.0 / (1.0 + 0.15 * rank)
+        if os.environ.get("PRIOR") == "ratio":
+            prior = max(hit.score, 1e-6) / top_score
+        elif os.environ.get("PRIOR") == "sq":
+            prior = (max(hit.score, 1e-6) / top_score) ** 2
+        elif os.environ.get("PRIOR") == "both":
+            prior *= max(hit.score, 1e-6) / top_score
         if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
             prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
         genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
         whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
         for unit in quotable_units(hit.clause, intent, genre):
             score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole)
+            if term and defines(normalize(unit), term):
+                score *= DEFINITION_GAIN
             ranked.append((score * prior, unit, hit))
     return sorted(ranked, key=lambda r: -r[0])
 
@@ -277,6 +290,16 @@ def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SEN
     return [sentences[i] for i in sorted(keep)]
 
 
+def heads_clause(clause: Clause) -> bool:
+    """Whether the clause's last heading names what it is about: not an article's bare number
+    (第四十四条), nor the cut-off start of a long first sentence that labels an inline item
+    (2.加大对假冒专利…聚焦迪士尼等重点区域…), which would count the clause's words twice."""
+    if not clause.path or not heading_core(clause.path[-1]):
+        return False
+    label = clause.path[-1]
+    return not (label.endswith("…") and clause.text.lstrip().startswith(label.rstrip("…")))
+
+
 def joined(sentences: list[str]) -> str:
     """Sentences quoted in a row; a heading line (no closing punctuation) keeps a space after it."""
     return "".join(s if re.search(r"[。！？；!?;]$", s) or i == len(sentences) - 1 else s + " "
@@ -304,7 +327,8 @@ class Composer:
     def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
         measures = asked_measures(query.norm)
-        ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index)
+        ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index,
+                                defined_term(query.norm))
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
@@ -376,7 +400,7 @@ class Composer:
             covered = coverage(query.known, [hit.clause])
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
-            named = coverage(query.known, [hit.clause.path[-1]]) if hit.clause.path else 0.0
+            named = coverage(query.known, [hit.clause.path[-1]]) if heads_clause(hit.clause) else 0.0
             scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
         scored.sort(key=lambda s: -s[0])
         if not scored:

@@ -217,6 +217,8 @@ def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]
             continue
         for depth in range(1, len(clause.path)):
             parent, child = clause.path[:depth], clause.path[:depth + 1]
+            if not heading_core(child[-1]):
+                break  # 第四十四条: an article's number, not a heading that says what is under it
             siblings = children.setdefault(parent, [])
             if child not in siblings:
                 siblings.append(child)

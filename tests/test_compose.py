@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, table_figure
+from assistant.compose import NOT_STATED, heads_clause, table_figure
 from assistant.documents import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 
@@ -169,3 +169,12 @@ def test_a_street_the_text_does_not_give_is_refused_and_one_it_gives_is_answered
     assert not given.abstained and "漕宝路" in given.text
     not_given = seed_app.answerer.ask("郑州知识产权运营中心建在哪条路上？")
     assert not_given.abstained and "地点" in not_given.text and "建设知识产权运营中心" in not_given.text
+
+
+def test_an_inline_item_labelled_by_its_own_cut_off_first_sentence_has_no_heading_of_its_own(seed_app):
+    clauses = {c.id: c for c in seed_app.index.clauses}
+    labelled_by_itself = clauses["pudong-2017#3.2.2"]   # 2.加大对假冒专利、商标侵权…（cut off）
+    short_heading = clauses["haishu-2024#3.2.9"]        # 9.實施地理標志運用促進工程。…
+    assert labelled_by_itself.path[-1].endswith("…")
+    assert not heads_clause(labelled_by_itself)
+    assert heads_clause(short_heading)

@@ -77,6 +77,13 @@ def test_law_questions_are_answered_from_the_article(law_app):
     assert not answer.abstained
     assert answer.citations[0].clause.path[-1] == "第四十二条"
     assert "十五年" in answer.text
+    defined = law_app.answerer.ask("专利法里说的“实用新型”是指什么？")
+    assert defined.citations[0].clause.path[-1] == "第二条"
+    assert "形状、构造或者其结合" in defined.text
+    # a chapter's articles are not the sub-sections of an outline: the answer is the article
+    how = law_app.answerer.ask("专利申请被驳回了怎么办？")
+    assert how.citations[0].clause.path[-1] == "第四十一条" and len(how.citations) <= 3
+    assert "请求复审" in how.text
     named = law_app.answerer.ask("专利法对职务发明是怎么规定的？")
     assert all(c.document.title == "中华人民共和国专利法" for c in named.citations)
 
