@@ -30,6 +30,10 @@ FIGURE_PATTERN = INTENTS[-1][1]
 # "How will they …": the answer is what the plan will do, the measures of a clause, not one figure.
 HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工作|安排)|什么(?:措施|举措|做法|办法|安排)|有何(?:措施|举措|安排)"
                  r"|采取|打算|举措|措施")
+# A yes/no question (有保护期限吗, 能不能, 是否) is answered by what the text says of it, which need
+# not be a date or a figure (保护期不受限制).
+YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|有没有|会不会")
+_ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
 ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
@@ -272,6 +276,8 @@ class QuestionAnalyser:
         norm = normalize(question)
         scope = Scope(question, self.index, self.corpus_text)
         intent = classify(question)
+        if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
+            intent = "general"
         tokens = self.weighted_tokens(question)
         known = {t: w for t, w in tokens.items() if t in self.corpus_text}
         asks_how = bool(HOW.search(norm))
