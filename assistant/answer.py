@@ -172,8 +172,11 @@ class Answerer:
 
     def _abstain_reason(self, state: dict) -> str:
         query: Query = state["query"]
-        if query.scope.unknown:
-            return f"文档中没有涉及“{'、'.join(query.scope.unknown)}”的内容。"
+        unknown = query.scope.unknown
+        if state["hits"] and not self.index.document_of(state["hits"][0].clause).region:
+            unknown = [u for u in unknown if u not in query.scope.abroad]  # a national law answers for 外国
+        if unknown:
+            return f"文档中没有涉及“{'、'.join(unknown)}”的内容。"
         year = query.scope.year_outside(self.index)
         if year:
             return f"没有文档的规划期包含 {year} 年。"

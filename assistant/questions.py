@@ -48,6 +48,7 @@ HEADING_COVERAGE = 0.7
 NAMES_SUBSECTION = 0.3
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
+_CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|旗)$")
 _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
@@ -106,6 +107,9 @@ class Scope:
         self.years = [int(y) for y in YEAR.findall(norm)]
         # A place no document names, not even by its short form (闵行区 → 闵行).
         self.unknown = [p for p in place_names(norm) if p not in corpus_text and place_key(p) not in corpus_text]
+        # …of which those outside China (美国, 日本): no gazetteer entry, no Chinese district suffix.
+        # A national law speaks of them as 外国 and answers for them; a local plan does not.
+        self.abroad = [p for p in self.unknown if p not in known_places() and not _CHINESE_PLACE.search(p)]
         # A body is unknown when neither its name nor its shortest form (two characters and
         # the suffix: 国家版权局 → 版权局) occurs in any document.
         places = [*known_places(), *(place_key(d.region) for d in index.documents.values() if d.region)]

@@ -84,6 +84,11 @@ def test_law_questions_are_answered_from_the_article(law_app):
     how = law_app.answerer.ask("专利申请被驳回了怎么办？")
     assert how.citations[0].clause.path[-1] == "第四十一条" and len(how.citations) <= 3
     assert "请求复审" in how.text
+    # a national law speaks of other countries as 外国; a country it never names is no reason to refuse
+    abroad = law_app.answerer.ask("我们先在美国申请了发明专利，之后再来中国申请，优先权期限是多久？")
+    assert not abroad.abstained and "十二个月" in abroad.text
+    local = law_app.answerer.ask("日本对专利代理师培养的目标是多少？")   # the plans answer for their places only
+    assert local.abstained and "日本" in local.text
     named = law_app.answerer.ask("专利法对职务发明是怎么规定的？")
     assert all(c.document.title == "中华人民共和国专利法" for c in named.citations)
 
