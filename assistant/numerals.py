@@ -175,6 +175,10 @@ COUNT_MEASURES = frozenset({"个", "家", "项", "件", "座", "所", "名", "�
 TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "工作日", "个工作日", "小时"})
 MONEY_MEASURES = frozenset({"元"})
 SHARE_MEASURES = frozenset({"%", "‰"})
+# A time asked in a unit is answered in that unit: 多少个工作日 not by 三个月, 多少年 not by 六个月
+# (多久 and 期限多长 are answered by any of TIME_MEASURES).
+_SAME_TIME = (frozenset({"年"}), frozenset({"月", "个月"}), frozenset({"周"}), frozenset({"小时"}),
+              frozenset({"工作日", "个工作日"}), frozenset({"日", "天", "工作日", "个工作日"}))
 # How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
@@ -188,7 +192,7 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     measures: set[str] = set()
     for m in _ASKED_UNIT.finditer(norm_question):
         measure = m["measure"]
-        measures |= next((group for group in (TIME_MEASURES, COUNT_MEASURES) if measure in group), {measure})
+        measures |= next((group for group in (*_SAME_TIME, COUNT_MEASURES) if measure in group), {measure})
     if _ASKS_TIME.search(norm_question):
         measures |= TIME_MEASURES
     if _ASKS_MONEY.search(norm_question):

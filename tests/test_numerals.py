@@ -1,7 +1,7 @@
 """Chinese numerals read as numbers where they are quantities, and only there."""
 import pytest
 
-from assistant.numerals import to_arabic, to_arabic_with_offsets
+from assistant.numerals import MONEY_MEASURES, TIME_MEASURES, asked_measures, to_arabic, to_arabic_with_offsets
 from assistant.text import normalize, normalize_with_offsets
 
 
@@ -41,3 +41,15 @@ def test_search_normalisation_reads_traditional_numerals_too():
     assert normalize("處五十萬元以下的罰款，兩年內") == "处50万元以下的罚款,2年内"
     norm, origin = normalize_with_offsets("期限為十五年")
     assert norm == "期限为15年" and origin[norm.index("15")] == 3
+
+
+@pytest.mark.parametrize("question, measures", [
+    ("专利权质押登记多少个工作日内办结？", {"工作日", "个工作日"}),   # not answered by 三个月
+    ("外观设计专利保护多少年？", {"年"}),
+    ("多少天内要答复？", {"日", "天", "工作日", "个工作日"}),
+    ("优先权期限是多久？", set(TIME_MEASURES)),                    # any time answers 多久
+    ("最多罚多少钱？", set(MONEY_MEASURES)),
+    ("哪几部分组成？", set()),
+])
+def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
+    assert asked_measures(normalize(question)) == measures
