@@ -27,12 +27,14 @@ __all__ = ["MAX_DOCUMENT_LINES", "MAX_QUESTION_CHARS", "NOT_FOUND", "TOP_CLAUSES
 NOT_FOUND = "未在文档中找到与该问题对应的内容。"
 # Abstention thresholds: answer only when the best clauses hold enough of the question's
 # distinctive words (idf-weighted share) or are close enough in meaning (cosine,
-# multilingual-e5-small). Fitted on the training split of eval/qa.jsonl (the first 141
-# items and the new items marked "train"; grid over the three values, most unanswerable
-# refused at false abstention counted twice): 0.3 / 0.91 / 0.875 before, now
-# 0.25 / 0.90 / 0.87. The held-out "test" items are reported apart in eval/report.md.
-MIN_COVERAGE = 0.25
-CLOSE_SIMILARITY = 0.90
+# multilingual-e5-small). Fitted on training splits (grid, most unanswerable refused at false
+# abstention counted twice): on eval/qa.jsonl's (the first 141 items and those marked "train")
+# 0.3 / 0.91 / 0.875 became 0.25 / 0.90 / 0.87; with eval/laws' train split added, whose everyday
+# wording shares few words with the statutes, MIN_COVERAGE 0.25 → 0.2 and CLOSE_SIMILARITY
+# 0.90 → 0.89 (refused 37 → 36 of 41, false abstentions 7 → 4 of 216). The held-out "test"
+# items are reported apart in eval/report.md and eval/laws/report.md.
+MIN_COVERAGE = 0.2
+CLOSE_SIMILARITY = 0.89
 MIN_SIMILARITY = 0.87
 # Clauses that hold most of the question's distinctive words answer it however far the small
 # embedder puts them (training split: every item below MIN_SIMILARITY with this coverage was answerable).
