@@ -184,7 +184,7 @@ class Answerer:
             return f"没有文档的规划期包含 {year} 年。"
         if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
             return ""  # answered from the record or the section tree the question names
-        covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]])
+        covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]], query.aliases)
         similarities = [h.similarity for h in state["hits"] if h.similarity is not None]
         if not similarities:  # keyword-only retrieval: words are the only evidence
             return "检索到的条款与问题关联度不足。" if covered < MIN_COVERAGE else ""

@@ -70,14 +70,20 @@ class Draft:
     abstain: str = ""            # non-empty: the retrieved text does not answer; the reason
 
 
-def coverage(tokens: dict[str, float], evidence: list[Clause | str]) -> float:
+def holds(norm_text: str, token: str, aliases: dict[str, tuple[str, ...]]) -> bool:
+    """The text says the question's word, or another name of the same thing (版权 → 著作权)."""
+    return token in norm_text or any(other in norm_text for other in aliases.get(token, ()))
+
+
+def coverage(tokens: dict[str, float], evidence: list[Clause | str],
+             aliases: dict[str, tuple[str, ...]] | None = None) -> float:
     """Share of the question's weight (idf) found in the given clauses (with their
     headings) or sentences."""
     total = sum(tokens.values())
     if not total:
         return 1.0
     text = "".join(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text) for e in evidence)
-    return sum(w for t, w in tokens.items() if t in text) / total
+    return sum(w for t, w in tokens.items() if holds(text, t, aliases or {})) / total
 
 
 def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
@@ -192,9 +198,10 @@ def row_unit(row_text: str) -> str | None:
 
 
 def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
-                   measures: frozenset[str] = frozenset(), brief: bool = True) -> float:
+                   measures: frozenset[str] = frozenset(), brief: bool = True,
+                   aliases: dict[str, tuple[str, ...]] | None = None) -> float:
     norm = normalize(sentence)
-    score = sum(w for t, w in tokens.items() if t in norm)
+    score = sum(w for t, w in tokens.items() if holds(norm, t, aliases or {}))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and _NUMBER.search(norm):
@@ -207,7 +214,8 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
 
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
                    measures: frozenset[str] = frozenset(), index: Index | None = None,
-                   term: str | None = None) -> list[tuple[float, str, Hit]]:
+                   term: str | None = None,
+                   aliases: dict[str, tuple[str, ...]] | None = None) -> list[tuple[float, str, Hit]]:
     """Quotable units of the best clauses, best first; with the index, a law's clauses offer
     their paragraphs as well as their sentences. With the term a question asks the meaning
     of, the units that define it come first."""
@@ -229,7 +237,7 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_
         genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
         whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
         for unit in quotable_units(hit.clause, intent, genre):
-            score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole)
+            score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole, aliases=aliases)
             if term and defines(normalize(unit), term):
                 score *= DEFINITION_GAIN
             ranked.append((score * prior, unit, hit))
@@ -277,7 +285,8 @@ def readable(sentence: str, hit: Hit, query: Query) -> str:
     return table_figure(sentence, query) if hit.clause.kind == "table_row" else sentence
 
 
-def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SENTENCES) -> list[str]:
+def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SENTENCES,
+                  aliases: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     """The sentences that state a clause's measures: all of a short clause; of a long one
     its first (it names the measure) and the others that hold most of the question."""
     if clause.kind == "table_row":
@@ -285,7 +294,7 @@ def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SEN
     sentences = split_sentences(clause.text)
     if len(sentences) <= count:
         return sentences
-    best = sorted(range(1, len(sentences)), key=lambda i: -score_sentence(sentences[i], tokens, "general"))
+    best = sorted(range(1, len(sentences)), key=lambda i: -score_sentence(sentences[i], tokens, "general", aliases=aliases))
     keep = {0, *best[:count - 1]}
     return [sentences[i] for i in sorted(keep)]
 
@@ -328,7 +337,7 @@ class Composer:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
         measures = asked_measures(query.norm)
         ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index,
-                                defined_term(query.norm))
+                                defined_term(query.norm), query.aliases)
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
@@ -379,28 +388,28 @@ class Composer:
                      tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
 
     def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
-        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query)) if _NUMBER.search(r[1])]
-        if ranked and coverage(query.tokens, [ranked[0][1]]) >= LINE_COVERAGE:
+        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query), aliases=query.aliases) if _NUMBER.search(r[1])]
+        if ranked and coverage(query.tokens, [ranked[0][1]], query.aliases) >= LINE_COVERAGE:
             return readable(ranked[0][1], ranked[0][2], query), ranked[0][2]
         return None
 
     def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit] | None:
         # Words no document has (提法, 不同) cannot tell one document's line from another's.
         clauses = self._answering_clauses(query, hits, limit=1)
-        if not clauses or coverage(query.known, [clauses[0].clause]) < LINE_COVERAGE:
+        if not clauses or coverage(query.known, [clauses[0].clause], query.aliases) < LINE_COVERAGE:
             return None
         hit = clauses[0]
-        return readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES)), hit, query), hit
+        return readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES, query.aliases)), hit, query), hit
 
     def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
         """The clauses that hold the answer, best first: the best by what it covers of the
         question (weighted by retrieval rank), and others nearly as good."""
         scored = []
         for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
-            covered = coverage(query.known, [hit.clause])
+            covered = coverage(query.known, [hit.clause], query.aliases)
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
-            named = coverage(query.known, [hit.clause.path[-1]]) if heads_clause(hit.clause) else 0.0
+            named = coverage(query.known, [hit.clause.path[-1]], query.aliases) if heads_clause(hit.clause) else 0.0
             scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
         scored.sort(key=lambda s: -s[0])
         if not scored:
@@ -419,14 +428,14 @@ class Composer:
             return self.sentences(query, hits, filters)
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
-        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n)), h, query), h)
+        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n, query.aliases)), h, query), h)
                       for h, n in zip(clauses, counts)], lines=True)
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """How a named section will be done: the first sentence of the first clause under each
         of its sub-sections (深化知识产权优势企业培育 → 1. … 7.), one cited line each."""
         _, items = self._section_items(query, hits, filters)
-        picks = [(readable(key_sentences(hit.clause, query.tokens, 1)[0], hit, query), hit) for _, hit in items]
+        picks = [(readable(key_sentences(hit.clause, query.tokens, 1, query.aliases)[0], hit, query), hit) for _, hit in items]
         return Draft(picks, lines=True) if picks else self.sentences(query, hits, filters)
 
     def _section_items(self, query: Query, hits: list[Hit],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -136,9 +137,14 @@ class KeywordIndex:
             scores[rows] += idf * counts / (counts + norm)
         return scores
 
-    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[KeywordHit]:
-        """Top k clauses with a positive score; `allowed` is a boolean mask over clauses."""
+    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None,
+               alternatives: Sequence[tuple[list[str], list[str]]] = ()) -> list[KeywordHit]:
+        """Top k clauses with a positive score; `allowed` is a boolean mask over clauses.
+        `alternatives` pairs some of the tokens with another name for the same thing: a clause
+        that uses the other name scores as if it used the question's (the better of the two)."""
         scores = self.scores(tokens)
+        for own, other in alternatives:
+            scores += np.maximum(self.scores(other) - self.scores(own), 0.0)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         if k < len(scores):  # a partial sort: a full one costs tens of ms at 300k clauses

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .documents import Document
 from .index import Index
+from .topics import Synonyms
 from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
@@ -258,6 +259,7 @@ class Query:
     known: dict[str, float] = field(default_factory=dict)  # the topic words that occur in the corpus
     asks_how: bool = False       # asks what will be done (怎么, 如何, 哪些措施)
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic word → other names of it (版权 → 著作权)
 
 
 class QuestionAnalyser:
@@ -265,6 +267,7 @@ class QuestionAnalyser:
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self.synonyms = Synonyms.load()
 
     @functools.cached_property
     def corpus_text(self) -> str:
@@ -283,7 +286,9 @@ class QuestionAnalyser:
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
         tokens = self.weighted_tokens(question)
-        known = {t: w for t, w in tokens.items() if t in self.corpus_text}
+        aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
+        known = {t: w for t, w in tokens.items() if t in self.corpus_text
+                 or any(o in self.corpus_text for o in aliases.get(t, ()))}
         asks_how = bool(HOW.search(norm))
         # Words no document has (这份, 提法) are phrasing as far as headings go.
         sections = self.sections_named(norm, scope, known) if len(scope.doc_ids) <= 1 else []
@@ -294,7 +299,7 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general":
             intent = "measures"
-        return Query(question, norm, intent, scope, tokens, known, asks_how, sections)
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not

@@ -18,6 +18,7 @@ from .documents import Clause
 from .embedders import Embedder
 from .index import Index
 from .numerals import asked_measures, find_quantities
+from .topics import Synonyms
 from .text import defined_term, defines, normalize, tokenize
 
 CANDIDATES = 40  # from each ranker, before fusion
@@ -78,6 +79,7 @@ class HybridRetriever:
         self.keyword_weight = keyword_weight
         self.quantity_weight = quantity_weight
         self.definition_weight = definition_weight
+        self.synonyms = Synonyms.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
@@ -91,8 +93,12 @@ class HybridRetriever:
         return [Hit(by_id[h.clause_id], h.similarity, h.similarity, None) for h in found if h.clause_id in by_id]
 
     def keyword(self, question: str, k: int, doc_ids: list[str] | None = None) -> list[Hit]:
+        """BM25 over the question's words and the other names of the things it names: a
+        question about 版权 finds the articles of 著作权法, which say 著作权."""
         allowed = self.index.clause_mask(doc_ids) if doc_ids is not None else None
-        found = self.index.keywords.search(tokenize(normalize(question)), k, allowed)
+        norm = normalize(question)
+        alternatives = [(tokenize(own), tokenize(other)) for own, other in self.synonyms.missing_equivalents(norm)]
+        found = self.index.keywords.search(tokenize(norm), k, allowed, alternatives)
         by_id = self.index.clause_by_id
         return [Hit(by_id[h.clause_id], h.score, None, h.score) for h in found if h.clause_id in by_id]
 

@@ -84,6 +84,12 @@ class Synonyms:
     def equivalents(self, word: str) -> tuple[str, ...]:
         return tuple(sorted(self._groups.get(search_form(word), ())))
 
+    def missing_equivalents(self, text: str) -> list[tuple[str, str]]:
+        """(name the text uses, an equivalent it does not use): 版权 → (版权, 著作权)."""
+        form = search_form(text)
+        return sorted({(member, other) for member, others in self._groups.items() if term_pattern(member).search(form)
+                       for other in others if other not in form})
+
 
 @dataclass
 class TopicClause:

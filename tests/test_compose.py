@@ -188,3 +188,23 @@ def test_an_inline_item_labelled_by_its_own_cut_off_first_sentence_has_no_headin
 ])
 def test_a_yes_no_question_does_not_demand_a_date_or_a_figure(seed_app, question, intent):
     assert QuestionAnalyser(seed_app.index).analyse(question).intent == intent
+
+
+def test_another_name_of_what_the_question_names_counts_as_its_word(seed_app):
+    # 版权 and 著作权 are one thing (data/synonyms.txt); 浦东's plan says 软件著作权 only
+    query = QuestionAnalyser(seed_app.index).analyse("浦东的版权登记量目标是多少？")
+    assert "著作权" in query.aliases["版权"]
+    answer = seed_app.answerer.ask("浦东的版权登记量目标是多少？")
+    assert not answer.abstained and "1.8万件" in answer.text
+
+
+def test_keyword_search_scores_a_clause_by_the_better_of_two_names_not_both(seed_app):
+    keywords = seed_app.index.keywords
+    alone = keywords.scores(["版权"])
+    either = keywords.search(["版权"], 5000, alternatives=[(["版权"], ["著作权"])])
+    scores = {h.clause_id: h.score for h in either}
+    both = keywords.scores(["版权", "著作权"])
+    for i, clause_id in enumerate(keywords.clause_ids):
+        if clause_id in scores:
+            assert alone[i] <= scores[clause_id] + 1e-6 and scores[clause_id] <= both[i] + 1e-6
+    assert any(alone[keywords.clause_ids.index(c)] == 0 for c in scores)   # found by 著作权 alone
