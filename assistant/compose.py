@@ -222,16 +222,8 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_
     ranked = []
     # The cover letter (印发通知) quotes the plan's title and issuer, not its content.
     content = [h for h in hits if h.clause.kind != "notice"] or hits
-    import os
-    top_score = max((h.score for h in content[:TOP_CLAUSES]), default=1.0) or 1.0
     for rank, hit in enumerate(content[:TOP_CLAUSES]):
         prior = 1.0 / (1.0 + 0.15 * rank)
-        if os.environ.get("PRIOR") == "ratio":
-            prior = max(hit.score, 1e-6) / top_score
-        elif os.environ.get("PRIOR") == "sq":
-            prior = (max(hit.score, 1e-6) / top_score) ** 2
-        elif os.environ.get("PRIOR") == "both":
-            prior *= max(hit.score, 1e-6) / top_score
         if asks_target and _ASKS_TARGET.search(" ".join(hit.clause.path)):
             prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
         genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
