@@ -181,6 +181,7 @@ _SAME_TIME = (frozenset({"年"}), frozenset({"月", "个月"}), frozenset({"周"
               frozenset({"工作日", "个工作日"}), frozenset({"日", "天", "工作日", "个工作日"}))
 # How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
+_YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
 _ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万|金额|数额|罚款|赔偿额")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
@@ -191,6 +192,8 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     question asks for no quantity, or for any)."""
     measures: set[str] = set()
     for m in _ASKED_UNIT.finditer(norm_question):
+        if m.group(0).startswith("几") and _YES_NO.search(norm_question):
+            continue  # 复印几篇文章…需要同意吗: a few, not how many
         measure = m["measure"]
         measures |= next((group for group in (*_SAME_TIME, COUNT_MEASURES) if measure in group), {measure})
     if _ASKS_TIME.search(norm_question):

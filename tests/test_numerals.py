@@ -50,6 +50,8 @@ def test_search_normalisation_reads_traditional_numerals_too():
     ("优先权期限是多久？", set(TIME_MEASURES)),                    # any time answers 多久
     ("最多罚多少钱？", set(MONEY_MEASURES)),
     ("哪几部分组成？", set()),
+    ("复印几篇别人的文章发给学生，需要作者同意吗？", set()),       # a few, not how many
+    ("要交几年的年费？", {"年"}),
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
