@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .documents import Clause, Document, paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
-from .numerals import asked_measures, find_quantities
+from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, heading_core, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import defined_term, defines, normalize, split_sentences
@@ -327,7 +327,7 @@ class Composer:
 
     def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
-        measures = asked_measures(query.norm)
+        measures = preferred_measures(query.norm)
         ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index,
                                 defined_term(query.norm), query.aliases)
         chosen = ranked[:1]

@@ -204,3 +204,14 @@ def asked_measures(norm_question: str) -> frozenset[str]:
         measures |= SHARE_MEASURES
     return frozenset(measures)
 
+
+
+# 怎么罚 asks which penalty: a fine when there is one, though a rule may set none (责令改正), so
+# the question prefers text with an amount of money without being refused for want of one.
+_ASKS_PENALTY = re.compile(r"(?:怎么|怎样|如何)(?:处)?罚|(?:什么|哪些)(?:处罚|罚则)|会被罚|罚什么")
+
+
+def preferred_measures(norm_question: str) -> frozenset[str]:
+    """The measures a quantity in the answer is preferred to carry: those asked for, and money
+    when the question asks how a breach is punished."""
+    return asked_measures(norm_question) | (MONEY_MEASURES if _ASKS_PENALTY.search(norm_question) else frozenset())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .documents import Document
 from .index import Index
 from .topics import Synonyms
+from .numerals import preferred_measures
 from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
@@ -297,8 +298,8 @@ class QuestionAnalyser:
         elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
                 and "多少" not in norm:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
-        elif asks_how and intent == "general":
-            intent = "measures"
+        elif asks_how and intent == "general" and not preferred_measures(norm):
+            intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:

@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 from .documents import Clause
 from .embedders import Embedder
 from .index import Index
-from .numerals import asked_measures, find_quantities
+from .numerals import find_quantities, preferred_measures
 from .topics import Synonyms
 from .text import defined_term, defines, normalize, tokenize
 
@@ -115,7 +115,7 @@ class HybridRetriever:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ
         from the question's: a quantity of the asked measure (保护多少年 → 期限为十五年) gains
         `quantity_weight`, a definition of the asked term (X是什么意思 → X,是指…) `definition_weight`."""
-        measures, term = asked_measures(norm_question), defined_term(norm_question)
+        measures, term = preferred_measures(norm_question), defined_term(norm_question)
         if not (measures or term):
             return hits
         texts, position = self.index.search_texts, self.index.position

@@ -89,6 +89,8 @@ def test_law_questions_are_answered_from_the_article(law_app):
     assert not abroad.abstained and "十二个月" in abroad.text
     local = law_app.answerer.ask("日本对专利代理师培养的目标是多少？")   # the plans answer for their places only
     assert local.abstained and "日本" in local.text
+    punished = law_app.answerer.ask("假冒别人的专利会怎么罚？")   # the fine, not the measures
+    assert "罚款" in punished.text and punished.intent != "measures"
     named = law_app.answerer.ask("专利法对职务发明是怎么规定的？")
     assert all(c.document.title == "中华人民共和国专利法" for c in named.citations)
 

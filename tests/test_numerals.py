@@ -1,7 +1,7 @@
 """Chinese numerals read as numbers where they are quantities, and only there."""
 import pytest
 
-from assistant.numerals import MONEY_MEASURES, TIME_MEASURES, asked_measures, to_arabic, to_arabic_with_offsets
+from assistant.numerals import MONEY_MEASURES, TIME_MEASURES, asked_measures, preferred_measures, to_arabic, to_arabic_with_offsets
 from assistant.text import normalize, normalize_with_offsets
 
 
@@ -55,3 +55,9 @@ def test_search_normalisation_reads_traditional_numerals_too():
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
+
+
+def test_how_a_breach_is_punished_prefers_a_fine_without_demanding_one():
+    question = normalize("平台知道店家侵权却不采取措施的，怎么罚？")
+    assert preferred_measures(question) == MONEY_MEASURES
+    assert asked_measures(question) == frozenset()   # 责令改正 alone still answers it
