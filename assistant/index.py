@@ -202,6 +202,21 @@ class Index:
             start += len(document.clauses)
         return spans
 
+    @cached_property
+    def _document_texts(self) -> dict[str, str]:
+        return {}
+
+    def document_text(self, doc_id: str) -> str:
+        """A document's title, issuer, region, 文号 and clauses in search form, without white
+        space (from the saved search texts): whether it names a place or states a number."""
+        text = self._document_texts.get(doc_id)
+        if text is None:
+            document = self.documents[doc_id]
+            start, end = self.document_spans[doc_id]
+            head = normalize(f"{document.title}{document.issuer or ''}{document.region or ''}{document.number or ''}")
+            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + "".join(self.search_texts[start:end]))
+        return text
+
     def clause_mask(self, doc_ids) -> np.ndarray:
         """A boolean mask over `clauses`: True for the clauses of the given documents."""
         mask = np.zeros(len(self.clauses), dtype=bool)

@@ -22,7 +22,7 @@ from .numerals import Quantity, context_similarity, find_quantities
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import has_chinese, known_places, normalize, place_key, tokenize
-from .topics import check_input, search_form, without_spaces
+from .topics import check_input, search_form
 
 CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])*")
@@ -123,7 +123,6 @@ class Verifier:
         self.retriever = retriever
         self.targets = targets
         self.conflicts = ConflictFinder(index)
-        self._document_texts: dict[str, str] = {}
 
     # --- public ---------------------------------------------------------------
     def verify(self, text: str) -> Verification:
@@ -248,7 +247,7 @@ class Verifier:
         clauses = finding.clauses
         text = "".join(search_form(c.text) for c in clauses)
         documents = {c.doc_id: self.index.documents[c.doc_id] for c in clauses}
-        document_text = "".join(self._document_text(d) for d in documents.values())
+        document_text = "".join(self.index.document_text(d.id) for d in documents.values())
         for number in claim.numbers:
             if not _states_number(document_text, number):
                 finding.fail("not_found", f"条款中未见数字 {number}")
@@ -285,7 +284,7 @@ class Verifier:
     def _check_quantity(self, quantity: Quantity, clauses: list[Clause], finding: _Finding) -> None:
         """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年)."""
         evidence_text = "".join(search_form(c.text) for c in clauses)
-        document_text = "".join(self._document_text(self.index.documents[d]) for d in {c.doc_id for c in clauses})
+        document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
         same_measure = [q for q in find_quantities(evidence_text) if q.measure == quantity.measure]
         scored = [(context_similarity(q.context, quantity.context), q) for q in same_measure]
         best = max((similarity for similarity, _ in scored), default=0.0)
@@ -316,7 +315,7 @@ class Verifier:
 
     def _found_elsewhere(self, name: str) -> str:
         for document in self.index.documents.values():
-            if name in self._document_text(document):
+            if name in self.index.document_text(document.id):
                 return f"（见于{document.short_title}的文档）"
         return ""
 
@@ -324,20 +323,10 @@ class Verifier:
     def _place_key(document: Document) -> str | None:
         return place_key(document.region)
 
-    def _document_text(self, document: Document) -> str:
-        """Search form of a plan's metadata and clauses (from the index's saved search texts)."""
-        text = self._document_texts.get(document.id)
-        if text is None:
-            start, end = self.index.document_spans[document.id]
-            clauses = without_spaces("".join(self.index.search_texts[start:end]))
-            text = search_form(f"{document.title}{document.issuer or ''}{document.region or ''}"
-                               f"{document.number or ''}") + clauses
-            self._document_texts[document.id] = text
-        return text
 
     @functools.cached_property
     def _corpus_text(self) -> str:
-        return "".join(self._document_text(d) for d in self.index.documents.values())
+        return "".join(self.index.document_text(d) for d in self.index.documents)
 
     def _coverage(self, norm: str, clauses: list[Clause]) -> float:
         """Idf-weighted share of the sentence's words found in the clauses (plan names left out)."""
