@@ -291,7 +291,9 @@ class Verifier:
         if best >= MIN_CONTEXT_SIMILARITY:
             closest = [q for similarity, q in scored if similarity == best]
             if not any(q.value == quantity.value for q in closest):
-                finding.fail("contradicted", f"条款为 {closest[0].text}，陈述为 {quantity.text}")
+                # a phrase may state a range (一倍以上五倍以下): name all it states
+                stated = "、".join(dict.fromkeys(q.text for q in closest))
+                finding.fail("contradicted", f"条款为 {stated}，陈述为 {quantity.text}")
             else:
                 finding.reasons.append(f"与条款一致：{quantity.text}")
         elif not _states_number(document_text, quantity.text.rstrip(quantity.measure)):

@@ -111,6 +111,13 @@ def test_verify_reads_numerals_and_bodies_for_the_right_subject(law_app, stateme
 
 
 @pytest.mark.slow
+def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
+    [sentence] = law_app.verifier.verify("对故意侵犯专利权，情节严重的，可以在确定数额的一倍以上三倍以下确定赔偿数额。").sentences
+    assert sentence.status == "contradicted"
+    assert "条款为 1倍、5倍，陈述为 3倍" in sentence.reason
+
+
+@pytest.mark.slow
 def test_a_plan_clause_citing_a_law_links_to_it(law_app):
     answer = law_app.answerer.ask("某区建设多少个商业秘密保护示范站点？")
     cited = answer.citations[0].to_dict()
