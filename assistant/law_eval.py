@@ -228,7 +228,7 @@ def render_markdown(report: dict) -> str:
              "`facts`: every gold fact is in the answer (numerals compared as numbers); `false abst.`: answerable "
              "questions refused; the peer never refuses. Measured on " + time.strftime("%Y-%m-%d") + ".", "",
              "## All questions", "", *_table([(s.name, s.metrics()) for s in systems]), "",
-             "## By split (nothing is fitted on these items; the split is kept for later fitting)", ""]
+             "## By split (what is fitted — the answer-shape bonuses, the abstention thresholds — is fitted on train only; test is held apart)", ""]
     for split in ("train", "test"):
         lines += [f"### {split}", "", *_table([(s.name, s.metrics(lambda i: i.split == split)) for s in systems]), ""]
     lines += ["## By kind (shipped system)", ""]
