@@ -206,7 +206,7 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and _NUMBER.search(norm):
         score *= 1.5
-    if intent == "date" and re.search(r"\d{4}\s*年|\d+月", norm):
+    if intent == "date" and _DATE.search(norm):  # the kind of time the refusal test looks for
         score *= 1.5
     # prefer the sentence that says it briefly; a law's paragraph is one rule with its conditions
     return score / (1.0 + len(norm) / 400) if brief else score
