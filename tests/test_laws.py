@@ -90,7 +90,7 @@ def test_law_questions_are_answered_from_the_article(law_app):
     local = law_app.answerer.ask("日本对专利代理师培养的目标是多少？")   # the plans answer for their places only
     assert local.abstained and "日本" in local.text
     # a time stated relative to an event (自申请日起三年内) answers when to act
-    when = law_app.answerer.ask("发明专利的实质审查要在什么期限内提出请求？")
+    when = law_app.answerer.ask("发明专利的实质审查要在什么期限内提出请求？过了期限会怎样？")
     assert not when.abstained and "三年内" in when.text
     punished = law_app.answerer.ask("假冒别人的专利会怎么罚？")   # the fine, not the measures
     assert "罚款" in punished.text and punished.intent != "measures"
