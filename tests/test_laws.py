@@ -127,3 +127,16 @@ def test_a_plan_clause_citing_a_law_links_to_it(law_app):
     assert cited["doc_id"] == "trade-secrets-2025"
     assert cited["links"] == [{"cited": "反不正当竞争法", "doc_id": "中华人民共和国反不正当竞争法",
                                "doc_title": "中华人民共和国反不正当竞争法"}]
+
+
+@pytest.mark.slow
+def test_a_definition_question_quotes_the_unit_that_defines_the_term(law_app):
+    from assistant.compose import best_sentences
+    from assistant.retrieve import Hit
+    from assistant.text import defined_term
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国专利法"}
+    query = law_app.answerer.analyser.analyse("专利法里说的“实用新型”是指什么？")
+    # 第二十二条 uses the term beside another definition (新颖性，是指…) and is ranked first here
+    hits = [Hit(articles["第二十二条"], 1.0, None, None), Hit(articles["第二条"], 0.9, None, None)]
+    ranked = best_sentences(hits, query.tokens, query.intent, index=law_app.index, term=defined_term(query.norm))
+    assert ranked[0][1].startswith("实用新型，是指")
