@@ -15,7 +15,7 @@ from .documents import Clause, Document, paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .numerals import asked_measures, find_quantities
-from .questions import FIGURE_PATTERN, ISSUED, YEAR, Query, outline_of, topic_terms
+from .questions import FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import normalize, split_sentences
 
@@ -190,10 +190,19 @@ def row_unit(row_text: str) -> str | None:
     return m["unit"] if m else None
 
 
+def holds(token: str, norm_sentence: str, sentence: str) -> bool:
+    """Whether a sentence holds a question word: a measure word (数量, 金额) by a quantity of its
+    kind, since 机构数达 200 家 answers 机构数量 and 专利数量 1000 件以上的机构 does not by the word."""
+    kinds = MEASURE_KINDS.get(token)
+    if kinds is None:
+        return token in norm_sentence
+    return row_unit(sentence) in kinds or any(q.measure in kinds for q in find_quantities(norm_sentence))
+
+
 def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
                    measures: frozenset[str] = frozenset(), brief: bool = True) -> float:
     norm = normalize(sentence)
-    score = sum(w for t, w in tokens.items() if t in norm)
+    score = sum(w for t, w in tokens.items() if holds(t, norm, sentence))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and _NUMBER.search(norm):
