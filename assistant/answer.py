@@ -177,6 +177,9 @@ class Answerer:
         year = query.scope.year_outside(self.index)
         if year:
             return f"没有文档的规划期包含 {year} 年。"
+        unaddressed = self.composer.unaddressed(query)
+        if unaddressed:
+            return f"{'、'.join(unaddressed)}的文档没有与问题对应的条款（其他文档有）。"
         if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
             return ""  # answered from the record or the section tree the question names
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]])
