@@ -93,12 +93,16 @@ class Draft:
 
 def coverage(tokens: dict[str, float], evidence: list[Clause | str]) -> float:
     """Share of the question's weight (idf) found in the given clauses (with their
-    headings) or sentences."""
+    headings) or sentences; a measure word (数量) is found as a quantity of its kind (see holds)."""
     total = sum(tokens.values())
     if not total:
         return 1.0
-    text = "".join(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text) for e in evidence)
-    return sum(w for t, w in tokens.items() if t in text) / total
+    texts = [(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text), e if isinstance(e, str) else e.text)
+             for e in evidence]
+    text = "".join(norm for norm, _ in texts)
+    found = sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and t in text)
+    return (found + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
+                        and any(holds(t, norm, raw) for norm, raw in texts))) / total
 
 
 def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
