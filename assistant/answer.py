@@ -190,7 +190,7 @@ class Answerer:
             return f"没有文档的规划期包含 {year} 年。"
         unaddressed = self.composer.unaddressed(query)
         if unaddressed:
-            return f"{'、'.join(unaddressed)}的文档没有与问题对应的条款（其他文档有）。"
+            return f"{'、'.join(unaddressed)}的文档中没有与问题对应的条款。"
         if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
             return ""  # answered from the record or the section tree the question names
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]])

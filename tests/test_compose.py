@@ -10,9 +10,10 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, table_figure
+from assistant.compose import NOT_STATED, coverage, holds, table_figure
 from assistant.documents import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
+from assistant.text import normalize
 
 pytestmark = pytest.mark.slow
 
@@ -169,3 +170,60 @@ def test_a_street_the_text_does_not_give_is_refused_and_one_it_gives_is_answered
     assert not given.abstained and "漕宝路" in given.text
     not_given = seed_app.answerer.ask("郑州知识产权运营中心建在哪条路上？")
     assert not_given.abstained and "地点" in not_given.text and "建设知识产权运营中心" in not_given.text
+
+
+def test_which_year_asks_for_a_date_and_a_clause_without_one_does_not_answer_it(seed_app):
+    # 哪一年 is "which year", not one year: read as a quantity it hid the date question.
+    answer = seed_app.answerer.ask("浦东的知识产权保护中心哪一年挂牌？")
+    assert answer.intent == "date"
+    assert answer.abstained and "文档未给出具体时间" in answer.text and "保护中心" in answer.text
+
+
+def test_a_measure_word_is_held_by_a_quantity_of_its_kind_not_by_the_word():
+    assert holds("数量", normalize("各类知识产权服务机构数达 200 家"), "各类知识产权服务机构数达 200 家")
+    assert not holds("数量", normalize("可运营专利数量较多的机构"), "可运营专利数量较多的机构")
+    assert holds("数量", normalize("知識產權服務機構(家)：2023年實現值 50"), "知識產權服務機構(家)：2023年實現值 50")
+    assert holds("金额", normalize("质押融资金额力争达到12亿元"), "质押融资金额力争达到12亿元")
+    assert not holds("金额", normalize("培育3家机构"), "培育3家机构")
+    tokens = {"服务机构": 1.0, "数量": 1.0}
+    assert coverage(tokens, ["实现知识产权服务机构总数达到1500家"]) == 1.0
+    assert coverage(tokens, ["知识产权服务机构的数量"]) == 0.5
+
+
+def test_a_count_asked_with_a_measure_word_is_answered_by_the_sentence_stating_the_count(seed_app):
+    answer = seed_app.answerer.ask("徐汇和郑州对知识产权服务机构数量的目标分别是多少？")
+    xuhui, zhengzhou = (next(line for line in lines_of(answer) if line.startswith(name)) for name in ("徐汇", "郑州"))
+    assert "200" in xuhui and "1000 万元" not in xuhui
+    assert "1500家" in zhengzhou and "奖励" not in zhengzhou
+
+
+def test_a_named_plan_that_holds_much_less_of_the_question_than_another_plan_is_refused(seed_app):
+    answer = seed_app.answerer.ask("郑州对商业秘密保护有什么举措？")  # only other plans treat 商业秘密
+    assert answer.abstained and "郑州" in answer.text and "没有与问题对应的条款" in answer.text
+    assert all(c.document.id == "zhengzhou-2023" for c in answer.citations)  # shown as related only
+    answered = seed_app.answerer.ask("徐汇对商业秘密保护有什么举措？")
+    assert not answered.abstained and "商业秘密" in answered.text
+
+
+def test_a_plans_figure_for_another_indicator_does_not_answer_one_another_plan_states(seed_app):
+    # 每万人口发明专利拥有量 is stated whole by other plans; 海曙's table gives 高价值发明专利拥有量.
+    answer = seed_app.answerer.ask("海曙区每万人口发明专利拥有量的目标是多少？")
+    assert answer.abstained and "其他指标" in answer.text and "高價值發明專利擁有量" in answer.text
+    for question, fact in [("海曙区高价值发明专利拥有量的目标是多少？", "1600件"),
+                           ("郑州知识产权服务机构数量的目标是多少？", "1500家"),
+                           ("徐汇区每万人有效发明专利拥有量的目标是多少？", "140")]:
+        answered = seed_app.answerer.ask(question)
+        assert not answered.abstained and fact in answered.text.replace(" ", ""), question
+
+
+def test_a_comparison_line_is_judged_against_the_best_documents_line(seed_app):
+    answer = seed_app.answerer.ask("浦东和海曙在地理标志方面分别有什么安排？")
+    assert any(line.startswith("海曙") and "地理標志" in line for line in lines_of(answer))
+    assert f"浦东新区：{NOT_STATED}" in lines_of(answer)
+    assert {c.document.id for c in answer.citations} == {"haishu-2024"}
+
+
+def test_a_table_rows_own_text_is_not_taken_for_a_heading_naming_a_measure(seed_app):
+    answer = seed_app.answerer.ask("漕河泾和郑州分别怎么推动服务机构国际化？")
+    caohejing = next(c for c in answer.citations if c.document.id == "caohejing-2024")
+    assert caohejing.clause.kind != "table_row" and caohejing.clause.id == "caohejing-2024#2.2.3"
