@@ -227,3 +227,11 @@ def test_a_table_rows_own_text_is_not_taken_for_a_heading_naming_a_measure(seed_
     answer = seed_app.answerer.ask("漕河泾和郑州分别怎么推动服务机构国际化？")
     caohejing = next(c for c in answer.citations if c.document.id == "caohejing-2024")
     assert caohejing.clause.kind != "table_row" and caohejing.clause.id == "caohejing-2024#2.2.3"
+
+
+def test_a_comparison_line_quotes_enough_of_the_clause_to_hold_the_answer(seed_app):
+    # 郑州's clause names 海外 twice: 设立海外分支机构 answers, 海外留学人才 mentions it in passing.
+    answer = seed_app.answerer.ask("郑州和漕河泾分别怎么支持服务机构到海外设立分支？")
+    zhengzhou = next(line for line in lines_of(answer) if line.startswith("郑州"))
+    caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
+    assert "设立海外分支机构" in zhengzhou and "在境外设立分支机构或代表处" in caohejing
