@@ -18,7 +18,7 @@ from .documents import Clause, Document
 from .index import Index
 from .questions import MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
-from .text import known_places, normalize, split_sentences
+from .text import known_places, split_sentences
 
 # Re-exported: callers (cli, web, llm, tests) import these from the answer stage.
 __all__ = ["MAX_DOCUMENT_LINES", "MAX_QUESTION_CHARS", "NOT_FOUND", "TOP_CLAUSES", "Answer", "Answerer",
@@ -209,11 +209,7 @@ class Answerer:
         documents = [self.index.documents[d] for d in dict.fromkeys(hit.clause.doc_id for _, hit in draft.picks)]
         if not places or not documents or not all(d.region for d in documents):
             return []
-        return [p for p in places if not any(p in self._document_text(d) for d in documents)]
-
-    def _document_text(self, document: Document) -> str:
-        start, end = self.index.document_spans[document.id]
-        return normalize(f"{document.title}{document.region}") + "".join(self.index.search_texts[start:end])
+        return [p for p in places if not any(p in self.composer.document_text(d.id) for d in documents)]
 
     # --- assembling ------------------------------------------------------------
     def _assemble(self, state: dict, draft: Draft) -> Answer:

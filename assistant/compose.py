@@ -333,6 +333,7 @@ class Composer:
         self.index = index
         self.retriever = retriever
         self.topics = topics  # TopicSearch: answers "which documents mention X"
+        self._texts: dict[str, str] = {}
 
     def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
@@ -351,11 +352,16 @@ class Composer:
             return []
         best = self.best_clause_evidence(query)
         return [self.index.documents[d].short_title for d in query.scope.doc_ids
-                if coverage(query.tokens, [self._document_text(d)]) < NAMED_EVIDENCE_SHARE * best]
+                if coverage(query.tokens, [self.document_text(d)]) < NAMED_EVIDENCE_SHARE * best]
 
-    def _document_text(self, doc_id: str) -> str:
-        start, end = self.index.document_spans[doc_id]
-        return "".join(self.index.search_texts[start:end])
+    def document_text(self, doc_id: str) -> str:
+        """A document's title, region and clauses, normalised (kept: asked on every named question)."""
+        if doc_id not in self._texts:
+            document = self.index.documents[doc_id]
+            start, end = self.index.document_spans[doc_id]
+            self._texts[doc_id] = normalize(f"{document.title}{document.region}") + "".join(
+                self.index.search_texts[start:end])
+        return self._texts[doc_id]
 
     def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
