@@ -103,6 +103,14 @@ def coverage(tokens: dict[str, float], evidence: list[Clause | str]) -> float:
         return 1.0
     texts = [(normalize(e if isinstance(e, str) else " ".join(e.path) + e.text), e if isinstance(e, str) else e.text)
              for e in evidence]
+    return held_share(tokens, texts)
+
+
+def held_share(tokens: dict[str, float], texts: list[tuple[str, str]]) -> float:
+    """coverage over (normalised, original) texts already at hand."""
+    total = sum(tokens.values())
+    if not total:
+        return 1.0
     text = "".join(norm for norm, _ in texts)
     found = sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and t in text)
     return (found + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
@@ -342,9 +350,12 @@ class Composer:
         return compose(query, hits, filters)
 
     def best_clause_evidence(self, query: Query) -> float:
-        """The most of the question's words (idf-weighted) that one clause of any document holds."""
+        """The most of the question's words (idf-weighted) that one clause of any document holds
+        (its normalised search text: the clause under its headings)."""
+        texts, position = self.index.search_texts, self.index.position
         hits = self.retriever.keyword(query.scope.query, EVIDENCE_CLAUSES)
-        return max((coverage(query.tokens, [h.clause]) for h in hits), default=0.0)
+        return max((held_share(query.tokens, [(texts[position[h.clause.id]], h.clause.text)]) for h in hits),
+                   default=0.0)
 
     def unaddressed(self, query: Query) -> list[str]:
         """The documents the question names that hold much less of it than a clause of another does."""
@@ -352,7 +363,7 @@ class Composer:
             return []
         best = self.best_clause_evidence(query)
         return [self.index.documents[d].short_title for d in query.scope.doc_ids
-                if coverage(query.tokens, [self.document_text(d)]) < NAMED_EVIDENCE_SHARE * best]
+                if held_share(query.tokens, [(self.document_text(d), "")]) < NAMED_EVIDENCE_SHARE * best]
 
     def document_text(self, doc_id: str) -> str:
         """A document's title, region and clauses, normalised (kept: asked on every named question)."""
