@@ -419,6 +419,8 @@ class Composer:
         clause for anything else. A document the question names but whose text does not state
         it gets a line saying so."""
         doc_ids = filters.allowed_documents(self.index) or list(self.index.documents)
+        if len(doc_ids) == 1:  # 分别 about one document's items (小、中、大…), not about documents
+            return self.sentences(query, hits, filters)
         if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
             best = self.retriever.search(query.text, CANDIDATES, filters)
             doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]

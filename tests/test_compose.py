@@ -235,3 +235,11 @@ def test_a_comparison_line_quotes_enough_of_the_clause_to_hold_the_answer(seed_a
     zhengzhou = next(line for line in lines_of(answer) if line.startswith("郑州"))
     caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
     assert "设立海外分支机构" in zhengzhou and "在境外设立分支机构或代表处" in caohejing
+
+
+def test_each_of_one_documents_items_is_no_comparison_of_documents(seed_app):
+    # 分别 here is about 海曙's industries, not about documents: no line per document.
+    answer = seed_app.answerer.ask("海曙分别在哪些产业组建知识产权联盟？")
+    assert not answer.abstained and not answer.text.startswith("海曙區：")
+    assert "紡織服裝產業知識產權聯盟" in answer.text
+    assert {c.document.id for c in answer.citations} == {"haishu-2024"}
