@@ -49,10 +49,12 @@ _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研�
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
-# A text states such a measure as a quantity of its kind, not by the word (机构数量 → 机构数达 200 家),
-# so a sentence holds it when it states such a quantity (see compose.holds).
-MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES, "规模": COUNT_MEASURES | MONEY_MEASURES}
+_MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
 MEASURE_WEIGHT = 0.3
+# A text states a count or an amount as a quantity of its kind, not by the word (机构数量 → 机构数达
+# 200 家), so a sentence holds it when it states such a quantity (see compose.holds). Not 规模, which
+# names a class of size as often (规模以上, 不同规模的机构).
+MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
 
 
 class QuestionError(ValueError):
@@ -334,7 +336,7 @@ class QuestionAnalyser:
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
-        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in MEASURE_KINDS else 1.0) * self._specificity(t)
+        return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
 
     def _specificity(self, token: str) -> float:
