@@ -324,6 +324,12 @@ def key_sentences(clause: Clause, tokens: dict[str, float], count: int = KEY_SEN
     return [sentences[i] for i in sorted(keep)]
 
 
+def _has_heading(clause: Clause) -> bool:
+    """Whether the clause's label is a heading over it: not a table row's own text, nor a long first
+    sentence cut short (…), which the parser takes as the label of an item that has no title."""
+    return bool(clause.path) and clause.kind != "table_row" and not clause.path[-1].endswith("…")
+
+
 def joined(sentences: list[str]) -> str:
     """Sentences quoted in a row; a heading line (no closing punctuation) keeps a space after it."""
     return "".join(s if re.search(r"[。！？；!?;]$", s) or i == len(sentences) - 1 else s + " "
@@ -469,9 +475,7 @@ class Composer:
             covered = coverage(query.known, [hit.clause])
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
-            # A table row's last path element is the row itself, not a heading over it.
-            named = coverage(query.known, [hit.clause.path[-1]]) if hit.clause.path and hit.clause.kind != "table_row" \
-                else 0.0
+            named = coverage(query.known, [hit.clause.path[-1]]) if _has_heading(hit.clause) else 0.0
             scored.append(((covered + HEADING_WEIGHT * named) / (1.0 + 0.15 * rank), covered, hit))
         scored.sort(key=lambda s: -s[0])
         if not scored:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, coverage, holds, table_figure
+from assistant.compose import NOT_STATED, _has_heading, coverage, holds, table_figure
 from assistant.documents import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -243,3 +243,13 @@ def test_each_of_one_documents_items_is_no_comparison_of_documents(seed_app):
     assert not answer.abstained and not answer.text.startswith("海曙區：")
     assert "紡織服裝產業知識產權聯盟" in answer.text
     assert {c.document.id for c in answer.citations} == {"haishu-2024"}
+
+
+def test_a_label_cut_short_is_the_items_own_sentence_not_a_heading(seed_app):
+    clauses = seed_app.index.clause_by_id
+    assert clauses["pudong-2017#3.7.1"].path[-1].endswith("…") and not _has_heading(clauses["pudong-2017#3.7.1"])
+    assert _has_heading(clauses["zhengzhou-2023#2.6.2"])  # 2.推动知识产权服务机构国际化: a title
+    assert not _has_heading(clauses["caohejing-2024#annex1.t1r6"])  # a table row
+    # The first item no longer counts its own words twice, so the next item about 宣传 is quoted too.
+    answer = seed_app.answerer.ask("浦东怎么做知识产权宣传？")
+    assert [c.clause.id for c in answer.citations][:2] == ["pudong-2017#3.7.1", "pudong-2017#3.7.2"]
