@@ -94,6 +94,17 @@ class Answer:
         return record
 
 
+def rankers_agree(hits: list[Hit]) -> bool:
+    """Whether the words (BM25) and the meaning (dense) rank the same clause first: two rankers
+    that see a question so differently agree on a paraphrase that shares few of the text's words
+    (商场、批发市场 … 维权联络点 → 商品市场、专业市场 … 维权保护基层联动工作站), rarely on a question
+    the documents do not answer (train split: 1 of 6 weak-retrieval refusals agreed, the answerable one)."""
+    dense = [h for h in hits if h.similarity is not None]
+    keyword = [h for h in hits if h.keyword is not None]
+    return bool(dense and keyword) and max(dense, key=lambda h: h.similarity).clause.id == \
+        max(keyword, key=lambda h: h.keyword).clause.id
+
+
 def split_marked(text: str) -> list[tuple[str, list[int]]]:
     """Answer text → (sentence, citation numbers) pairs."""
     return [(m.group(1).strip(), [int(n) for n in re.findall(r"\d+", m.group(2))])
@@ -182,6 +193,9 @@ class Answerer:
         year = query.scope.year_outside(self.index)
         if year:
             return f"没有文档的规划期包含 {year} 年。"
+        unaddressed = self.composer.unaddressed(query)
+        if unaddressed:
+            return f"{'、'.join(unaddressed)}的文档中没有与问题对应的条款。"
         if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
             return ""  # answered from the record or the section tree the question names
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]], query.aliases)
@@ -189,10 +203,9 @@ class Answerer:
         if not similarities:  # keyword-only retrieval: words are the only evidence
             return "检索到的条款与问题关联度不足。" if covered < MIN_COVERAGE else ""
         similarity = max(similarities)
-        if (similarity < MIN_SIMILARITY and covered < STRONG_COVERAGE) or \
-                (covered < MIN_COVERAGE and similarity < CLOSE_SIMILARITY):
-            return "检索到的条款与问题关联度不足。"
-        return ""
+        weak = (similarity < MIN_SIMILARITY and covered < STRONG_COVERAGE) or \
+            (covered < MIN_COVERAGE and similarity < CLOSE_SIMILARITY)
+        return "检索到的条款与问题关联度不足。" if weak and not rankers_agree(state["hits"]) else ""
 
     def _foreign_places(self, query: Query, draft: Draft) -> list[str]:
         """Places the question names that the local documents answering it never mention: a plan of

@@ -29,9 +29,10 @@ MEASURE_WORDS = (
     "万", "亿",
 )
 _MEASURE = "|".join(MEASURE_WORDS)
-# 数十万 and 几百 are approximations, not numbers; a digit run like 三五 (three or five) is not one either.
+# 数十万 and 几百 are approximations, not numbers; a digit run like 三五 (three or five) is not one either;
+# 哪一年, 哪一个 ask which one, not how many.
 FRACTION = re.compile(rf"(?P<den>[{DIGITS}十百千万]+)分之(?P<num>{NUMERAL})")
-QUANTITY = re.compile(rf"(?<![数几第{DIGITS}十百千])(?P<num>{NUMERAL})(?=(?:余|多)?(?:{_MEASURE}))")
+QUANTITY = re.compile(rf"(?<![数几第哪{DIGITS}十百千])(?P<num>{NUMERAL})(?=(?:余|多)?(?:{_MEASURE}))")
 ORDINAL = re.compile(rf"(?<=第)(?P<num>{NUMERAL})")
 _SCALE_SUFFIX = re.compile(r"^(?P<head>.+?)(?P<scale>[万亿])$")
 _PLAIN_DIGITS = re.compile(rf"^[{DIGITS}]+$")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from .documents import Document
 from .index import Index
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
 from .topics import Synonyms
-from .numerals import preferred_measures
 from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
 
 MAX_QUESTION_CHARS = 2000
@@ -57,6 +57,10 @@ _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
 _MEASURE_WORDS = frozenset({"数量", "金额", "规模"})
 MEASURE_WEIGHT = 0.3
+# A text states a count or an amount as a quantity of its kind, not by the word (机构数量 → 机构数达
+# 200 家), so a sentence holds it when it states such a quantity (see compose.holds). Not 规模, which
+# names a class of size as often (规模以上, 不同规模的机构).
+MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
 
 
 class QuestionError(ValueError):

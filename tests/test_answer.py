@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from assistant.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError, classify
-from assistant.retrieve import ClauseRetriever, Filters, HybridRetriever
+from assistant.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError, classify, rankers_agree
+from assistant.retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
 
 pytestmark = pytest.mark.slow
 
@@ -207,3 +207,17 @@ def test_a_local_plan_does_not_answer_for_a_place_it_never_mentions(seed_app):
     assert not answered.abstained and "一站式办理" in answered.text
     also_named = seed_app.answerer.ask("上海市徐汇区PCT国际专利申请量的目标是多少？")
     assert not also_named.abstained and "600" in also_named.text
+
+
+def test_rankers_that_put_the_same_clause_first_agree(seed_app):
+    first, second = seed_app.index.clauses[10], seed_app.index.clauses[20]
+    assert rankers_agree([Hit(first, 0.9, 0.88, 5.0), Hit(second, 0.5, 0.86, 2.0)])
+    assert not rankers_agree([Hit(first, 0.9, 0.86, 5.0), Hit(second, 0.5, 0.88, 2.0)])
+    assert not rankers_agree([Hit(first, 0.9, None, 5.0), Hit(second, 0.5, None, 2.0)])  # keyword only
+
+
+def test_weak_retrieval_is_still_refused_when_the_rankers_disagree(seed_app):
+    answer = seed_app.answerer.ask("浦东对房地产税怎么规定？")
+    state = seed_app.answerer.prepare("浦东对房地产税怎么规定？")
+    assert not rankers_agree(state["hits"])
+    assert answer.abstained and "关联度不足" in answer.text

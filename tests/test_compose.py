@@ -10,9 +10,10 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, heads_clause, table_figure
+from assistant.compose import NOT_STATED, coverage, heads_clause, holds, table_figure
 from assistant.documents import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
+from assistant.text import normalize
 
 pytestmark = pytest.mark.slow
 
@@ -208,3 +209,86 @@ def test_keyword_search_scores_a_clause_by_the_better_of_two_names_not_both(seed
         if clause_id in scores:
             assert alone[i] <= scores[clause_id] + 1e-6 and scores[clause_id] <= both[i] + 1e-6
     assert any(alone[keywords.clause_ids.index(c)] == 0 for c in scores)   # found by 著作权 alone
+
+
+def test_which_year_asks_for_a_date_and_a_clause_without_one_does_not_answer_it(seed_app):
+    # 哪一年 is "which year", not one year: read as a quantity it hid the date question.
+    answer = seed_app.answerer.ask("浦东的知识产权保护中心哪一年挂牌？")
+    assert answer.intent == "date"
+    assert answer.abstained and "文档未给出具体时间" in answer.text and "保护中心" in answer.text
+
+
+def test_a_measure_word_is_held_by_a_quantity_of_its_kind_not_by_the_word():
+    assert holds("数量", normalize("各类知识产权服务机构数达 200 家"), "各类知识产权服务机构数达 200 家")
+    assert not holds("数量", normalize("可运营专利数量较多的机构"), "可运营专利数量较多的机构")
+    assert holds("数量", normalize("知識產權服務機構(家)：2023年實現值 50"), "知識產權服務機構(家)：2023年實現值 50")
+    assert holds("金额", normalize("质押融资金额力争达到12亿元"), "质押融资金额力争达到12亿元")
+    assert not holds("金额", normalize("培育3家机构"), "培育3家机构")
+    tokens = {"服务机构": 1.0, "数量": 1.0}
+    assert coverage(tokens, ["实现知识产权服务机构总数达到1500家"]) == 1.0
+    assert coverage(tokens, ["知识产权服务机构的数量"]) == 0.5
+
+
+def test_a_count_asked_with_a_measure_word_is_answered_by_the_sentence_stating_the_count(seed_app):
+    answer = seed_app.answerer.ask("徐汇和郑州对知识产权服务机构数量的目标分别是多少？")
+    xuhui, zhengzhou = (next(line for line in lines_of(answer) if line.startswith(name)) for name in ("徐汇", "郑州"))
+    assert "200" in xuhui and "1000 万元" not in xuhui
+    assert "1500家" in zhengzhou and "奖励" not in zhengzhou
+
+
+def test_a_named_plan_that_holds_much_less_of_the_question_than_another_plan_is_refused(seed_app):
+    answer = seed_app.answerer.ask("郑州对商业秘密保护有什么举措？")  # only other plans treat 商业秘密
+    assert answer.abstained and "郑州" in answer.text and "没有与问题对应的条款" in answer.text
+    assert all(c.document.id == "zhengzhou-2023" for c in answer.citations)  # shown as related only
+    answered = seed_app.answerer.ask("徐汇对商业秘密保护有什么举措？")
+    assert not answered.abstained and "商业秘密" in answered.text
+
+
+def test_a_plans_figure_for_another_indicator_does_not_answer_one_another_plan_states(seed_app):
+    # 每万人口发明专利拥有量 is stated whole by other plans; 海曙's table gives 高价值发明专利拥有量.
+    answer = seed_app.answerer.ask("海曙区每万人口发明专利拥有量的目标是多少？")
+    assert answer.abstained and "其他指标" in answer.text and "高價值發明專利擁有量" in answer.text
+    for question, fact in [("海曙区高价值发明专利拥有量的目标是多少？", "1600件"),
+                           ("郑州知识产权服务机构数量的目标是多少？", "1500家"),
+                           ("徐汇区每万人有效发明专利拥有量的目标是多少？", "140")]:
+        answered = seed_app.answerer.ask(question)
+        assert not answered.abstained and fact in answered.text.replace(" ", ""), question
+
+
+def test_a_comparison_line_is_judged_against_the_best_documents_line(seed_app):
+    answer = seed_app.answerer.ask("浦东和海曙在地理标志方面分别有什么安排？")
+    assert any(line.startswith("海曙") and "地理標志" in line for line in lines_of(answer))
+    assert f"浦东新区：{NOT_STATED}" in lines_of(answer)
+    assert {c.document.id for c in answer.citations} == {"haishu-2024"}
+
+
+def test_a_table_rows_own_text_is_not_taken_for_a_heading_naming_a_measure(seed_app):
+    answer = seed_app.answerer.ask("漕河泾和郑州分别怎么推动服务机构国际化？")
+    caohejing = next(c for c in answer.citations if c.document.id == "caohejing-2024")
+    assert caohejing.clause.kind != "table_row" and caohejing.clause.id == "caohejing-2024#2.2.3"
+
+
+def test_a_comparison_line_quotes_enough_of_the_clause_to_hold_the_answer(seed_app):
+    # 郑州's clause names 海外 twice: 设立海外分支机构 answers, 海外留学人才 mentions it in passing.
+    answer = seed_app.answerer.ask("郑州和漕河泾分别怎么支持服务机构到海外设立分支？")
+    zhengzhou = next(line for line in lines_of(answer) if line.startswith("郑州"))
+    caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
+    assert "设立海外分支机构" in zhengzhou and "在境外设立分支机构或代表处" in caohejing
+
+
+def test_each_of_one_documents_items_is_no_comparison_of_documents(seed_app):
+    # 分别 here is about 海曙's industries, not about documents: no line per document.
+    answer = seed_app.answerer.ask("海曙分别在哪些产业组建知识产权联盟？")
+    assert not answer.abstained and not answer.text.startswith("海曙區：")
+    assert "紡織服裝產業知識產權聯盟" in answer.text
+    assert {c.document.id for c in answer.citations} == {"haishu-2024"}
+
+
+def test_a_label_cut_short_is_the_items_own_sentence_not_a_heading(seed_app):
+    clauses = seed_app.index.clause_by_id
+    assert clauses["pudong-2017#3.7.1"].path[-1].endswith("…") and not heads_clause(clauses["pudong-2017#3.7.1"])
+    assert heads_clause(clauses["zhengzhou-2023#2.6.2"])  # 2.推动知识产权服务机构国际化: a title
+    assert not heads_clause(clauses["caohejing-2024#annex1.t1r6"])  # a table row
+    # The first item no longer counts its own words twice, so the next item about 宣传 is quoted too.
+    answer = seed_app.answerer.ask("浦东怎么做知识产权宣传？")
+    assert [c.clause.id for c in answer.citations][:2] == ["pudong-2017#3.7.1", "pudong-2017#3.7.2"]

@@ -41,6 +41,18 @@ def test_a_place_no_document_covers_is_refused_in_a_dialog_too(seed_app):
     assert follow_up.answer.abstained and "北京" in follow_up.answer.text
 
 
+def test_an_indicator_carried_to_a_plan_that_does_not_set_it_is_refused(seed_app):
+    first, second = talk(seed_app, "浦东每万人口发明专利拥有量要达到多少？", "那海曙呢？")
+    assert "48件" in first.answer.text
+    assert "海曙" in second.understood_as and "每万人口" in second.understood_as
+    assert second.answer.abstained and "高價值發明專利擁有量" in second.answer.text  # what it does give
+    _, third = talk(seed_app, "海曙区商业秘密保护示范点的目标是多少？", "那郑州呢？")
+    assert "郑州" in third.understood_as and third.answer.abstained and "没有与问题对应的条款" in third.answer.text
+    # 徐汇 treats 商业秘密 but sets no figure for it: refused for that, not as a plan silent on the topic.
+    _, fourth = talk(seed_app, "海曙区商业秘密保护示范点的目标是多少？", "那徐汇呢？")
+    assert fourth.answer.abstained and "没有与问题对应的条款" not in fourth.answer.text and "商业秘密" in fourth.answer.text
+
+
 def test_a_pronoun_refers_to_the_last_document(seed_app):
     first, second, third = talk(seed_app, "海曙區知識產權質押融資累計金額目標是多少？", "它的规划期是哪几年？",
                                 "该方案由哪个单位印发？")

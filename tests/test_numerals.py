@@ -24,7 +24,8 @@ def test_quantities_become_arabic(text, expected):
     assert to_arabic(text) == expected
 
 
-@pytest.mark.parametrize("text", ["统一的一站式服务", "进一步加强", "一带一路", "数十万", "三五年", "十四五规划", "两者"])
+@pytest.mark.parametrize("text", ["统一的一站式服务", "进一步加强", "一带一路", "数十万", "三五年", "十四五规划", "两者",
+                                  "哪一年挂牌", "哪一个部门"])
 def test_words_built_with_numerals_stay_words(text):
     assert to_arabic(text) == text
 
