@@ -683,7 +683,7 @@ def render_markdown(report: Report) -> str:
                      for kind, km in main.per_kind.items()])
     if main.per_split:
         lines += ["", f"## Train / test split, {main.label}", "",
-                  "Items marked `train` are the only ones anything was fitted on (the abstention thresholds, the comparison line coverage), with the first 141; "
+                  "Items marked `train` are the only ones anything was fitted on (the abstention thresholds — with the train half of eval/laws —, the share of the best evidence a named document or a comparison line must hold, the sentences per comparison line), with the first 141; "
                   "`test` items are held apart. The first 141 items carry no split (they were used while "
                   "developing before the split existed).", ""]
         lines += _table(["split", "n", *(label for _, label in _KIND_COLUMNS)],
