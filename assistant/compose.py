@@ -375,7 +375,8 @@ class Composer:
         (its normalised search text: the clause under its headings)."""
         texts, position = self.index.search_texts, self.index.position
         hits = self.retriever.keyword(query.scope.query, EVIDENCE_CLAUSES)
-        return max((held_share(query.tokens, [(texts[position[h.clause.id]], h.clause.text)]) for h in hits),
+        return max((held_share(query.tokens, [(texts[position[h.clause.id]], h.clause.text)], query.aliases)
+                    for h in hits),
                    default=0.0)
 
     def unaddressed(self, query: Query) -> list[str]:
@@ -384,7 +385,8 @@ class Composer:
             return []
         best = self.best_clause_evidence(query)
         return [self.index.documents[d].short_title for d in query.scope.doc_ids
-                if held_share(query.tokens, [(self.index.document_text(d), "")]) < NAMED_EVIDENCE_SHARE * best]
+                if held_share(query.tokens, [(self.index.document_text(d), "")], query.aliases)
+                < NAMED_EVIDENCE_SHARE * best]
 
     def sentences(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
@@ -413,8 +415,8 @@ class Composer:
             return ""
         stated = [unit for hit in self.retriever.keyword(query.scope.query, EVIDENCE_CLAUSES)
                   for unit in quotable_units(hit.clause, "figure") if _NUMBER.search(unit)]
-        whole = max((coverage(query.tokens, [unit]) for unit in stated), default=0.0)
-        held = coverage(query.tokens, [sentence for sentence, _ in picks])
+        whole = max((coverage(query.tokens, [unit], query.aliases) for unit in stated), default=0.0)
+        held = coverage(query.tokens, [sentence for sentence, _ in picks], query.aliases)
         return "文档给出的是其他指标的数值。" if whole >= STATED_WHOLE and held < INDICATOR_SHARE * whole else ""
 
     def units(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
