@@ -124,9 +124,12 @@ class GenerativeAnswerer:
         self.system_prompt, self.max_clauses = PROMPTS[prompt]
         # An explicit key, even a placeholder for local servers, keeps ChatOpenAI from
         # sending an OPENAI_API_KEY from the environment to whatever host is configured.
-        # No retries: a retry would multiply the time the user waits.
+        # No retries: a retry would multiply the time the user waits. The reply budget goes
+        # as `max_tokens`, the field every OpenAI-compatible server reads: ChatOpenAI's own
+        # option sends `max_completion_tokens`, which llama.cpp's server ignores.
         self.chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "EMPTY", timeout=timeout,
-                               max_retries=0, temperature=0, max_tokens=max_tokens, use_responses_api=False)
+                               max_retries=0, temperature=0, extra_body={"max_tokens": max_tokens},
+                               use_responses_api=False)
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         state = self.answerer.prepare(question, filters)
@@ -171,7 +174,7 @@ class GenerativeAnswerer:
     def _messages(self, state: dict) -> list:
         """The fixed system rules, then one user message: the clauses in a delimited data
         block, numbered, each with its document title and section path, and the question."""
-        clauses = "\n\n".join(f"{head}\n{text}" for head, text in self._shown(state))
+        clauses = "\n\n".join(f"{head}\n{text}" for head, text in self.prompt_clauses(state))
         return [SystemMessage(self.system_prompt), HumanMessage(self._user_message(state["question"], clauses))]
 
     def _user_message(self, question: str, clauses: str) -> str:
@@ -180,7 +183,7 @@ class GenerativeAnswerer:
                 f"<clauses>\n{clauses}\n</clauses>\n\n"
                 f"问题（用{script}回答，每句句末标注条款编号）：\n<question>\n{_data(question)}\n</question>")
 
-    def _shown(self, state: dict) -> list[tuple[str, str]]:
+    def prompt_clauses(self, state: dict) -> list[tuple[str, str]]:
         """(heading, text) of each clause the prompt gives, [1]..[n] in rank order: as many
         as fit the context window after the rules, the question and the reply's budget. The
         last one that fits only in part is cut (…); a clause that would get fewer than
@@ -200,7 +203,8 @@ class GenerativeAnswerer:
                 if estimate_tokens(text) > room:
                     if room < _SHORTEST_CUT and shown:
                         break
-                    text = _cut(text, max(room, _SHORTEST_CUT)) + "…"
+                    cut = _cut(text, max(room, _SHORTEST_CUT))
+                    text = cut + "…" if cut != text else text
                 budget -= estimate_tokens(head) + estimate_tokens(text) + 2
             shown.append((head, text))
             if budget is not None and budget <= 0:
@@ -212,7 +216,7 @@ class GenerativeAnswerer:
         """The reply as an Answer: citations read in any form and renumbered, those to
         clauses not given removed and flagged, the question's script restored, every sentence
         checked. UnusableReply when there is nothing to show."""
-        hits = state["hits"][:len(self._shown(state))]
+        hits = state["hits"][:len(self.prompt_clauses(state))]
         text = normalise_citations(_THINKING.sub("", reply).strip())
         if not text:
             raise UnusableReply("回复为空")

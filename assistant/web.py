@@ -11,6 +11,7 @@ import tempfile
 import threading
 import traceback
 from collections import OrderedDict
+from contextlib import closing
 from pathlib import Path
 
 import gradio as gr
@@ -332,12 +333,15 @@ class ChatHandlers:
             yield answer.text, answer
             return
         partial = ""
-        for event in self.app.llm.stream(resolution.question_to_ask, conversation.scoped(resolution, filters)):
-            if event.kind == "delta":
-                partial += event.text
-                yield partial, None
-            else:
-                yield partial, event.answer
+        # closing: when the page stops reading (the user left), the model's stream is closed now
+        with closing(self.app.llm.stream(resolution.question_to_ask, conversation.scoped(resolution, filters))) \
+                as events:
+            for event in events:
+                if event.kind == "delta":
+                    partial += event.text
+                    yield partial, None
+                else:
+                    yield partial, event.answer
 
     def refusal(self, password: str | None) -> str | None:
         """Why a change to the knowledge base is refused, or None when the admin password was given."""

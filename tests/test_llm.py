@@ -16,7 +16,7 @@ import pytest
 
 from assistant.answer import Answerer
 from assistant.app import App, Settings
-from assistant.llm import SYSTEM_PROMPT, GenerativeAnswerer
+from assistant.llm import SYSTEM_PROMPT, GenerativeAnswerer, estimate_tokens, normalise_citations
 from assistant.retrieve import HybridRetriever
 from assistant.targets import TargetTable
 from assistant.verify import Verifier
@@ -303,3 +303,99 @@ def test_cli_ask_llm_without_configuration_is_a_one_line_error(seed_app):
     assert done.returncode != 0
     assert "POLICY_ASSISTANT_LLM_BASE_URL" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- what real models write (see also test_llm_recorded.py) ---------------------------
+@pytest.mark.parametrize("written, read", [
+    ("达到900件【1】。", "达到900件[1]。"),
+    ("达到900件[1][2]。", "达到900件[1][2]。"),
+    ("达到900件[1,2]。", "达到900件[1][2]。"),
+    ("达到900件[1、2]。", "达到900件[1][2]。"),
+    ("达到900件[1-3]。", "达到900件[1][2][3]。"),
+    ("達到900件［１］。", "達到900件[1]。"),
+    ("达到900件(1)。", "达到900件[1]。"),
+    ("达到900件（2）。\n", "达到900件[2]。\n"),
+    ("达到900件。（1）", "达到900件。[1]"),
+    ("达到900件。来源1", "达到900件。[1]"),
+    ("达到900件（来源：条款[2]）。", "达到900件[2]。"),
+    ("达到900件[来源1]。", "达到900件[1]。"),
+    ("达到900件[^1]。", "达到900件[1]。"),
+])
+def test_citation_forms_are_read_as_markers(written, read):
+    assert normalise_citations(written) == read
+
+
+@pytest.mark.parametrize("text", [
+    "主要措施包括：\n（1）加强知识产权保护；\n（2）完善公共服务。",   # list items, not citations
+    "(1) 加强保护\n(2) 完善服务",
+    "一是加强保护（1）项工作要做实，二是完善服务",                 # text after it: a label
+    "依据2024年方案，徐府发〔2024〕6号",                            # years and 文号 are not citations
+    "数量增长[1-300]倍",                                             # not a plausible list of clauses
+])
+def test_numbers_that_are_not_citations_stay_as_written(text):
+    assert normalise_citations(text) == text
+
+
+def test_a_parenthesised_citation_counts_and_a_list_item_label_does_not(tiny, fake):
+    fake.script(lambda r: f"措施如下：\n（1）加强知识产权保护宣传（{clause_number(r, '宣传')}）。")
+    answer = tiny.ask("测试市有哪些保障措施？")
+    assert answer.mode == "llm" and answer.text.startswith("措施如下：\n（1）加强")
+    assert answer.text.endswith("宣传[1]。") and "宣传" in answer.citations[0].clause.text
+
+
+@pytest.mark.parametrize("question, reply, shown, notice", [
+    ("測試市有效發明專利擁有量的目標是多少？", "到2025年，测试市有效发明专利拥有量达到900件[1]。",
+     "到2025年，測試市有效發明專利擁有量達到900件[1]。", "已转为繁体字"),
+    (QUESTION, "到2025年，測試市有效發明专利擁有量達到900件[1]。", GOOD, "已转为简体字"),
+    (QUESTION, GOOD, GOOD, ""),
+])
+def test_a_reply_in_the_other_script_is_converted_and_said_so(tiny, fake, question, reply, shown, notice):
+    fake.script(reply)
+    answer = tiny.ask(question)
+    assert answer.mode == "llm" and answer.text == shown
+    assert notice in answer.notice if notice else answer.notice == ""
+    assert answer.checks[0].status == "supported"  # checked as written, whichever script
+
+
+def test_the_prompt_fits_the_context_window_and_only_given_clauses_count(tiny_answerer, fake):
+    fake.script("到2025年，测试市有效发明专利拥有量达到900件[1]。另有说明[2]。", GOOD)
+    full = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT)
+    roomy = full.prompt_clauses(tiny_answerer.prepare(QUESTION))
+    small = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT,
+                               context=700, max_tokens=200)
+    answer = small.ask(QUESTION)
+    system, user = fake.requests[0]["messages"]
+    assert fake.requests[0]["max_tokens"] == 200
+    assert estimate_tokens(system["content"]) + estimate_tokens(user["content"]) <= 700 - 200
+    assert len(re.findall(r"(?m)^\[\d+\] 《", user["content"])) == 1 < len(roomy)
+    assert "[2]" in answer.notice and [c.status for c in answer.checks] == ["supported", "not_found"]
+    # a window with no room left for clauses still gives the best one (long ones cut: test_llm_recorded)
+    tight = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT,
+                               context=400, max_tokens=200)
+    assert tight.prompt_clauses(tiny_answerer.prepare(QUESTION)) == roomy[:1]
+
+
+def test_estimated_tokens_are_not_fewer_than_characters_of_chinese():
+    assert estimate_tokens("到2025年，测试市有效发明专利拥有量达到900件。") >= 20
+    assert estimate_tokens("abc def ghi") == 4
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_reply_cut_at_the_token_limit_says_so(tiny, fake, stream):
+    fake.script(Reply(GOOD + "此外，测试市还将", finish_reason="length"))
+    answer = tiny.stream(QUESTION) if stream else None
+    answer = list(answer)[-1].answer if stream else tiny.ask(QUESTION)
+    assert answer.mode == "llm" and "长度上限" in answer.notice
+    assert [c.status for c in answer.checks] == ["supported", "not_found"]
+
+
+def test_closing_the_stream_closes_the_connection_and_the_server_stops(tiny, fake):
+    fake.script(Reply(GOOD * 20, chunk_chars=2, chunk_delay=0.05))
+    events = tiny.stream(QUESTION)
+    deltas = [next(events) for _ in range(3)]
+    assert all(e.kind == "delta" for e in deltas)
+    events.close()               # the user stopped, or the page went away
+    assert fake.client_left.wait(3)
+    sent = fake.deltas_sent
+    time.sleep(0.5)
+    assert fake.deltas_sent == sent < len(GOOD * 20) // 2
