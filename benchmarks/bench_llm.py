@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.app import App, Settings  # noqa: E402
 from assistant.evaluate import EvalItem, facts_answered, load_eval_set  # noqa: E402
-from assistant.llm import GenerativeAnswerer, normalise_citations  # noqa: E402
+from assistant.llm import GenerativeAnswerer, UnusableReply, normalise_citations  # noqa: E402
+from assistant.retrieve import Hit  # noqa: E402
 from benchmarks.timing import percentile  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -59,14 +60,16 @@ def measure(llm: GenerativeAnswerer, item: EvalItem) -> dict:
             answer = event.answer
     total = time.perf_counter() - started
     raw = "".join(pieces)
-    given = len(llm.prompt_clauses(llm.answerer.prepare(item.question))) if raw else 0
+    state = llm.answerer.prepare(item.question)
+    given = len(llm.prompt_clauses(state)) if raw else 0
     written = [int(n) for n in re.findall(r"\[(\d+)\]", normalise_citations(raw))]
     extractive = llm.answerer.ask(item.question)
     return {
         "id": item.id, "kind": item.kind, "split": item.split, "question": item.question,
         "mode": mode_of(answer), "raw_reply": raw, "answer": answer.text, "notice": answer.notice,
         "abstained": answer.abstained, "should_abstain": not item.answerable,
-        "given_clauses": given, "citations_written": len(written),
+        "given_clauses": given, "given_ids": [h.clause.id for h in state["hits"][:given]],
+        "citations_written": len(written),
         "citations_valid": sum(1 for n in written if 1 <= n <= given),
         "checks": [c.to_dict() | {"reason": c.reason} for c in answer.checks],
         "gold_facts": list(item.gold_facts),
@@ -75,6 +78,27 @@ def measure(llm: GenerativeAnswerer, item: EvalItem) -> dict:
         "extractive_abstained": extractive.abstained,
         "ttft_s": round(first, 2) if first is not None else None, "total_s": round(total, 2),
     }
+
+
+def rechecked(llm: GenerativeAnswerer, record: dict) -> dict:
+    """A measured record with its answer made again from the recorded raw reply and the
+    clauses the model was given, by the current parsing and checks (no model call): the
+    figures of the current code on real replies. Times stay as measured."""
+    if not record["raw_reply"]:
+        return record   # timeouts, HTTP errors and questions never sent have nothing to re-read
+    state = llm.answerer.prepare(record["question"])
+    by_id = llm.answerer.index.clause_by_id
+    state["hits"] = [Hit(by_id[i], 0.0, None, None) for i in record["given_ids"]]
+    finish = "length" if "长度上限" in record["notice"] else None
+    try:
+        answer = llm.answer_from_reply(state, record["raw_reply"], finish)
+    except UnusableReply as why:
+        answer = llm.answerer.ask(record["question"])
+        answer.notice = f"生成式回答不可用（{why}），以下为摘录式回答。"
+    gold = record["gold_facts"]
+    return record | {"mode": mode_of(answer), "answer": answer.text, "notice": answer.notice,
+                     "abstained": answer.abstained, "checks": [c.to_dict() | {"reason": c.reason} for c in answer.checks],
+                     "facts_ok": facts_answered(answer.text, gold) if gold else None}
 
 
 def mode_of(answer) -> str:
@@ -142,19 +166,27 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--out", type=Path, default=None, help="default: benchmarks/results/llm-<prompt>.jsonl")
+    parser.add_argument("--recheck", action="store_true",
+                        help="no model: re-read the recorded replies with the current code (…-rechecked files)")
     args = parser.parse_args()
 
-    model = args.model or served_model(args.base_url)
+    out = args.out or RESULTS / f"llm-{args.prompt}.jsonl"
+    model = args.model or (json.loads(out.read_text("utf-8").splitlines()[0])["model"] if args.recheck
+                           else served_model(args.base_url))
     app = App(Settings(corpus=args.corpus, index=args.index))
     app.build(progress=False)
     llm = GenerativeAnswerer(app.answerer, base_url=args.base_url, model=model, timeout=args.timeout,
                              context=args.context, max_tokens=args.max_tokens, prompt=args.prompt)
-    out = args.out or RESULTS / f"llm-{args.prompt}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {json.loads(line)["id"]: json.loads(line) for line in out.read_text("utf-8").splitlines()} \
         if out.exists() else {}
     items = sample(load_eval_set(args.questions), args.every, args.limit)
-    for number, item in enumerate(items, 1):
+    if args.recheck:
+        done = {i: rechecked(llm, record) for i, record in done.items()}
+        out = out.with_name(out.stem + "-rechecked.jsonl")
+        out.write_text("".join(json.dumps(done[i.id], ensure_ascii=False) + "\n" for i in items if i.id in done),
+                       encoding="utf-8")
+    for number, item in enumerate([] if args.recheck else items, 1):
         if item.id in done:
             continue
         record = measure(llm, item) | {"model": model, "prompt": args.prompt, "max_tokens": args.max_tokens,

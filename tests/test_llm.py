@@ -274,6 +274,25 @@ def test_seed_traditional_question_asks_for_a_traditional_answer(seeds, fake):
     assert answer.mode == "llm" and answer.checks[0].status == "supported"
 
 
+@pytest.mark.slow
+def test_web_chat_closed_mid_answer_closes_the_models_stream(seed_app):
+    import dataclasses
+
+    from assistant.web import ChatHandlers
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        fake.script(Reply("徐汇区到2025年PCT国际专利申请量达到600件[1]。" * 20, chunk_chars=2, chunk_delay=0.05))
+        outputs = ChatHandlers(App(settings, embedder=seed_app.embedder)).chat(PCT, [], [], True)
+        partial = [next(outputs) for _ in range(3)]
+        assert partial[-1][0][-1]["content"].endswith(" ▌")   # still streaming
+        outputs.close()   # what the page does when its user leaves
+        assert fake.client_left.wait(3)
+        sent = fake.deltas_sent
+        time.sleep(0.5)
+        assert fake.deltas_sent == sent < 100
+
+
 # --- command line -------------------------------------------------------------------------
 def run_cli(*args, env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_LLM_")}
