@@ -81,3 +81,25 @@ def test_recorded_reply(seed_app, record, stream):
         assert [c.clause.id for c in sorted(answer.citations, key=lambda c: c.n)] == expect["cited"]
     assert re.findall(r"\[(\d+)\]", answer.text) == [] or answer.mode == "extractive" or \
         max(int(n) for n in re.findall(r"\[(\d+)\]", answer.text)) <= len(answer.citations)
+
+
+def test_a_small_context_window_cuts_the_last_clause_that_fits_only_in_part(seed_app):
+    from assistant.llm import estimate_tokens
+
+    def answerer(**budget):
+        return GenerativeAnswerer(seed_app.answerer, base_url="http://127.0.0.1:9/v1", model="m", timeout=1, **budget)
+
+    state = seed_app.answerer.prepare("漕河泾建设方案的主要任务有哪些？")
+    full = answerer().prompt_clauses(state)
+    cut = 0
+    for context in (900, 1200, 1500):
+        llm = answerer(context=context, max_tokens=256)
+        shown = llm.prompt_clauses(state)
+        system, user = (m.content for m in llm._messages(state))
+        assert estimate_tokens(system) + estimate_tokens(user) <= context - 256
+        assert 1 <= len(shown) <= len(full) and shown[:-1] == full[:len(shown) - 1]
+        (head, text), (whole_head, whole) = shown[-1], full[len(shown) - 1]
+        assert head == whole_head
+        assert text == whole or (text.endswith("…") and whole.startswith(text[:-1]) and len(text) > 40)
+        cut += text != whole
+    assert cut  # some window cut a clause, not only dropped whole ones
