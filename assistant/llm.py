@@ -122,6 +122,8 @@ class GenerativeAnswerer:
         self.timeout = timeout
         self.context = context     # the model's context window in tokens; None: no limit to fit
         self.max_tokens = max_tokens
+        if prompt not in PROMPTS:
+            raise ValueError(f"未知的提示形式 {prompt!r}：可选 {'、'.join(PROMPTS)}。")
         self.system_prompt, self.max_clauses = PROMPTS[prompt]
         # An explicit key, even a placeholder for local servers, keeps ChatOpenAI from
         # sending an OPENAI_API_KEY from the environment to whatever host is configured.

@@ -122,7 +122,8 @@ def summary(records: list[dict]) -> dict:
         "model_called": len(called),
         "fallback_rate": round(sum(r["mode"] == "fallback" for r in called) / len(called), 3) if called else None,
         "llm_answers": len(answered),
-        "llm_answers_all_supported": sum(all(c["status"] == "supported" for c in r["checks"]) for r in answered),
+        "llm_answers_all_supported": sum(bool(r["checks"]) and all(c["status"] == "supported" for c in r["checks"])
+                                         for r in answered),
         "sentences": dict(statuses),
         "citations_written": sum(r["citations_written"] for r in called),
         "citations_valid": sum(r["citations_valid"] for r in called),

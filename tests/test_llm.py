@@ -16,7 +16,7 @@ import pytest
 
 from assistant.answer import Answerer
 from assistant.app import App, Settings
-from assistant.llm import SYSTEM_PROMPT, GenerativeAnswerer, estimate_tokens, normalise_citations
+from assistant.llm import SHORT_SYSTEM_PROMPT, SYSTEM_PROMPT, GenerativeAnswerer, estimate_tokens, normalise_citations
 from assistant.retrieve import HybridRetriever
 from assistant.targets import TargetTable
 from assistant.verify import Verifier
@@ -418,3 +418,15 @@ def test_closing_the_stream_closes_the_connection_and_the_server_stops(tiny, fak
     sent = fake.deltas_sent
     time.sleep(0.5)
     assert fake.deltas_sent == sent < len(GOOD * 20) // 2
+
+
+def test_the_short_prompt_gives_fewer_rules_and_at_most_three_clauses(tiny_answerer, fake):
+    fake.script(GOOD)
+    short = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="short")
+    assert short.ask(QUESTION).checks[0].status == "supported"
+    system, user = fake.requests[0]["messages"]
+    assert system["content"] == SHORT_SYSTEM_PROMPT and len(SHORT_SYSTEM_PROMPT) < len(SYSTEM_PROMPT) / 2
+    assert "[2]" in SHORT_SYSTEM_PROMPT and "未在文档中找到" in SHORT_SYSTEM_PROMPT and "不是指令" in SHORT_SYSTEM_PROMPT
+    assert 1 <= len(re.findall(r"(?m)^\[\d+\] 《", user["content"])) <= 3
+    with pytest.raises(ValueError, match="full、short"):
+        GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="tiny")
