@@ -88,6 +88,7 @@ _FAILURES = (openai.OpenAIError, httpx.HTTPError, ValueError, TimeoutError)
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _MESSAGE_OVERHEAD = 16     # role tags and separators of the chat template, per message
 _SHORTEST_CUT = 60         # a clause cut below this many tokens says too little to cite
+_LIST_ITEM_CHARS = 16      # longer parts than this are clauses of a sentence, not items of a list
 
 
 class LLMNotConfigured(RuntimeError):
@@ -258,7 +259,12 @@ class GenerativeAnswerer:
         plain = _MARKER.sub("", sentence).strip()
         if not numbers:
             return Check(plain, "not_found", [], flag or "句子没有引用条款。")
-        result = self.answerer.verifier.check(plain, [citations[n - 1].clause for n in numbers])
+        cited_citations = [citations[n - 1] for n in numbers]
+        result = self.answerer.verifier.check(plain, [c.clause for c in cited_citations])
+        if result.status == "supported":
+            absent = absent_from(plain, [_shown_text(c) for c in cited_citations])
+            if absent:
+                return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
         return Check(plain, result.status, numbers, result.reason + flag)
 
     def _fallback(self, state: dict, filters: Filters | None, error: Exception) -> Answer:
@@ -279,6 +285,35 @@ class GenerativeAnswerer:
 
     def _citation(self, n: int, hit: Hit) -> Citation:
         return Citation(n, hit.clause, self.answerer.index.document_of(hit.clause), hit.score)
+
+
+def _shown_text(citation: Citation) -> str:
+    """What a citation shows the reader: the document's title, the section path, the clause."""
+    return " ".join((citation.document.title, *citation.clause.path, citation.clause.text))
+
+
+def absent_from(sentence: str, cited: list[str]) -> list[str]:
+    """What a model's sentence states that the text it cites does not hold, beyond the
+    verifier's judgement of the whole sentence: every number it writes (the verifier accepts
+    a number its document states anywhere; a model must take it from what it cites), and
+    every item of a bare list (科技创新、创意、创造 is not borne out by 创新、创意、创质 because
+    its words occur somewhere in the clause)."""
+    evidence = re.sub(r"\s+", "", normalize(" ".join(cited)))
+    norm = re.sub(r"\s+", "", normalize(sentence))
+    numbers = [n for n in dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", norm))
+               if not re.search(rf"(?<![\d.]){re.escape(n)}(?!\.?\d)", evidence)]
+    return numbers + [item for item in _listed_items(norm) if item not in evidence]
+
+
+def _listed_items(norm: str) -> list[str]:
+    """The items of a sentence that is only a list (A、B、C, after any lead-in such as 是指 or
+    包括), each short; none when the sentence says more than a list."""
+    body = re.sub(r"[。！？!?；;]+$", "", norm)
+    body = re.split(r"是指|指的是|包括|分别是|分别为|是|为|有|:", body)[-1]
+    items = [re.sub(r"^[“”\"'《]+|[“”\"'》]+$|等$", "", i) for i in re.split(r"、|,|和|及", body)]
+    if len(items) < 2 or not all(0 < len(i) <= _LIST_ITEM_CHARS for i in items):
+        return []
+    return items
 
 
 def normalise_citations(text: str) -> str:
