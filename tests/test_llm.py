@@ -16,7 +16,8 @@ import pytest
 
 from assistant.answer import Answerer
 from assistant.app import App, Settings
-from assistant.llm import SHORT_SYSTEM_PROMPT, SYSTEM_PROMPT, GenerativeAnswerer, estimate_tokens, normalise_citations
+from assistant.llm import (SHORT_SYSTEM_PROMPT, SYSTEM_PROMPT, GenerativeAnswerer, absent_from, estimate_tokens,
+                           normalise_citations)
 from assistant.retrieve import HybridRetriever
 from assistant.targets import TargetTable
 from assistant.verify import Verifier
@@ -430,3 +431,24 @@ def test_the_short_prompt_gives_fewer_rules_and_at_most_three_clauses(tiny_answe
     assert 1 <= len(re.findall(r"(?m)^\[\d+\] 《", user["content"])) <= 3
     with pytest.raises(ValueError, match="full、short"):
         GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="tiny")
+
+
+CLAUSE = "一、指導思想 實施“創新、創意、創質”三創驅動，全面打通知識產權創造、運用、保護鏈條，培育 3 家以上服務機構。"
+
+
+@pytest.mark.parametrize("sentence, absent", [
+    ("科技创新、创意、创造", ["科技创新"]),          # its words are in the clause, the list is not
+    ("三创是指创新、创意、创质。", []),
+    ("创新、创意、创质等", []),
+    ("培育10个服务机构", ["10"]),                    # a number the cited text does not hold
+    ("培育三家以上服务机构", []),                      # 三 is 3
+    ("培育3家以上服务机构，全面打通知识产权创造、运用、保护链条。", []),   # more than a list: the verifier's call
+])
+def test_what_a_sentence_states_must_be_in_what_it_cites(sentence, absent):
+    assert absent_from(sentence, [CLAUSE]) == absent
+
+
+def test_a_number_only_in_another_clause_of_the_document_is_not_supported(tiny, fake):
+    fake.script(lambda r: f"900件[{clause_number(r, '特别说明')}]。")  # 900件 is in 总体目标
+    answer = tiny.ask(QUESTION)
+    assert answer.mode == "llm" and answer.checks[0].status == "not_found" and "900" in answer.checks[0].reason
