@@ -161,7 +161,7 @@ def start(port: int, threads: int) -> None:
         time.sleep(1)
     log(f"serving {MODEL_ALIAS} at {base_url(port)} (pid {server.pid}, log {server_log})")
     print(f"export POLICY_ASSISTANT_LLM_BASE_URL={base_url(port)} POLICY_ASSISTANT_LLM_MODEL={MODEL_ALIAS} "
-          f"POLICY_ASSISTANT_LLM_CONTEXT={N_CTX} POLICY_ASSISTANT_LLM_TIMEOUT=300")
+          f"POLICY_ASSISTANT_LLM_CONTEXT={N_CTX} POLICY_ASSISTANT_LLM_PROMPT=short POLICY_ASSISTANT_LLM_TIMEOUT=300")
 
 
 def stop() -> None:
