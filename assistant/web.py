@@ -448,6 +448,7 @@ def build_ui(app: App) -> gr.Blocks:
                                           elem_id="question", lines=1)
                     with gr.Row():
                         send = gr.Button("提问", variant="primary", elem_id="send")
+                        stop = gr.Button("停止", elem_id="stop")
                         clear = gr.Button("清空对话", elem_id="clear")
                     with gr.Row():
                         doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）",
@@ -462,8 +463,10 @@ def build_ui(app: App) -> gr.Blocks:
             citations = gr.State([])
             outputs = [chatbot, question, citations, citation_choice, citation_view]
             inputs = [question, chatbot, doc_filter, use_llm]
-            send.click(handlers.chat, inputs, outputs, api_visibility="private")
-            question.submit(handlers.chat, inputs, outputs, api_visibility="private")
+            asked = [send.click(handlers.chat, inputs, outputs, api_visibility="private"),
+                     question.submit(handlers.chat, inputs, outputs, api_visibility="private")]
+            # Gradio closes a cancelled run's generator, which closes the model's stream.
+            stop.click(None, None, None, cancels=asked, api_visibility="private")
             clear.click(handlers.clear_chat, None, outputs, api_visibility="private")
             citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
                                    api_visibility="private")
