@@ -89,6 +89,7 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 _MESSAGE_OVERHEAD = 16     # role tags and separators of the chat template, per message
 _SHORTEST_CUT = 60         # a clause cut below this many tokens says too little to cite
 _LIST_ITEM_CHARS = 16      # longer parts than this are clauses of a sentence, not items of a list
+_LEAD_IN = re.compile(r"是指|指的是|包括|包含|分别是|分别为|是|为|有|即|:")   # 三创是指 | 创新、创意
 
 
 class LLMNotConfigured(RuntimeError):
@@ -302,18 +303,27 @@ def absent_from(sentence: str, cited: list[str]) -> list[str]:
     norm = re.sub(r"\s+", "", normalize(sentence))
     numbers = [n for n in dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", norm))
                if not re.search(rf"(?<![\d.]){re.escape(n)}(?!\.?\d)", evidence)]
-    return numbers + [item for item in _listed_items(norm) if item not in evidence]
+    return numbers + [readings[-1] for readings in _listed_items(norm)
+                      if not any(r in evidence for r in readings)]
 
 
-def _listed_items(norm: str) -> list[str]:
-    """The items of a sentence that is only a list (A、B、C, after any lead-in such as 是指 or
-    包括), each short; none when the sentence says more than a list."""
-    body = re.sub(r"[。！？!?；;]+$", "", norm)
-    body = re.split(r"是指|指的是|包括|分别是|分别为|是|为|有|:", body)[-1]
-    items = [re.sub(r"^[“”\"'《]+|[“”\"'》]+$|等$", "", i) for i in re.split(r"、|,|和|及", body)]
-    if len(items) < 2 or not all(0 < len(i) <= _LIST_ITEM_CHARS for i in items):
+def _listed_items(norm: str) -> list[list[str]]:
+    """The items of a sentence that is only a list (A、B、C), each as its possible readings:
+    the first item also without a lead-in (三创是指创新 → 创新; 有效发明专利 stays a reading
+    of its own). None when an item is longer than a list's item: a sentence that says more."""
+    parts = re.split(r"、|,|和|及", re.sub(r"[。！？!?；;]+$", "", norm))
+    if len(parts) < 2:
+        return []
+    first = [parts[0]] + [parts[0][m.end():] for m in _LEAD_IN.finditer(parts[0])]
+    items = [[_bare(r) for r in first if _bare(r)]] + [[_bare(p)] for p in parts[1:]]
+    if not all(any(0 < len(r) <= _LIST_ITEM_CHARS for r in readings) for readings in items):
         return []
     return items
+
+
+def _bare(item: str) -> str:
+    """An item without its quotation marks, title marks or a closing 等."""
+    return re.sub(r"^[“”\"'《]+|[“”\"'》]+$|等$", "", item)
 
 
 def normalise_citations(text: str) -> str:
@@ -339,8 +349,8 @@ def _listed(numbers: str) -> list[int]:
 
 
 def _script(text: str) -> str | None:
-    """'traditional' or 'simplified' by the characters only one script writes; None when
-    every character is common to both (然后 and 然後 decide; 专利法 and 專利法 decide; 目标 decides)."""
+    """'traditional' or 'simplified' by the characters only one script writes (专利 or 專利);
+    None when every character is common to both (多少)."""
     traditional = _differs(text, to_simplified)
     simplified = _differs(text, to_traditional)
     if traditional == simplified:

@@ -433,13 +433,15 @@ def test_the_short_prompt_gives_fewer_rules_and_at_most_three_clauses(tiny_answe
         GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="tiny")
 
 
-CLAUSE = "一、指導思想 實施“創新、創意、創質”三創驅動，全面打通知識產權創造、運用、保護鏈條，培育 3 家以上服務機構。"
+CLAUSE = "一、指導思想 實施“創新、創意、創質”三創驅動，全面打通知識產權創造、運用、保護鏈條，培育 3 家以上服務機構，有效發明專利。"
 
 
 @pytest.mark.parametrize("sentence, absent", [
     ("科技创新、创意、创造", ["科技创新"]),          # its words are in the clause, the list is not
     ("三创是指创新、创意、创质。", []),
     ("创新、创意、创质等", []),
+    ("三创即创新、创意、创业", ["创业"]),
+    ("有效发明专利、服务机构", []),                  # 有 opens a word here, not a lead-in
     ("培育10个服务机构", ["10"]),                    # a number the cited text does not hold
     ("培育三家以上服务机构", []),                      # 三 is 3
     ("培育3家以上服务机构，全面打通知识产权创造、运用、保护链条。", []),   # more than a list: the verifier's call
