@@ -10,8 +10,8 @@ What the user gets:
 - the model's answer, mode "llm", its citations renumbered densely in order of first
   use, citations to clauses that were not given removed and flagged, and one check per
   sentence (supported | contradicted | not_found);
-- "未在文档中找到" from the model: an abstention, mode "llm", with the nearest clauses
-  as related;
+- "未在文档中找到" from the model (or a refusal in its own words, citing nothing): an
+  abstention, mode "llm", with the nearest clauses as related;
 - on a timeout, an HTTP error or an unusable reply (empty, no valid citation, not
   parseable): the extractive answer with a `notice` saying why.
 
@@ -72,6 +72,13 @@ _PARENTHESISED = re.compile(rf"(?<=[^\s（(：:])[ \t]*[（(]({_NUMBERS})[）)](
                             re.MULTILINE)
 _MARKER = re.compile(r"\[(\d+)\]")   # the one form they are rewritten to
 _LONGEST_RANGE = 20                     # [1-300] is not a list of citations
+# A model saying the clauses do not answer, in the prompt's words or its own (未在文档中找到,
+# 条款中没有提到…, 无法确定…), on normalised text. Taken as a refusal only from a reply that
+# cites no given clause: a sentence with a citation is a claim about that clause, and checked.
+_REFUSAL = re.compile(r"未在(?:所给|提供的)?(?:文档|文件|条款|材料|资料)中?找到"
+                      r"|(?:文档|文件|条款|材料|资料|信息|内容)中?(?:均|都|并|也)?(?:没有|未|并未|没)"
+                      r"(?:提及|提到|涉及|说明|给出|包含|规定|明确|找到|相关)"
+                      r"|无法(?:回答|确定|找到|提供|得知|判断)|没有(?:找到)?(?:相关|有关)(?:信息|内容|规定|条款)")
 # Reasoning models (DeepSeek-R1, Qwen3 on Ollama) may put their reasoning in the content.
 _THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL)
 # Sentences end at 。！？ or a line break, not at ；: models cite once after a sentence
@@ -230,7 +237,7 @@ class GenerativeAnswerer:
         if finish_reason == "length":
             notices.append(f"回复达到长度上限（{self.max_tokens} 个 token），最后一句可能不完整。")
         cited = _numbers(text)
-        if not cited and NOT_FOUND_REPLY in normalize(text):
+        if not any(1 <= n <= len(hits) for n in cited) and _REFUSAL.search(normalize(text)):
             related = [self._citation(i + 1, h) for i, h in enumerate(hits[:3])]
             return Answer(state["question"], text, True, related, state["intent"], mode="llm",
                           notice="".join(notices))

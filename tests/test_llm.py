@@ -159,10 +159,18 @@ def test_reasoning_and_other_citation_forms_are_normalised(tiny, fake, reply, te
     assert answer.mode == "llm" and answer.text == text
 
 
-def test_model_saying_not_found_is_an_abstention_with_related_clauses(tiny, fake):
-    fake.script("未在文檔中找到。")
+@pytest.mark.parametrize("reply", ["未在文檔中找到。", "抱歉，所给条款中没有提到这一目标。", "根据提供的条款，无法确定具体数字。",
+                                   "文件中並未說明。", "没有相关信息[9]。"])
+def test_model_saying_not_found_in_any_words_is_an_abstention_with_related_clauses(tiny, fake, reply):
+    fake.script(reply)
     answer = tiny.ask(QUESTION)
     assert answer.abstained and answer.mode == "llm" and answer.citations
+
+
+def test_a_cited_sentence_saying_something_is_not_mentioned_is_a_claim_and_checked(tiny, fake):
+    fake.script(lambda r: f"条款中没有提到专利代理师的目标[{clause_number(r, '900件')}]。")
+    answer = tiny.ask(QUESTION)
+    assert not answer.abstained and answer.mode == "llm" and answer.checks[0].status != "supported"
 
 
 def test_question_the_extractive_analysis_abstains_on_never_reaches_the_model(tiny, fake):
