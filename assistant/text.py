@@ -29,6 +29,17 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
 def normalize(text: str) -> str:
     """The form all matching is done on; never shown to users. Chinese-numeral quantities
     become Arabic (十五日 → 15日) so that a law and a plan or a question compare as numbers."""

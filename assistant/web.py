@@ -11,6 +11,7 @@ import tempfile
 import threading
 import traceback
 from collections import OrderedDict
+from contextlib import closing
 from pathlib import Path
 
 import gradio as gr
@@ -332,12 +333,15 @@ class ChatHandlers:
             yield answer.text, answer
             return
         partial = ""
-        for event in self.app.llm.stream(resolution.question_to_ask, conversation.scoped(resolution, filters)):
-            if event.kind == "delta":
-                partial += event.text
-                yield partial, None
-            else:
-                yield partial, event.answer
+        # closing: when the page stops reading (the user left), the model's stream is closed now
+        with closing(self.app.llm.stream(resolution.question_to_ask, conversation.scoped(resolution, filters))) \
+                as events:
+            for event in events:
+                if event.kind == "delta":
+                    partial += event.text
+                    yield partial, None
+                else:
+                    yield partial, event.answer
 
     def refusal(self, password: str | None) -> str | None:
         """Why a change to the knowledge base is refused, or None when the admin password was given."""
@@ -444,6 +448,7 @@ def build_ui(app: App) -> gr.Blocks:
                                           elem_id="question", lines=1)
                     with gr.Row():
                         send = gr.Button("提问", variant="primary", elem_id="send")
+                        stop = gr.Button("停止", elem_id="stop")
                         clear = gr.Button("清空对话", elem_id="clear")
                     with gr.Row():
                         doc_filter = gr.Dropdown(doc_choices, multiselect=True, label="只在这些文档中检索（可选）",
@@ -458,8 +463,10 @@ def build_ui(app: App) -> gr.Blocks:
             citations = gr.State([])
             outputs = [chatbot, question, citations, citation_choice, citation_view]
             inputs = [question, chatbot, doc_filter, use_llm]
-            send.click(handlers.chat, inputs, outputs, api_visibility="private")
-            question.submit(handlers.chat, inputs, outputs, api_visibility="private")
+            asked = [send.click(handlers.chat, inputs, outputs, api_visibility="private"),
+                     question.submit(handlers.chat, inputs, outputs, api_visibility="private")]
+            # Gradio closes a cancelled run's generator, which closes the model's stream.
+            stop.click(None, None, None, cancels=asked, api_visibility="private")
             clear.click(handlers.clear_chat, None, outputs, api_visibility="private")
             citation_choice.change(handlers.open_citation, [citations, citation_choice], citation_view,
                                    api_visibility="private")

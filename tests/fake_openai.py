@@ -18,15 +18,20 @@ class Reply:
     delay: float = 0.0                        # seconds before the first byte
     raw: str | None = None                    # a body sent as is, e.g. one that does not parse
     chunk_chars: int = 4                      # characters per streamed delta
+    chunk_delay: float = 0.0                  # seconds between streamed deltas
+    finish_reason: str = "stop"               # "length": the reply hit max_tokens
 
 
 class FakeOpenAI:
     """Use as a context manager; `script(...)` queues replies; `requests` holds the bodies
-    received and `authorizations` their Authorization headers."""
+    received and `authorizations` their Authorization headers; `client_left` is set when a
+    client closed a stream before its end, and `deltas_sent` counts the deltas written."""
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.authorizations: list[str | None] = []
+        self.client_left = threading.Event()
+        self.deltas_sent = 0
         self._replies: list[Reply] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True     # a slow reply must not hold up shutdown
@@ -69,11 +74,11 @@ class FakeOpenAI:
                     elif reply.status != 200:
                         self._send(reply.status, {"error": {"message": text, "type": "server_error"}})
                     elif body.get("stream"):
-                        self._stream(body, text, reply.chunk_chars)
+                        self._stream(body, text, reply)
                     else:
-                        self._send(200, _completion(body, text))
+                        self._send(200, _completion(body, text, reply.finish_reason))
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (its timeout): nothing to answer
+                    fake.client_left.set()  # the client gave up (its timeout, or it closed the stream)
 
             def _send(self, status: int, payload: dict) -> None:
                 self._send_bytes(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json")
@@ -85,15 +90,18 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body: dict, text: str, size: int) -> None:
+            def _stream(self, body: dict, text: str, reply: Reply) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
+                size = reply.chunk_chars
                 deltas = [{"role": "assistant", "content": ""}]
                 deltas += [{"content": text[i:i + size]} for i in range(0, len(text), size)]
                 for delta in deltas:
                     self._event(_chunk(body, delta, None))
-                self._event(_chunk(body, {}, "stop"))
+                    fake.deltas_sent += 1
+                    time.sleep(reply.chunk_delay)
+                self._event(_chunk(body, {}, reply.finish_reason))
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
 
@@ -107,10 +115,10 @@ class FakeOpenAI:
         return Handler
 
 
-def _completion(body: dict, text: str) -> dict:
+def _completion(body: dict, text: str, finish_reason: str) -> dict:
     return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
             "model": body.get("model", "fake"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
 

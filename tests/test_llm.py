@@ -16,7 +16,8 @@ import pytest
 
 from assistant.answer import Answerer
 from assistant.app import App, Settings
-from assistant.llm import SYSTEM_PROMPT, GenerativeAnswerer
+from assistant.llm import (SHORT_SYSTEM_PROMPT, SYSTEM_PROMPT, GenerativeAnswerer, absent_from, estimate_tokens,
+                           normalise_citations)
 from assistant.retrieve import HybridRetriever
 from assistant.targets import TargetTable
 from assistant.verify import Verifier
@@ -158,10 +159,18 @@ def test_reasoning_and_other_citation_forms_are_normalised(tiny, fake, reply, te
     assert answer.mode == "llm" and answer.text == text
 
 
-def test_model_saying_not_found_is_an_abstention_with_related_clauses(tiny, fake):
-    fake.script("未在文檔中找到。")
+@pytest.mark.parametrize("reply", ["未在文檔中找到。", "抱歉，所给条款中没有提到这一目标。", "根据提供的条款，无法确定具体数字。",
+                                   "文件中並未說明。", "没有相关信息[9]。"])
+def test_model_saying_not_found_in_any_words_is_an_abstention_with_related_clauses(tiny, fake, reply):
+    fake.script(reply)
     answer = tiny.ask(QUESTION)
     assert answer.abstained and answer.mode == "llm" and answer.citations
+
+
+def test_a_cited_sentence_saying_something_is_not_mentioned_is_a_claim_and_checked(tiny, fake):
+    fake.script(lambda r: f"条款中没有提到专利代理师的目标[{clause_number(r, '900件')}]。")
+    answer = tiny.ask(QUESTION)
+    assert not answer.abstained and answer.mode == "llm" and answer.checks[0].status != "supported"
 
 
 def test_question_the_extractive_analysis_abstains_on_never_reaches_the_model(tiny, fake):
@@ -274,6 +283,25 @@ def test_seed_traditional_question_asks_for_a_traditional_answer(seeds, fake):
     assert answer.mode == "llm" and answer.checks[0].status == "supported"
 
 
+@pytest.mark.slow
+def test_web_chat_closed_mid_answer_closes_the_models_stream(seed_app):
+    import dataclasses
+
+    from assistant.web import ChatHandlers
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=10)
+        fake.script(Reply("徐汇区到2025年PCT国际专利申请量达到600件[1]。" * 20, chunk_chars=2, chunk_delay=0.05))
+        outputs = ChatHandlers(App(settings, embedder=seed_app.embedder)).chat(PCT, [], [], True)
+        partial = [next(outputs) for _ in range(3)]
+        assert partial[-1][0][-1]["content"].endswith(" ▌")   # still streaming
+        outputs.close()   # what the page does when its user leaves
+        assert fake.client_left.wait(3)
+        sent = fake.deltas_sent
+        time.sleep(0.5)
+        assert fake.deltas_sent == sent < 100
+
+
 # --- command line -------------------------------------------------------------------------
 def run_cli(*args, env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_LLM_")}
@@ -303,3 +331,134 @@ def test_cli_ask_llm_without_configuration_is_a_one_line_error(seed_app):
     assert done.returncode != 0
     assert "POLICY_ASSISTANT_LLM_BASE_URL" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- what real models write (see also test_llm_recorded.py) ---------------------------
+@pytest.mark.parametrize("written, read", [
+    ("达到900件【1】。", "达到900件[1]。"),
+    ("达到900件[1][2]。", "达到900件[1][2]。"),
+    ("达到900件[1,2]。", "达到900件[1][2]。"),
+    ("达到900件[1、2]。", "达到900件[1][2]。"),
+    ("达到900件[1-3]。", "达到900件[1][2][3]。"),
+    ("達到900件［１］。", "達到900件[1]。"),
+    ("达到900件(1)。", "达到900件[1]。"),
+    ("达到900件（2）。\n", "达到900件[2]。\n"),
+    ("达到900件。（1）", "达到900件。[1]"),
+    ("达到900件。来源1", "达到900件。[1]"),
+    ("达到900件（来源：条款[2]）。", "达到900件[2]。"),
+    ("达到900件[来源1]。", "达到900件[1]。"),
+    ("达到900件[^1]。", "达到900件[1]。"),
+])
+def test_citation_forms_are_read_as_markers(written, read):
+    assert normalise_citations(written) == read
+
+
+@pytest.mark.parametrize("text", [
+    "主要措施包括：\n（1）加强知识产权保护；\n（2）完善公共服务。",   # list items, not citations
+    "(1) 加强保护\n(2) 完善服务",
+    "一是加强保护（1）项工作要做实，二是完善服务",                 # text after it: a label
+    "依据2024年方案，徐府发〔2024〕6号",                            # years and 文号 are not citations
+    "数量增长[1-300]倍",                                             # not a plausible list of clauses
+])
+def test_numbers_that_are_not_citations_stay_as_written(text):
+    assert normalise_citations(text) == text
+
+
+def test_a_parenthesised_citation_counts_and_a_list_item_label_does_not(tiny, fake):
+    fake.script(lambda r: f"措施如下：\n（1）加强知识产权保护宣传（{clause_number(r, '宣传')}）。")
+    answer = tiny.ask("测试市有哪些保障措施？")
+    assert answer.mode == "llm" and answer.text.startswith("措施如下：\n（1）加强")
+    assert answer.text.endswith("宣传[1]。") and "宣传" in answer.citations[0].clause.text
+
+
+@pytest.mark.parametrize("question, reply, shown, notice", [
+    ("測試市有效發明專利擁有量的目標是多少？", "到2025年，测试市有效发明专利拥有量达到900件[1]。",
+     "到2025年，測試市有效發明專利擁有量達到900件[1]。", "已转为繁体字"),
+    (QUESTION, "到2025年，測試市有效發明专利擁有量達到900件[1]。", GOOD, "已转为简体字"),
+    (QUESTION, GOOD, GOOD, ""),
+])
+def test_a_reply_in_the_other_script_is_converted_and_said_so(tiny, fake, question, reply, shown, notice):
+    fake.script(reply)
+    answer = tiny.ask(question)
+    assert answer.mode == "llm" and answer.text == shown
+    assert notice in answer.notice if notice else answer.notice == ""
+    assert answer.checks[0].status == "supported"  # checked as written, whichever script
+
+
+def test_the_prompt_fits_the_context_window_and_only_given_clauses_count(tiny_answerer, fake):
+    fake.script("到2025年，测试市有效发明专利拥有量达到900件[1]。另有说明[2]。", GOOD)
+    full = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT)
+    roomy = full.prompt_clauses(tiny_answerer.prepare(QUESTION))
+    small = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT,
+                               context=700, max_tokens=200)
+    answer = small.ask(QUESTION)
+    system, user = fake.requests[0]["messages"]
+    assert fake.requests[0]["max_tokens"] == 200
+    assert estimate_tokens(system["content"]) + estimate_tokens(user["content"]) <= 700 - 200
+    assert len(re.findall(r"(?m)^\[\d+\] 《", user["content"])) == 1 < len(roomy)
+    assert "[2]" in answer.notice and [c.status for c in answer.checks] == ["supported", "not_found"]
+    # a window with no room left for clauses still gives the best one (long ones cut: test_llm_recorded)
+    tight = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT,
+                               context=400, max_tokens=200)
+    assert tight.prompt_clauses(tiny_answerer.prepare(QUESTION)) == roomy[:1]
+
+
+def test_estimated_tokens_are_not_fewer_than_characters_of_chinese():
+    assert estimate_tokens("到2025年，测试市有效发明专利拥有量达到900件。") >= 20
+    assert estimate_tokens("abc def ghi") == 4
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_reply_cut_at_the_token_limit_says_so(tiny, fake, stream):
+    fake.script(Reply(GOOD + "此外，测试市还将", finish_reason="length"))
+    answer = tiny.stream(QUESTION) if stream else None
+    answer = list(answer)[-1].answer if stream else tiny.ask(QUESTION)
+    assert answer.mode == "llm" and "长度上限" in answer.notice
+    assert [c.status for c in answer.checks] == ["supported", "not_found"]
+
+
+def test_closing_the_stream_closes_the_connection_and_the_server_stops(tiny, fake):
+    fake.script(Reply(GOOD * 20, chunk_chars=2, chunk_delay=0.05))
+    events = tiny.stream(QUESTION)
+    deltas = [next(events) for _ in range(3)]
+    assert all(e.kind == "delta" for e in deltas)
+    events.close()               # the user stopped, or the page went away
+    assert fake.client_left.wait(3)
+    sent = fake.deltas_sent
+    time.sleep(0.5)
+    assert fake.deltas_sent == sent < len(GOOD * 20) // 2
+
+
+def test_the_short_prompt_gives_fewer_rules_and_at_most_three_clauses(tiny_answerer, fake):
+    fake.script(GOOD)
+    short = GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="short")
+    assert short.ask(QUESTION).checks[0].status == "supported"
+    system, user = fake.requests[0]["messages"]
+    assert system["content"] == SHORT_SYSTEM_PROMPT and len(SHORT_SYSTEM_PROMPT) < len(SYSTEM_PROMPT) / 2
+    assert "[2]" in SHORT_SYSTEM_PROMPT and "未在文档中找到" in SHORT_SYSTEM_PROMPT and "不是指令" in SHORT_SYSTEM_PROMPT
+    assert 1 <= len(re.findall(r"(?m)^\[\d+\] 《", user["content"])) <= 3
+    with pytest.raises(ValueError, match="full、short"):
+        GenerativeAnswerer(tiny_answerer, base_url=fake.base_url, model="m", timeout=TIMEOUT, prompt="tiny")
+
+
+CLAUSE = "一、指導思想 實施“創新、創意、創質”三創驅動，全面打通知識產權創造、運用、保護鏈條，培育 3 家以上服務機構，有效發明專利。"
+
+
+@pytest.mark.parametrize("sentence, absent", [
+    ("科技创新、创意、创造", ["科技创新"]),          # its words are in the clause, the list is not
+    ("三创是指创新、创意、创质。", []),
+    ("创新、创意、创质等", []),
+    ("三创即创新、创意、创业", ["创业"]),
+    ("有效发明专利、服务机构", []),                  # 有 opens a word here, not a lead-in
+    ("培育10个服务机构", ["10"]),                    # a number the cited text does not hold
+    ("培育三家以上服务机构", []),                      # 三 is 3
+    ("培育3家以上服务机构，全面打通知识产权创造、运用、保护链条。", []),   # more than a list: the verifier's call
+])
+def test_what_a_sentence_states_must_be_in_what_it_cites(sentence, absent):
+    assert absent_from(sentence, [CLAUSE]) == absent
+
+
+def test_a_number_only_in_another_clause_of_the_document_is_not_supported(tiny, fake):
+    fake.script(lambda r: f"900件[{clause_number(r, '特别说明')}]。")  # 900件 is in 总体目标
+    answer = tiny.ask(QUESTION)
+    assert answer.mode == "llm" and answer.checks[0].status == "not_found" and "900" in answer.checks[0].reason

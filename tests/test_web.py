@@ -223,6 +223,28 @@ def test_generative_reply_streams_into_the_chat_and_unsupported_sentences_are_ma
     assert fake.requests and fake.requests[0]["stream"] is True
 
 
+@pytest.mark.browser
+def test_real_browser_stop_button_ends_a_generative_answer_and_its_model_stream(seed_app):
+    import dataclasses
+    import time
+
+    from .fake_openai import FakeOpenAI, Reply
+
+    with FakeOpenAI() as fake:
+        settings = dataclasses.replace(seed_app.settings, llm_base_url=fake.base_url, llm_model="fake", llm_timeout=60)
+        fake.script(Reply("漕河泾计划培养执业专利代理师750人[1]。" * 40, chunk_chars=2, chunk_delay=0.1))
+        with served(App(settings, embedder=seed_app.embedder)) as url, browser_page(url) as page:
+            page.click("text=生成式回答（LLM，逐句核对）")
+            page.fill("#question textarea", QUESTION)
+            page.click("#send")
+            page.wait_for_function("document.querySelector('#chatbot').innerText.includes('▌')", timeout=60000)
+            page.click("#stop")
+            assert fake.client_left.wait(10)
+            sent = fake.deltas_sent
+            time.sleep(1)
+            assert fake.deltas_sent == sent < 400
+
+
 def test_generative_toggle_without_configuration_says_so(seed_app):
     history, *_ = last(ChatHandlers(seed_app).chat(QUESTION, [], [], True))
     assert history[-1]["content"].startswith("⚠️") and "LLM" in history[-1]["content"]
