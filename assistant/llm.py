@@ -35,7 +35,8 @@ from langchain_openai import ChatOpenAI
 
 from .answer import TOP_CLAUSES, Answer, Answerer, Check, Citation
 from .retrieve import Filters, Hit
-from .text import normalize, to_simplified, to_traditional
+from .questions import question_words
+from .text import normalize, to_simplified, to_traditional, tokenize
 
 NOT_FOUND_REPLY = "未在文档中找到"
 SYSTEM_PROMPT = f"""你是知识产权政策文件问答助手，只根据用户消息里 <clauses> 与 </clauses> 之间给出的条款回答问题。
@@ -96,6 +97,9 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 _MESSAGE_OVERHEAD = 16     # role tags and separators of the chat template, per message
 _SHORTEST_CUT = 60         # a clause cut below this many tokens says too little to cite
 _LIST_ITEM_CHARS = 16      # longer parts than this are clauses of a sentence, not items of a list
+# A lead-in before a colon, and the words that frame it rather than name a topic (…的安排是：).
+_TOPIC_LEAD = re.compile(r"^(?P<lead>[^：:。，,；;]{2,30})[：:]")
+_FRAMING_WORDS = frozenset({"安排", "措施", "举措", "做法", "内容", "情况", "方面", "工作", "主要", "具体", "如下"})
 _LEAD_IN = re.compile(r"是指|指的是|包括|包含|分别是|分别为|是|为|有|即|:")   # 三创是指 | 创新、创意
 
 
@@ -311,7 +315,19 @@ def absent_from(sentence: str, cited: list[str]) -> list[str]:
     numbers = [n for n in dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", norm))
                if not re.search(rf"(?<![\d.]){re.escape(n)}(?!\.?\d)", evidence)]
     return numbers + [readings[-1] for readings in _listed_items(norm)
-                      if not any(r in evidence for r in readings)]
+                      if not any(r in evidence for r in readings)] + [
+        word for word in _lead_topic(norm) if word not in evidence]
+
+
+def _lead_topic(norm: str) -> list[str]:
+    """The words of a lead-in that says what the rest is about (浦东对数据知识产权登记的安排是：…),
+    but for the words that only frame it: a clause quoted verbatim under a topic it does not treat
+    must not pass as supported because its own words are all in the clause."""
+    lead = _TOPIC_LEAD.match(norm)
+    if not lead:
+        return []
+    return [w for w in dict.fromkeys(tokenize(lead["lead"]))
+            if len(w) > 1 and w not in question_words() and w not in _FRAMING_WORDS]
 
 
 def _listed_items(norm: str) -> list[list[str]]:
