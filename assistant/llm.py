@@ -36,6 +36,7 @@ from langchain_openai import ChatOpenAI
 from .answer import TOP_CLAUSES, Answer, Answerer, Check, Citation
 from .retrieve import Filters, Hit
 from .questions import question_words
+from .numerals import numeral_value
 from .text import normalize, to_simplified, to_traditional, tokenize
 
 NOT_FOUND_REPLY = "未在文档中找到"
@@ -97,6 +98,8 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 _MESSAGE_OVERHEAD = 16     # role tags and separators of the chat template, per message
 _SHORTEST_CUT = 60         # a clause cut below this many tokens says too little to cite
 _LIST_ITEM_CHARS = 16      # longer parts than this are clauses of a sentence, not items of a list
+# A count the question gives its answer (三大承载区, 哪三条, 四个方面), before a word that names the items.
+_ASKED_COUNT = re.compile(r"(?P<n>[二两三四五六七八九十]+|\d+)(?:大|个(?!月|工作日|小时|百分点)|项|条|类|种|方面|家|所)")
 # A lead-in before a colon, and the words that frame it rather than name a topic (…的安排是：).
 _TOPIC_LEAD = re.compile(r"^(?P<lead>[^：:。，,；;]{2,30})[：:]")
 _FRAMING_WORDS = frozenset({"安排", "措施", "举措", "做法", "内容", "情况", "方面", "工作", "主要", "具体", "如下"})
@@ -254,16 +257,19 @@ class GenerativeAnswerer:
         renumber = {old: new for new, old in enumerate(valid, 1)}
         citations = [self._citation(renumber[old], hits[old - 1]) for old in valid]
         answer = Answer(state["question"], _renumbered(text, renumber), False, citations, state["intent"],
-                        mode="llm", checks=[self._check(s, renumber, citations) for s in sentences])
+                        mode="llm", checks=[self._check(s, renumber, citations, asked_count(state["question"]))
+                                            for s in sentences])
         invalid = sorted(set(cited) - set(valid))
         if invalid:
             notices.append(f"已删除不存在的引用 {_markers(invalid)}（只提供了 {len(hits)} 条条款）。")
         answer.notice = "".join(notices)
         return answer
 
-    def _check(self, sentence: str, renumber: dict[int, int], citations: list[Citation]) -> Check:
+    def _check(self, sentence: str, renumber: dict[int, int], citations: list[Citation],
+               count: int | None = None) -> Check:
         """The verifier's verdict on one sentence against the clauses it cites; a sentence
-        citing nothing that was given is not found, whatever it says."""
+        citing nothing that was given is not found, whatever it says; a bare list answering a
+        question that names how many (三大承载区是哪些) must have that many items."""
         cited = list(dict.fromkeys(_numbers(sentence)))
         numbers = [renumber[n] for n in cited if n in renumber]
         missing = [n for n in cited if n not in renumber]
@@ -277,6 +283,9 @@ class GenerativeAnswerer:
             absent = absent_from(plain, [_shown_text(c) for c in cited_citations])
             if absent:
                 return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
+            listed = len(_listed_items(re.sub(r"\s+", "", normalize(plain))))
+            if count and listed and listed != count:
+                return Check(plain, "not_found", numbers, f"问题问的是 {count} 项，句中列出 {listed} 项。" + flag)
         return Check(plain, result.status, numbers, result.reason + flag)
 
     def _fallback(self, state: dict, filters: Filters | None, error: Exception) -> Answer:
@@ -302,6 +311,13 @@ class GenerativeAnswerer:
 def _shown_text(citation: Citation) -> str:
     """What a citation shows the reader: the document's title, the section path, the clause."""
     return " ".join((citation.document.title, *citation.clause.path, citation.clause.text))
+
+
+def asked_count(question: str) -> int | None:
+    """How many items the question says there are (三大承载区是哪些, 哪三条路, 四个方面): None if it says not."""
+    found = _ASKED_COUNT.search(to_simplified(question))
+    value = numeral_value(found["n"]) if found and not found["n"].isdigit() else (found["n"] if found else None)
+    return int(value) if value and value.isdigit() and int(value) > 1 else None
 
 
 def absent_from(sentence: str, cited: list[str]) -> list[str]:

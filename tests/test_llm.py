@@ -462,3 +462,16 @@ def test_a_number_only_in_another_clause_of_the_document_is_not_supported(tiny, 
     fake.script(lambda r: f"900件[{clause_number(r, '特别说明')}]。")  # 900件 is in 总体目标
     answer = tiny.ask(QUESTION)
     assert answer.mode == "llm" and answer.checks[0].status == "not_found" and "900" in answer.checks[0].reason
+
+
+@pytest.mark.parametrize("question, count", [
+    ("徐汇知识产权服务创新集聚区的三大承载区是哪些？", 3),
+    ("郑州要走哪三条路？", 3),
+    ("浦东有4个中心，分别是？", 4),
+    ("两个月内要完成哪些事？", None),   # a duration, not a count of items
+    ("一个植物新品种能授予几项品种权？", None),
+    ("从哪几个方面推进？", None),
+])
+def test_the_count_a_question_gives_its_answer(question, count):
+    from assistant.llm import asked_count
+    assert asked_count(question) == count
