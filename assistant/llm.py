@@ -34,9 +34,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from .answer import TOP_CLAUSES, Answer, Answerer, Check, Citation
-from .retrieve import Filters, Hit
-from .questions import question_words
 from .numerals import numeral_value
+from .questions import question_words
+from .retrieve import Filters, Hit
 from .text import normalize, to_simplified, to_traditional, tokenize
 
 NOT_FOUND_REPLY = "未在文档中找到"

@@ -206,7 +206,6 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     return frozenset(measures)
 
 
-
 # 怎么罚 asks which penalty: a fine when there is one, though a rule may set none (责令改正), so
 # the question prefers text with an amount of money without being refused for want of one.
 _ASKS_PENALTY = re.compile(r"(?:怎么|怎样|如何)(?:处)?罚|(?:什么|哪些)(?:处罚|罚则)|会被罚|罚什么")

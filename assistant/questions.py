@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from .documents import Document
 from .index import Index
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
-from .topics import Synonyms
 from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
+from .topics import Synonyms
 
 MAX_QUESTION_CHARS = 2000
 

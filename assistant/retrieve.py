@@ -18,8 +18,8 @@ from .documents import Clause
 from .embedders import Embedder
 from .index import Index
 from .numerals import find_quantities, preferred_measures
-from .topics import Synonyms
 from .text import defined_term, defines, normalize, tokenize
+from .topics import Synonyms
 
 CANDIDATES = 40  # from each ranker, before fusion
 # Fused-score bonus of a clause stating the kind of quantity a question asks for, chosen on the
