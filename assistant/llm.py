@@ -34,8 +34,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from .answer import TOP_CLAUSES, Answer, Answerer, Check, Citation
-from .numerals import numeral_value
-from .questions import question_words
+from .compose import INDICATOR_SHARE, held_share
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, SHARE_MEASURES, TIME_MEASURES, find_quantities, numeral_value
+from .questions import Query, question_words
 from .retrieve import Filters, Hit
 from .text import normalize, to_simplified, to_traditional, tokenize
 
@@ -103,6 +104,10 @@ _ASKED_COUNT = re.compile(r"(?P<n>[二两三四五六七八九十]+|\d+)(?:大|�
 # A lead-in before a colon, and the words that frame it rather than name a topic (…的安排是：).
 _TOPIC_LEAD = re.compile(r"^(?P<lead>[^：:。，,；;]{2,30})[：:]")
 _FRAMING_WORDS = frozenset({"安排", "措施", "举措", "做法", "内容", "情况", "方面", "工作", "主要", "具体", "如下"})
+# A sentence that is a figure and no more (50家, 约200家。) says nothing of what it counts: at most
+# this many characters around its quantities (约, 达, 共).
+_BARE_FIGURE_CHARS = 2
+_MEASURE_KINDS = (COUNT_MEASURES, TIME_MEASURES, MONEY_MEASURES, SHARE_MEASURES)
 _LEAD_IN = re.compile(r"是指|指的是|包括|包含|分别是|分别为|是|为|有|即|:")   # 三创是指 | 创新、创意
 
 
@@ -257,7 +262,7 @@ class GenerativeAnswerer:
         renumber = {old: new for new, old in enumerate(valid, 1)}
         citations = [self._citation(renumber[old], hits[old - 1]) for old in valid]
         answer = Answer(state["question"], _renumbered(text, renumber), False, citations, state["intent"],
-                        mode="llm", checks=[self._check(s, renumber, citations, asked_count(state["question"]))
+                        mode="llm", checks=[self._check(s, renumber, citations, state["query"])
                                             for s in sentences])
         invalid = sorted(set(cited) - set(valid))
         if invalid:
@@ -265,11 +270,11 @@ class GenerativeAnswerer:
         answer.notice = "".join(notices)
         return answer
 
-    def _check(self, sentence: str, renumber: dict[int, int], citations: list[Citation],
-               count: int | None = None) -> Check:
+    def _check(self, sentence: str, renumber: dict[int, int], citations: list[Citation], query: Query) -> Check:
         """The verifier's verdict on one sentence against the clauses it cites; a sentence
         citing nothing that was given is not found, whatever it says; a bare list answering a
-        question that names how many (三大承载区是哪些) must have that many items."""
+        question that names how many (三大承载区是哪些) must have that many items; a bare figure
+        must be the cited text's figure for what the question asks."""
         cited = list(dict.fromkeys(_numbers(sentence)))
         numbers = [renumber[n] for n in cited if n in renumber]
         missing = [n for n in cited if n not in renumber]
@@ -284,8 +289,12 @@ class GenerativeAnswerer:
             if absent:
                 return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
             listed = len(_listed_items(re.sub(r"\s+", "", normalize(plain))))
+            count = asked_count(query.text)
             if count and listed and listed != count:
                 return Check(plain, "not_found", numbers, f"问题问的是 {count} 项，句中列出 {listed} 项。" + flag)
+            other = figure_of_another_indicator(plain, query, [c.clause.text for c in cited_citations])
+            if other:
+                return Check(plain, "not_found", numbers, other + flag)
         return Check(plain, result.status, numbers, result.reason + flag)
 
     def _fallback(self, state: dict, filters: Filters | None, error: Exception) -> Answer:
@@ -333,6 +342,32 @@ def absent_from(sentence: str, cited: list[str]) -> list[str]:
     return numbers + [readings[-1] for readings in _listed_items(norm)
                       if not any(r in evidence for r in readings)] + [
         word for word in _lead_topic(norm) if word not in evidence]
+
+
+def figure_of_another_indicator(sentence: str, query: Query, cited: list[str]) -> str:
+    """Why a bare figure (50家) does not answer the question, or "": it takes its subject from
+    the question, so the cited text must give that figure where it speaks of what the question
+    asks, not of another indicator of the same clause (示范企业达50家 beside 贯标认证企业达200家).
+    Each stated quantity of the figure's kind is judged by the share of the question's words its
+    phrase holds; the figure fails when its best phrase holds less than INDICATOR_SHARE of the best."""
+    norm = re.sub(r"\s+", "", normalize(sentence))
+    figures = find_quantities(norm)
+    rest = norm
+    for figure in reversed(figures):
+        rest = rest[:figure.start] + rest[figure.end:]
+    if not figures or len(re.findall(r"[\u4e00-\u9fff]", rest)) > _BARE_FIGURE_CHARS:
+        return ""
+    stated = [q for text in cited for q in find_quantities(normalize(text))]
+    for figure in figures:
+        kind = next((k for k in _MEASURE_KINDS if figure.measure in k), {figure.measure})
+        scored = [(held_share(query.tokens, [(q.context, q.context)], query.aliases), q)
+                  for q in stated if q.measure in kind]
+        best, closest = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        own = max((share for share, q in scored if q.value == figure.value), default=0.0)
+        if best > 0 and own < INDICATOR_SHARE * best:
+            return (f"句中只有数字 {figure.text}；所引条款中与问题最相符的是 {closest.text}"
+                    f"（{closest.context.replace('#', '…')}）。")
+    return ""
 
 
 def _lead_topic(norm: str) -> list[str]:

@@ -475,3 +475,20 @@ def test_a_number_only_in_another_clause_of_the_document_is_not_supported(tiny, 
 def test_the_count_a_question_gives_its_answer(question, count):
     from assistant.llm import asked_count
     assert asked_count(question) == count
+
+
+@pytest.mark.parametrize("reply, flagged", [
+    ("200家", False),        # the clause's figure for 贯标认证, what the question asks
+    ("约200家。", False),
+    ("50家", True),          # the same clause's figure for 示范企业
+    ("省级以上示范企业达50家", False),   # says what it counts: the verifier's to judge, not this check
+])
+def test_a_bare_figure_must_be_the_cited_figure_for_what_was_asked(seed_app, reply, flagged):
+    from assistant.llm import figure_of_another_indicator
+    question = "海曙区打算让多少家企业通过知识产权管理体系标准认证？"
+    query = seed_app.answerer.prepare(question)["query"]
+    clause = next(c for c in seed_app.index.clauses if "貫標認證實施企業達200家" in c.text)
+    reason = figure_of_another_indicator(reply, query, [clause.text])
+    assert bool(reason) == flagged, reason
+    if flagged:
+        assert "200家" in reason
