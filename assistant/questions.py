@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .documents import Document
 from .index import Index
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
-from .text import _jieba, known_places, normalize, place_key, tokenize, word_list
+from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .topics import Synonyms
 
 MAX_QUESTION_CHARS = 2000
@@ -290,7 +290,7 @@ class QuestionAnalyser:
         intent = classify(question)
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
-        tokens = self.weighted_tokens(question)
+        tokens = self._beyond_names(self.weighted_tokens(question), scope)
         aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
@@ -352,9 +352,18 @@ class QuestionAnalyser:
                                                     for d2, p2 in found)]
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
-        words = {t for t in tokenize(normalize(question)) if len(t) > 1 or t.isdigit()} - question_words()
+        norm = normalize(question)
+        words = {t for t in tokenize(norm) if len(t) > 1 or t.isdigit()} - question_words() - straddling_subwords(norm)
         return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
+
+    def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
+        """The words of the question less those that only name a document it is limited to
+        (反垄断 of 适用反垄断法吗): every clause of that document is about it, and its articles
+        say 本法, so the name would pick the clauses that happen to repeat it."""
+        if not scope.doc_ids:
+            return tokens
+        return {t: w for t, w in tokens.items() if t in scope.query}
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in

@@ -128,6 +128,31 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _jieba().cut_for_search(text) if _WORD.search(t) and t not in stop]
 
 
+def straddling_subwords(norm: str) -> set[str]:
+    """Sub-words that jieba's search mode finds across the join of two parts of a longer word
+    that its sub-words tile (律法 in 法律|法规, 华人 in 中华|人民|共和国): dictionary words the
+    text does not say, which would demand a phrase it lacks. A word its sub-words do not tile
+    is left alone (高价值 is 高|价值 as much as 高价|值)."""
+    spans = [(w, a, b) for w, a, b in _jieba().tokenize(norm, mode="search")]
+    whole = [(a, b) for _, a, b in spans if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for _, a2, b2 in spans)]
+    crossing, said = set(), set()
+    for start, end in whole:
+        inside = [(w, a, b) for w, a, b in spans if start <= a and b <= end and (a, b) != (start, end)]
+        joins, at = set(), start
+        while at < end:   # the word's parts, longest first from the left
+            part = max((b for _, a, b in inside if a == at), default=None)
+            if part is None:
+                break
+            joins.add(part)
+            at = part
+        if at < end:
+            continue
+        for word, a, b in inside:
+            (crossing if any(a < j < b for j in joins) else said).add(word)
+    said |= {w for w, a, b in spans if (a, b) in whole}
+    return crossing - said
+
+
 def add_terms(words) -> None:
     """Teach the tokenizer extra domain words (e.g. from a glossary)."""
     jieba = _jieba()

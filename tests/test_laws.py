@@ -140,3 +140,24 @@ def test_a_definition_question_quotes_the_unit_that_defines_the_term(law_app):
     hits = [Hit(articles["第二十二条"], 1.0, None, None), Hit(articles["第二条"], 0.9, None, None)]
     ranked = best_sentences(hits, query.tokens, query.intent, index=law_app.index, term=defined_term(query.norm))
     assert ranked[0][1].startswith("实用新型，是指")
+
+
+@pytest.mark.slow
+def test_the_name_of_the_law_a_question_is_limited_to_does_not_pick_its_articles(law_app):
+    analyse = law_app.answerer.analyser.analyse
+    named = analyse("依法行使专利权的行为适用反不正当竞争法吗？")
+    assert named.scope.doc_ids == ["中华人民共和国反不正当竞争法"]
+    assert not {"反不正当竞争法", "不正当竞争", "竞争"} & named.tokens.keys()
+    assert {"专利权", "行使"} <= named.tokens.keys()
+    # a word the question says besides the name stays (专利 of 专利权)
+    assert "专利" in analyse("专利法对专利权的期限怎么规定？").tokens
+    unnamed = analyse("依法行使专利权的行为算不正当竞争吗？")
+    assert "竞争" in unnamed.tokens
+
+
+def test_sub_words_across_the_join_of_a_word_s_parts_are_not_words_of_the_text():
+    from assistant.text import straddling_subwords
+    assert straddling_subwords("法律法规的条文受保护吗") == {"律法"}      # 法律|法规
+    assert straddling_subwords("中华人民共和国专利法") == {"华人"}       # 中华|人民|共和国
+    assert straddling_subwords("高价值发明专利拥有量") == set()          # 高|价值 as much as 高价|值
+    assert straddling_subwords("知识产权管理体系") == set()
