@@ -206,15 +206,19 @@ class Index:
     def _document_texts(self) -> dict[str, str]:
         return {}
 
+    def clause_texts(self, doc_id: str) -> list[str]:
+        """A document's clauses in search form, in reading order."""
+        start, end = self.document_spans[doc_id]
+        return self.search_texts[start:end]
+
     def document_text(self, doc_id: str) -> str:
         """A document's title, issuer, region, 文号 and clauses in search form, without white
         space (from the saved search texts): whether it names a place or states a number."""
         text = self._document_texts.get(doc_id)
         if text is None:
             document = self.documents[doc_id]
-            start, end = self.document_spans[doc_id]
             head = normalize(f"{document.title}{document.issuer or ''}{document.region or ''}{document.number or ''}")
-            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + "".join(self.search_texts[start:end]))
+            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + "".join(self.clause_texts(doc_id)))
         return text
 
     def clause_mask(self, doc_ids) -> np.ndarray:

@@ -35,10 +35,11 @@ from langchain_openai import ChatOpenAI
 
 from .answer import TOP_CLAUSES, Answer, Answerer, Check, Citation
 from .compose import INDICATOR_SHARE, held_share
-from .numerals import COUNT_MEASURES, MONEY_MEASURES, SHARE_MEASURES, TIME_MEASURES, find_quantities, numeral_value
+from .numerals import (COUNT_MEASURES, MONEY_MEASURES, SHARE_MEASURES, TIME_MEASURES, Quantity, find_quantities,
+                       numeral_value)
 from .questions import Query, question_words
 from .retrieve import Filters, Hit
-from .text import normalize, to_simplified, to_traditional, tokenize
+from .text import normalize, to_simplified, to_traditional, tokenize, words
 
 NOT_FOUND_REPLY = "未在文档中找到"
 SYSTEM_PROMPT = f"""你是知识产权政策文件问答助手，只根据用户消息里 <clauses> 与 </clauses> 之间给出的条款回答问题。
@@ -292,7 +293,9 @@ class GenerativeAnswerer:
             count = asked_count(query.text)
             if count and listed and listed != count:
                 return Check(plain, "not_found", numbers, f"问题问的是 {count} 项，句中列出 {listed} 项。" + flag)
-            other = figure_of_another_indicator(plain, query, [c.clause.text for c in cited_citations])
+            index = self.answerer.index
+            other = figure_of_another_indicator(plain, query, [
+                text for d in dict.fromkeys(c.clause.doc_id for c in cited_citations) for text in index.clause_texts(d)])
             if other:
                 return Check(plain, "not_found", numbers, other + flag)
         return Check(plain, result.status, numbers, result.reason + flag)
@@ -344,12 +347,14 @@ def absent_from(sentence: str, cited: list[str]) -> list[str]:
         word for word in _lead_topic(norm) if word not in evidence]
 
 
-def figure_of_another_indicator(sentence: str, query: Query, cited: list[str]) -> str:
+def figure_of_another_indicator(sentence: str, query: Query, evidence: list[str]) -> str:
     """Why a bare figure (50家) does not answer the question, or "": it takes its subject from
-    the question, so the cited text must give that figure where it speaks of what the question
-    asks, not of another indicator of the same clause (示范企业达50家 beside 贯标认证企业达200家).
-    Each stated quantity of the figure's kind is judged by the share of the question's words its
-    phrase holds; the figure fails when its best phrase holds less than INDICATOR_SHARE of the best."""
+    the question, so the evidence (the clauses of the cited documents, normalised) must give
+    that figure where it speaks of what the question asks, not of another indicator (示范企业达50家
+    beside 贯标认证企业达200家 in one clause; 培育50家…服务机构 where the plan elsewhere states its
+    服务机构总数 target). Each stated quantity of the figure's kind is judged by how well its phrase
+    answers the question (see _relevance); the figure fails when its best phrase scores less
+    than INDICATOR_SHARE of the best."""
     norm = re.sub(r"\s+", "", normalize(sentence))
     figures = find_quantities(norm)
     rest = norm
@@ -357,17 +362,27 @@ def figure_of_another_indicator(sentence: str, query: Query, cited: list[str]) -
         rest = rest[:figure.start] + rest[figure.end:]
     if not figures or len(re.findall(r"[\u4e00-\u9fff]", rest)) > _BARE_FIGURE_CHARS:
         return ""
-    stated = [q for text in cited for q in find_quantities(normalize(text))]
+    stated = [q for text in evidence for q in find_quantities(text)]
     for figure in figures:
         kind = next((k for k in _MEASURE_KINDS if figure.measure in k), {figure.measure})
-        scored = [(held_share(query.tokens, [(q.context, q.context)], query.aliases), q)
-                  for q in stated if q.measure in kind]
+        scored = [(_relevance(q, query), q) for q in stated if q.measure in kind]
         best, closest = max(scored, key=lambda pair: pair[0], default=(0.0, None))
         own = max((share for share, q in scored if q.value == figure.value), default=0.0)
         if best > 0 and own < INDICATOR_SHARE * best:
-            return (f"句中只有数字 {figure.text}；所引条款中与问题最相符的是 {closest.text}"
+            return (f"句中只有数字 {figure.text}；所引条款及其文档中与问题最相符的是 {closest.text}"
                     f"（{closest.context.replace('#', '…')}）。")
     return ""
+
+
+def _relevance(quantity: Quantity, query: Query) -> float:
+    """How well a stated quantity's phrase answers the question: the share of the question's
+    words it holds, times the share of its own words that are the question's. 培育#家…具有综合
+    竞争力的知识产权服务机构 holds 服务机构 as much as 知识产权服务机构总数达到#家 does, but says
+    much else besides: a part of what was asked about, not the whole."""
+    held = held_share(query.tokens, [(quantity.context, quantity.context)], query.aliases)
+    asked = [*query.tokens, *(o for others in query.aliases.values() for o in others)]
+    own = words(quantity.context)
+    return held * (sum(any(a in w or w in a for a in asked) for w in own) / len(own) if own else 1.0)
 
 
 def _lead_topic(norm: str) -> list[str]:

@@ -128,6 +128,13 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _jieba().cut_for_search(text) if _WORD.search(t) and t not in stop]
 
 
+def words(norm: str) -> list[str]:
+    """The words of already-normalised text as jieba cuts it (no sub-words), without stop
+    words, punctuation and single characters: what a phrase says, each thing once."""
+    stop = stopwords()
+    return [w for w in _jieba().lcut(norm) if len(w) > 1 and _WORD.search(w) and w not in stop]
+
+
 def straddling_subwords(norm: str) -> set[str]:
     """Sub-words that jieba's search mode finds across the join of two parts of a longer word
     that its sub-words tile (律法 in 法律|法规, 华人 in 中华|人民|共和国): dictionary words the
