@@ -108,6 +108,7 @@ _FRAMING_WORDS = frozenset({"安排", "措施", "举措", "做法", "内容", "�
 # A sentence that is a figure and no more (50家, 约200家。) says nothing of what it counts: at most
 # this many characters around its quantities (约, 达, 共).
 _BARE_FIGURE_CHARS = 2
+_LINE_LABEL = re.compile(r"^[^：:，,。]{1,16}[：:]")   # 郑州： opening a line of a per-document answer
 _MEASURE_KINDS = (COUNT_MEASURES, TIME_MEASURES, MONEY_MEASURES, SHARE_MEASURES)
 _LEAD_IN = re.compile(r"是指|指的是|包括|包含|分别是|分别为|是|为|有|即|:")   # 三创是指 | 创新、创意
 
@@ -275,7 +276,7 @@ class GenerativeAnswerer:
         """The verifier's verdict on one sentence against the clauses it cites; a sentence
         citing nothing that was given is not found, whatever it says; a bare list answering a
         question that names how many (三大承载区是哪些) must have that many items; a bare figure
-        must be the cited text's figure for what the question asks."""
+        must be the cited documents' figure for what the question asks."""
         cited = list(dict.fromkeys(_numbers(sentence)))
         numbers = [renumber[n] for n in cited if n in renumber]
         missing = [n for n in cited if n not in renumber]
@@ -284,21 +285,35 @@ class GenerativeAnswerer:
         if not numbers:
             return Check(plain, "not_found", [], flag or "句子没有引用条款。")
         cited_citations = [citations[n - 1] for n in numbers]
+        shown = [_shown_text(c) for c in cited_citations]
+        figures = bare_figures(plain)
+        if figures:
+            return self._check_bare_figures(plain, figures, numbers, cited_citations, query, flag)
         result = self.answerer.verifier.check(plain, [c.clause for c in cited_citations])
         if result.status == "supported":
-            absent = absent_from(plain, [_shown_text(c) for c in cited_citations])
+            absent = absent_from(plain, shown)
             if absent:
                 return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
             listed = len(_listed_items(re.sub(r"\s+", "", normalize(plain))))
             count = asked_count(query.text)
             if count and listed and listed != count:
                 return Check(plain, "not_found", numbers, f"问题问的是 {count} 项，句中列出 {listed} 项。" + flag)
-            index = self.answerer.index
-            other = figure_of_another_indicator(plain, query, [
-                text for d in dict.fromkeys(c.clause.doc_id for c in cited_citations) for text in index.clause_texts(d)])
-            if other:
-                return Check(plain, "not_found", numbers, other + flag)
         return Check(plain, result.status, numbers, result.reason + flag)
+
+    def _check_bare_figures(self, plain: str, figures: list[Quantity], numbers: list[int],
+                            cited: list[Citation], query: Query, flag: str) -> Check:
+        """A sentence that is only a figure (50家, 郑州：1500家) has no words of its own for the
+        verifier to match: its subject is the question's. It must be in what it cites, under the
+        document its label names, and be the figure those documents give for what was asked."""
+        absent = absent_from(plain, [_shown_text(c) for c in cited])
+        if absent:
+            return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
+        index = self.answerer.index
+        evidence = [text for d in dict.fromkeys(c.clause.doc_id for c in cited) for text in index.clause_texts(d)]
+        other = figure_of_another_indicator(figures, query, evidence)
+        if other:
+            return Check(plain, "not_found", numbers, other + flag)
+        return Check(plain, "supported", numbers, "条款载有此数字，且是所引文档中与问题最相符的数字。" + flag)
 
     def _fallback(self, state: dict, filters: Filters | None, error: Exception) -> Answer:
         answer = self.answerer.ask(state["question"], filters)
@@ -347,21 +362,25 @@ def absent_from(sentence: str, cited: list[str]) -> list[str]:
         word for word in _lead_topic(norm) if word not in evidence]
 
 
-def figure_of_another_indicator(sentence: str, query: Query, evidence: list[str]) -> str:
-    """Why a bare figure (50家) does not answer the question, or "": it takes its subject from
-    the question, so the evidence (the clauses of the cited documents, normalised) must give
-    that figure where it speaks of what the question asks, not of another indicator (示范企业达50家
-    beside 贯标认证企业达200家 in one clause; 培育50家…服务机构 where the plan elsewhere states its
-    服务机构总数 target). Each stated quantity of the figure's kind is judged by how well its phrase
-    answers the question (see _relevance); the figure fails when its best phrase scores less
-    than INDICATOR_SHARE of the best."""
-    norm = re.sub(r"\s+", "", normalize(sentence))
-    figures = find_quantities(norm)
-    rest = norm
+def bare_figures(sentence: str) -> list[Quantity]:
+    """The quantities of a sentence that is a figure and no more (50家, 约200家。, 郑州：1500家 —
+    a line's label before a colon aside); none when the sentence says what it counts."""
+    body = _LINE_LABEL.sub("", re.sub(r"\s+", "", normalize(sentence)))
+    figures = find_quantities(body)
+    rest = body
     for figure in reversed(figures):
         rest = rest[:figure.start] + rest[figure.end:]
-    if not figures or len(re.findall(r"[\u4e00-\u9fff]", rest)) > _BARE_FIGURE_CHARS:
-        return ""
+    return figures if len(re.findall(r"[\u4e00-\u9fff]", rest)) <= _BARE_FIGURE_CHARS else []
+
+
+def figure_of_another_indicator(figures: list[Quantity], query: Query, evidence: list[str]) -> str:
+    """Why bare figures (50家) do not answer the question, or "": they take their subject from
+    the question, so the evidence (the clauses of the cited documents, normalised) must give
+    each where it speaks of what the question asks, not of another indicator (示范企业达50家
+    beside 贯标认证企业达200家 in one clause; 培育50家…服务机构 where the plan elsewhere states its
+    服务机构总数 target). Each stated quantity of the figure's kind is judged by how well its phrase
+    answers the question (see _relevance); a figure fails when its best phrase scores less
+    than INDICATOR_SHARE of the best."""
     stated = [q for text in evidence for q in find_quantities(text)]
     for figure in figures:
         kind = next((k for k in _MEASURE_KINDS if figure.measure in k), {figure.measure})

@@ -477,19 +477,27 @@ def test_the_count_a_question_gives_its_answer(question, count):
     assert asked_count(question) == count
 
 
+@pytest.mark.parametrize("sentence, bare", [
+    ("50家", True), ("约200家。", True), ("郑州：1500家", True), ("漕河泾开发区：210家", True),
+    ("省级以上示范企业达50家", False),   # says what it counts: the verifier's to judge
+    ("2017-2019", False),              # years, not a quantity
+])
+def test_a_sentence_that_is_only_a_figure_is_told_apart(sentence, bare):
+    from assistant.llm import bare_figures
+    assert bool(bare_figures(sentence)) == bare
+
+
 @pytest.mark.parametrize("reply, flagged", [
     ("200家", False),        # the clause's figure for 贯标认证, what the question asks
-    ("约200家。", False),
     ("50家", True),          # the same clause's figure for 示范企业
-    ("省级以上示范企业达50家", False),   # says what it counts: the verifier's to judge, not this check
 ])
 def test_a_bare_figure_must_be_the_cited_figure_for_what_was_asked(seed_app, reply, flagged):
-    from assistant.llm import figure_of_another_indicator
+    from assistant.llm import bare_figures, figure_of_another_indicator
     from assistant.text import normalize
     question = "海曙区打算让多少家企业通过知识产权管理体系标准认证？"
     query = seed_app.answerer.prepare(question)["query"]
     clause = next(c for c in seed_app.index.clauses if "貫標認證實施企業達200家" in c.text)
-    reason = figure_of_another_indicator(reply, query, [normalize(clause.text)])
+    reason = figure_of_another_indicator(bare_figures(reply), query, [normalize(clause.text)])
     assert bool(reason) == flagged, reason
     if flagged:
         assert "200家" in reason
@@ -498,8 +506,8 @@ def test_a_bare_figure_must_be_the_cited_figure_for_what_was_asked(seed_app, rep
 def test_a_bare_figure_for_a_part_of_what_was_asked_is_not_its_answer(seed_app):
     """培育50家…具有综合竞争力的知识产权服务机构 holds the question's words as fully as 知识产权服务
     机构总数达到1500家, but says much else: the plan's figure for the whole is the latter."""
-    from assistant.llm import figure_of_another_indicator
+    from assistant.llm import bare_figures, figure_of_another_indicator
     query = seed_app.answerer.prepare("郑州知识产权服务机构数量的目标是多少？")["query"]
     plan = seed_app.index.clause_texts("zhengzhou-2023")
-    assert figure_of_another_indicator("1500家", query, plan) == ""
-    assert "1500家" in figure_of_another_indicator("50家", query, plan)
+    assert figure_of_another_indicator(bare_figures("1500家"), query, plan) == ""
+    assert "1500家" in figure_of_another_indicator(bare_figures("50家"), query, plan)
