@@ -161,3 +161,16 @@ def test_sub_words_across_the_join_of_a_word_s_parts_are_not_words_of_the_text()
     assert straddling_subwords("中华人民共和国专利法") == {"华人"}       # 中华|人民|共和国
     assert straddling_subwords("高价值发明专利拥有量") == set()          # 高|价值 as much as 高价|值
     assert straddling_subwords("知识产权管理体系") == set()
+
+
+@pytest.mark.parametrize("question, term", [
+    ("地理标志是什么意思？", "地理标志"),
+    ("专利法里说的“实用新型”是指什么？", "实用新型"),
+    ("著作权法里的“作品”是怎么定义的？", "作品"),
+    ("商业秘密如何界定？", "商业秘密"),
+    ("法律怎么规定的？", None),          # how it rules, not what a term means
+    ("专利申请被驳回了怎么办？", None),
+])
+def test_the_term_a_question_asks_the_meaning_of(question, term):
+    from assistant.text import defined_term, normalize
+    assert defined_term(normalize(question)) == term
