@@ -260,6 +260,7 @@ def _header_pairs(line: str) -> list[tuple[str, str]] | None:
 
 SERIAL_HEADER = re.compile(r"^(?:序号|序號|编号|編號|No\.?)$", re.IGNORECASE)
 TABLE_SEPARATOR_ROW = re.compile(r"^[\s|:\-—]+$")
+TABLE_RULE = re.compile(r"^\s*\+[-=+ ]*[-=]\+?\s*$")   # +------+------+ drawn between the rows of a text table
 
 
 @dataclass
@@ -315,13 +316,29 @@ def _find_tables(lines: list[str]) -> list:
 
 
 def _pipe_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
-    end = start
-    while end < len(lines) and lines[end].count("|") >= 2:
-        end += 1
-    rows = [_pipe_cells(line) for line in lines[start:end] if not TABLE_SEPARATOR_ROW.match(line)]
-    if len(rows) < 2:
+    """A table of `a | b | c` rows, with or without rules drawn between them (|---|, +-----+).
+    Where the header does not open with a bar, a row that does has its first cell merged with
+    the row above (| 买卖合同 | 价款的万分之三 under 合同 | 借款合同 | …); a header narrower than
+    its rows has its first cell merged over the leading columns (税目 over group and item).
+    Rules alone (no cell text) end nothing and start nothing."""
+    if lines[start].count("|") < 2:
         return None, start
-    header, body = rows[0], rows[1:]
+    end = start
+    while end < len(lines) and (lines[end].count("|") >= 2 or TABLE_RULE.match(lines[end])):
+        end += 1
+    while end > start and TABLE_RULE.match(lines[end - 1]):
+        end -= 1
+    kept = [line for line in lines[start:end] if not (TABLE_SEPARATOR_ROW.match(line) or TABLE_RULE.match(line))]
+    if len(kept) < 2:
+        return None, start
+    bordered = kept[0].lstrip().startswith("|")
+    header, body = _pipe_cells(kept[0]), [_pipe_cells(line, merged_first=not bordered) for line in kept[1:]]
+    width = max(len(cells) for cells in body)
+    # a header narrower than its rows has its first cell merged over the leading columns, and so
+    # has a row narrower than the header (营业账簿 | 税率: a group with no items under it)
+    body = [[cells[0]] * (width - len(header)) + cells if len(cells) < len(header) and cells[0] else cells
+            for cells in body]
+    header = [header[0]] * (width - len(header)) + header
     table = _Table(header, [])
     for cells in body:
         cells = (cells + [""] * len(header))[:len(header)]
@@ -332,8 +349,10 @@ def _pipe_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
     return table, end
 
 
-def _pipe_cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+def _pipe_cells(line: str, merged_first: bool = False) -> list[str]:
+    line = line.strip()
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    return [""] + cells if merged_first and line.startswith("|") else cells
 
 
 def _cell_table(lines: list[str], start: int) -> tuple[_Table | None, int]:

@@ -400,3 +400,31 @@ def test_a_law_text_with_an_adoption_note_takes_its_latest_revision_date():
     doc = parse_document(text, "law", "law.txt")
     assert (doc.title, doc.date, doc.genre, doc.short_title) == ("中华人民共和国某某法", "2020-10-17", "law", "某某法")
     assert doc.clauses[0].kind == "preamble" and "第二次修正" in doc.clauses[0].text
+
+
+RULED_TABLE = """第二十条　本法自2030年1月1日起施行。
+附：
+示例税目税率表
+税 目 | 税 率 | 备 注
+合同 | 借款合同 | 借款金额的万分之零点五 | 指金融机构的借款合同
++--------------------+--------------------+--------------------+
+| 买卖合同 | 价款的万分之三 |
++--------------------+--------------------+--------------------+
+| 技术合同 | 价款的万分之三 | 不包括专利权转让书据
+产权转移书据 | 土地使用权出让书据 | 价款的万分之五 |
++--------------------+--------------------+
+| 专利权转让书据 | 价款的万分之三 |
+营业账簿 | 实收资本的万分之二点五 |
+"""
+
+
+def test_a_table_drawn_with_rules_and_merged_cells_is_read_row_by_row():
+    document = parse_document(RULED_TABLE, "ruled-2030", "ruled.txt")
+    rows = [c for c in document.clauses if c.kind == "table_row"]
+    assert [c.path[-1] for c in rows] == ["1. 借款合同", "2. 买卖合同", "3. 技术合同", "4. 土地使用权出让书据",
+                                          "5. 专利权转让书据", "6. 营业账簿"]
+    assert rows[0].path[-2] == "示例税目税率表"
+    # a row opening with a bar belongs to the group above; the header's 税目 spans group and item
+    assert rows[4].text == "产权转移书据：税 目 专利权转让书据；税 率 价款的万分之三"
+    assert rows[1].text == "合同：税 目 买卖合同；税 率 价款的万分之三"
+    assert not any("+---" in c.text for c in document.clauses)
