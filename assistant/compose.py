@@ -399,10 +399,10 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
-            # the figure asked for may stand in another sentence of the clause that answers
+            # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
-            chosen += [r for r in ranked if r[2].clause.id == chosen[0][2].clause.id
-                       and states_measure(r[1], measures)][:1]
+            answering = {hit.clause.id for _, _, hit in chosen}
+            chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1]
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks)
         if reason:

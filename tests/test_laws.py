@@ -174,3 +174,22 @@ def test_sub_words_across_the_join_of_a_word_s_parts_are_not_words_of_the_text()
 def test_the_term_a_question_asks_the_meaning_of(question, term):
     from assistant.text import defined_term, normalize
     assert defined_term(normalize(question)) == term
+
+
+@pytest.mark.slow
+def test_the_amount_asked_for_is_taken_from_any_clause_the_answer_quotes(law_app, monkeypatch):
+    """The best sentence (举证 in a 商业秘密 trial) states no amount; the article quoted beside it
+    states it in another paragraph: that paragraph answers, the question is not refused."""
+    from assistant import compose
+    from assistant.retrieve import Filters, Hit
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国反不正当竞争法"}
+    evidence, damages = Hit(articles["第三十九条"], 1.0, None, None), Hit(articles["第二十二条"], 0.9, None, None)
+    paragraphs = damages.clause.text.split("\n")
+    # the order of the sentences as this knowledge base's statistics may well rank them
+    ranked = [(24.0, articles["第三十九条"].text.split("\n")[0], evidence), (22.0, paragraphs[2], damages),
+              (11.0, paragraphs[3], damages)]
+    monkeypatch.setattr(compose, "best_sentences", lambda *args, **kwargs: ranked)
+    query = law_app.answerer.analyser.analyse("商業祕密被侵犯，損失算不清楚的話法院最多判賠多少？")
+    draft = law_app.answerer.composer.sentences(query, [evidence, damages], Filters())
+    assert not draft.abstain, draft.abstain
+    assert any("五百万元以下" in sentence for sentence, _ in draft.picks)
