@@ -35,7 +35,7 @@ from .keywords import KeywordIndex, TermWeights
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 
-INDEX_FORMAT = 7  # 7: text tables drawn with rules (+----+) are read row by row
+INDEX_FORMAT = 7  # 7: text tables drawn with rules (+----+) read row by row; a denser HNSW graph
 
 
 QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")

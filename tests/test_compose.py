@@ -292,3 +292,14 @@ def test_a_label_cut_short_is_the_items_own_sentence_not_a_heading(seed_app):
     # The first item no longer counts its own words twice, so the next item about 宣传 is quoted too.
     answer = seed_app.answerer.ask("浦东怎么做知识产权宣传？")
     assert [c.clause.id for c in answer.citations][:2] == ["pudong-2017#3.7.1", "pudong-2017#3.7.2"]
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("在申请日以前六个月内", True),
+    ("自公告之日起三个月内", True),
+    ("披露、使用或者允许他人使用以前项手段获取的权利人的商业秘密", False),   # the item before, not a time
+    ("依照前款规定处理", False),
+])
+def test_what_reads_as_a_time_in_the_answer_to_a_when_question(text, dated):
+    from assistant.compose import _DATE
+    assert bool(_DATE.search(text)) == dated

@@ -213,3 +213,10 @@ def test_keyword_scores_equal_the_reference_bm25s(corpus_copy):
     for question in ("漕河泾计划培养多少名执业专利代理师", "商业秘密保护的落实单位", "知识产权 知识产权 质押融资"):
         tokens = [t for t in tokenize(normalize(question)) if t in reference.vocab_dict]
         np.testing.assert_allclose(ours.scores(tokens), reference.get_scores(tokens), rtol=1e-5, atol=1e-6)
+
+
+def test_the_vector_graph_is_built_for_recall(seed_app):
+    """The collection keeps the denser graph it was created with (stores.HNSW_CONFIGURATION): with
+    Chroma's defaults the clause the exact search ranks first was now and then missed."""
+    hnsw = seed_app.index.vectors._collection.configuration_json["hnsw"]
+    assert (hnsw["space"], hnsw["max_neighbors"], hnsw["ef_search"]) == ("cosine", 32, 200)
