@@ -47,11 +47,13 @@ class Statement:
 
 @dataclass
 class Ranked:
-    """One system's answer to one item: ranked (law, article) pairs, its text, whether it abstained."""
+    """One system's answer to one item: ranked (law, article) pairs, its text, whether it abstained,
+    and the (law, article) its answer cites first."""
     articles: list[tuple[str, str]]
     text: str
     abstained: bool
     seconds: float
+    first_cited: tuple[str, str] | None = None
 
 
 @dataclass
@@ -61,6 +63,7 @@ class ItemResult:
     facts: bool | None
     abstained: bool
     text: str
+    cited_first: bool = False   # the answer's first citation is a gold article
 
 
 @dataclass
@@ -74,6 +77,7 @@ class SystemScores:
         unanswerable = [r for r in results if not r.item.answerable]
         return {
             "items": len(results),
+            "cited1": _mean(r.cited_first for r in answerable),
             "hit1": _mean(hit_at(r.rank, 1) for r in answerable),
             "hit5": _mean(hit_at(r.rank, 5) for r in answerable),
             "mrr": _mean(reciprocal_rank(r.rank) for r in answerable),
@@ -131,13 +135,13 @@ class OurSystem:
 
     def answer(self, question: str) -> Ranked:
         answer = self.system.answer(question)
-        articles = []
-        for unit in answer.units:
-            clause = self.index.clause_by_id[unit.clause_id]
-            pair = (self.index.documents[clause.doc_id].title, article_of(clause.path) or "")
-            if pair not in articles:
-                articles.append(pair)
-        return Ranked(articles, answer.text, answer.abstained, answer.seconds)
+        articles = list(dict.fromkeys(self._article(unit) for unit in answer.units))
+        first = None if answer.abstained or not answer.cited else self._article(answer.cited[0])
+        return Ranked(articles, answer.text, answer.abstained, answer.seconds, first)
+
+    def _article(self, unit) -> tuple[str, str]:
+        clause = self.index.clause_by_id[unit.clause_id]
+        return self.index.documents[clause.doc_id].title, article_of(clause.path) or ""
 
 
 class PeerSystem:
@@ -156,7 +160,8 @@ class PeerSystem:
         hits = self.search(question, top_k=RANK_DEPTH)
         seconds = time.perf_counter() - started
         articles = [(h["law_name"], h["article_no"]) for h in hits]
-        return Ranked(articles, hits[0]["article_text"] if hits else "", not hits, seconds)
+        return Ranked(articles, hits[0]["article_text"] if hits else "", not hits, seconds,
+                      articles[0] if articles else None)
 
 
 def score(system, items: Sequence[LawItem], log: Callable[[str], None] = lambda _: None) -> SystemScores:
@@ -166,7 +171,7 @@ def score(system, items: Sequence[LawItem], log: Callable[[str], None] = lambda 
         gold = {(item.law, a) for a in item.articles}
         rank = next((n for n, pair in enumerate(ranked.articles[:RANK_DEPTH], 1) if pair in gold), None)
         facts = facts_answered(ranked.text, item.gold_facts) and not ranked.abstained if item.answerable else None
-        scores.results.append(ItemResult(item, rank, facts, ranked.abstained, ranked.text))
+        scores.results.append(ItemResult(item, rank, facts, ranked.abstained, ranked.text, ranked.first_cited in gold))
     log(f"{system.name}: {len(items)} questions")
     return scores
 
@@ -202,7 +207,7 @@ def run(app: App, set_path: Path, verify_path: Path, log: Callable[[str], None] 
 
 # --- report ---------------------------------------------------------------------------
 
-COLUMNS = (("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", "MRR"), ("facts", "facts"),
+COLUMNS = (("cited1", "cited first"), ("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", "MRR"), ("facts", "facts"),
            ("false_abstention", "false abst."), ("refused", "unanswerable refused"))
 
 
@@ -224,7 +229,9 @@ def render_markdown(report: dict) -> str:
     right = sum(v["right"] for v in verify)
     lines = ["# Evaluation on national laws", "",
              f"{report['items']} questions and {report['statements']} statements (eval/laws/, written from the "
-             "article texts). A question is answered by its article when the retrieved clause belongs to it; "
+             "article texts). `cited first`: the answer's first citation is the gold article (the document scope a "
+             "question names applied, as the assistant answers); `hit@k`, `MRR`: the retriever's ranking of the raw "
+             "question, unscoped, a clause counting for its article; "
              "`facts`: every gold fact is in the answer (numerals compared as numbers); `false abst.`: answerable "
              "questions refused; the peer never refuses. Measured on " + time.strftime("%Y-%m-%d") + ".", "",
              "## All questions", "", *_table([(s.name, s.metrics()) for s in systems]), "",

@@ -246,3 +246,20 @@ def test_evaluation_on_the_real_corpus_meets_the_floors(seed_app, tmp_path):
     splits = saved["systems"]["hybrid"]["per_split"]
     assert {k: v["questions"] for k, v in splits.items()} == {"none": 141, "train": 53, "test": 50}
     assert "## Train / test split" in paths["md"].read_text(encoding="utf-8")
+
+
+def test_the_laws_eval_scores_the_article_an_answer_cites_first_apart_from_the_ranking():
+    from assistant.law_eval import LawItem, Ranked, score
+
+    items = [LawItem("L1", "外观设计专利保护多久？", "fact", "专利法", ("第四十二条",), ("十五年",), "train"),
+             LawItem("L2", "发明专利保护多久？", "fact", "专利法", ("第四十二条",), ("二十年",), "train")]
+
+    class Scoped:   # ranks the article second unscoped, but its answer (scoped) cites it first
+        name = "scoped"
+
+        def answer(self, question):
+            first = ("专利法", "第四十二条") if "外观" in question else ("专利法", "第二十九条")
+            return Ranked([("专利法", "第二十九条"), ("专利法", "第四十二条")], "十五年", False, 0.0, first)
+
+    metrics = score(Scoped(), items).metrics()
+    assert metrics["hit1"] == 0.0 and metrics["cited1"] == 0.5
