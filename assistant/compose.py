@@ -17,7 +17,7 @@ from .index import Index
 from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import defined_term, defines, normalize, split_sentences
+from .text import defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -258,11 +258,11 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
 
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
                    measures: frozenset[str] = frozenset(), index: Index | None = None,
-                   term: str | None = None,
+                   terms: tuple[str, ...] = (),
                    aliases: dict[str, tuple[str, ...]] | None = None) -> list[tuple[float, str, Hit]]:
     """Quotable units of the best clauses, best first; with the index, a law's clauses offer
-    their paragraphs as well as their sentences. With the term a question asks the meaning
-    of, the units that define it come first."""
+    their paragraphs as well as their sentences. With the terms a question asks the meaning
+    of, the units that define them come first."""
     ranked = []
     # The cover letter (印发通知) quotes the plan's title and issuer, not its content.
     content = [h for h in hits if h.clause.kind != "notice"] or hits
@@ -274,7 +274,7 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_
         whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
         for unit in quotable_units(hit.clause, intent, genre):
             score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole, aliases=aliases)
-            if term and defines(normalize(unit), term):
+            if any(defines(normalize(unit), term) for term in terms):
                 score *= DEFINITION_GAIN
             ranked.append((score * prior, unit, hit))
     return sorted(ranked, key=lambda r: -r[0])
@@ -392,7 +392,7 @@ class Composer:
         """The best sentence, and a second one when it scores nearly as well and adds something."""
         measures = preferred_measures(query.norm)
         ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index,
-                                defined_term(query.norm), query.aliases)
+                                defined_terms(query.norm), query.aliases)
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
             if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):

@@ -18,7 +18,7 @@ from .documents import Clause
 from .embedders import Embedder
 from .index import Index
 from .numerals import find_quantities, preferred_measures
-from .text import defined_term, defines, normalize, tokenize
+from .text import defined_terms, defines, normalize, tokenize
 from .topics import Synonyms
 
 CANDIDATES = 40  # from each ranker, before fusion
@@ -115,15 +115,15 @@ class HybridRetriever:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ
         from the question's: a quantity of the asked measure (保护多少年 → 期限为十五年) gains
         `quantity_weight`, a definition of the asked term (X是什么意思 → X,是指…) `definition_weight`."""
-        measures, term = preferred_measures(norm_question), defined_term(norm_question)
-        if not (measures or term):
+        measures, terms = preferred_measures(norm_question), defined_terms(norm_question)
+        if not (measures or terms):
             return hits
         texts, position = self.index.search_texts, self.index.position
 
         def bonus(hit: Hit) -> float:
             text = texts[position[hit.clause.id]]
             gain = self.quantity_weight if measures and any(q.measure in measures for q in find_quantities(text)) else 0.0
-            return gain + (self.definition_weight if term and defines(text, term) else 0.0)
+            return gain + (self.definition_weight if any(defines(text, term) for term in terms) else 0.0)
 
         boosted = [h._replace(score=h.score + bonus(h)) for h in hits]
         return sorted(boosted, key=lambda h: (-h.score, position[h.clause.id]))

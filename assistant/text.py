@@ -174,15 +174,24 @@ _DEFINITION_ASKED = (
 )
 
 
-def defined_term(norm_question: str) -> str | None:
-    """The term whose definition a question asks for (地理标志是什么意思 → 地理标志), the quoted
-    one when the question quotes it."""
+# 集体商标和证明商标有什么不同: the difference of two terms is in what each of them means.
+_DIFFERENCE_ASKED = re.compile(r"(?P<a>[^？?，,。、和与跟及的]{2,12}?)(?:和|与|跟|同)(?P<b>[^？?，,。、和与跟及的在对]{2,12}?)"
+                               r"(?:之间)?(?:的|有)?(?:什么|何|哪些)?(?:不同|区别|差别|差异|异同)")
+_ASKING_LEAD = re.compile(r"^(?:请问|想问一下|想问|我想知道|问一下)")
+
+
+def defined_terms(norm_question: str) -> tuple[str, ...]:
+    """The terms whose definitions a question asks for: one (地理标志是什么意思 → 地理标志; the
+    quoted one when the question quotes it), or two whose difference it asks (集体商标和证明商标
+    有什么不同 → 集体商标, 证明商标)."""
     for pattern in _DEFINITION_ASKED:
         m = pattern.search(norm_question)
         if m:
             quoted = re.findall(r"[“\"]([^“”\"]{2,14})[”\"]", norm_question)
-            return quoted[-1] if quoted else re.split(r"的|说", m["term"])[-1] or None
-    return None
+            term = quoted[-1] if quoted else re.split(r"的|说", m["term"])[-1]
+            return (term,) if term else ()
+    m = _DIFFERENCE_ASKED.search(norm_question)
+    return (_ASKING_LEAD.sub("", m["a"]), m["b"]) if m else ()
 
 
 def defines(norm_text: str, term: str) -> bool:

@@ -133,12 +133,12 @@ def test_a_plan_clause_citing_a_law_links_to_it(law_app):
 def test_a_definition_question_quotes_the_unit_that_defines_the_term(law_app):
     from assistant.compose import best_sentences
     from assistant.retrieve import Hit
-    from assistant.text import defined_term
+    from assistant.text import defined_terms
     articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国专利法"}
     query = law_app.answerer.analyser.analyse("专利法里说的“实用新型”是指什么？")
     # 第二十二条 uses the term beside another definition (新颖性，是指…) and is ranked first here
     hits = [Hit(articles["第二十二条"], 1.0, None, None), Hit(articles["第二条"], 0.9, None, None)]
-    ranked = best_sentences(hits, query.tokens, query.intent, index=law_app.index, term=defined_term(query.norm))
+    ranked = best_sentences(hits, query.tokens, query.intent, index=law_app.index, terms=defined_terms(query.norm))
     assert ranked[0][1].startswith("实用新型，是指")
 
 
@@ -163,17 +163,19 @@ def test_sub_words_across_the_join_of_a_word_s_parts_are_not_words_of_the_text()
     assert straddling_subwords("知识产权管理体系") == set()
 
 
-@pytest.mark.parametrize("question, term", [
-    ("地理标志是什么意思？", "地理标志"),
-    ("专利法里说的“实用新型”是指什么？", "实用新型"),
-    ("著作权法里的“作品”是怎么定义的？", "作品"),
-    ("商业秘密如何界定？", "商业秘密"),
-    ("法律怎么规定的？", None),          # how it rules, not what a term means
-    ("专利申请被驳回了怎么办？", None),
+@pytest.mark.parametrize("question, terms", [
+    ("地理标志是什么意思？", ("地理标志",)),
+    ("专利法里说的“实用新型”是指什么？", ("实用新型",)),
+    ("著作权法里的“作品”是怎么定义的？", ("作品",)),
+    ("商业秘密如何界定？", ("商业秘密",)),
+    ("集体商标和证明商标有什么不同？", ("集体商标", "证明商标")),
+    ("请问发明与实用新型的区别", ("发明", "实用新型")),
+    ("法律怎么规定的？", ()),          # how it rules, not what a term means
+    ("专利申请被驳回了怎么办？", ()),
 ])
-def test_the_term_a_question_asks_the_meaning_of(question, term):
-    from assistant.text import defined_term, normalize
-    assert defined_term(normalize(question)) == term
+def test_the_terms_a_question_asks_the_meaning_of(question, terms):
+    from assistant.text import defined_terms, normalize
+    assert defined_terms(normalize(question)) == terms
 
 
 @pytest.mark.slow
@@ -193,3 +195,11 @@ def test_the_amount_asked_for_is_taken_from_any_clause_the_answer_quotes(law_app
     draft = law_app.answerer.composer.sentences(query, [evidence, damages], Filters())
     assert not draft.abstain, draft.abstain
     assert any("五百万元以下" in sentence for sentence, _ in draft.picks)
+
+
+@pytest.mark.slow
+def test_the_difference_of_two_terms_is_answered_by_what_each_means(law_app):
+    answer = law_app.answerer.ask("发明和实用新型有什么区别？")
+    assert not answer.abstained
+    assert answer.citations[0].clause.path[-1] == "第二条"
+    assert "新的技术方案" in answer.text and "形状、构造或者其结合" in answer.text
