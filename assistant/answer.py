@@ -8,6 +8,8 @@ answerer abstains and shows the nearest clauses as related, not as an answer.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 
@@ -16,7 +18,8 @@ from langchain_core.runnables import RunnableLambda
 from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage
 from .documents import Clause, Document
 from .index import Index
-from .questions import MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify
+from .questions import (MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify,
+                        unit_number)
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
 from .text import known_places, split_sentences
 
@@ -150,7 +153,38 @@ class Answerer:
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[d.metadata["clause_id"]], d.metadata["score"], d.metadata["similarity"],
                     d.metadata["keyword"]) for d in found]
-        return {**state, "hits": hits}
+        return {**state, "hits": self._named_unit_first(state["query"], state["filters"], hits)}
+
+    def _named_unit_first(self, query: Query, filters: Filters, hits: list[Hit]) -> list[Hit]:
+        """A question naming a numbered unit (商标法第六十三条, 附表第12项) asks for that unit: the
+        clauses carrying its number come first — those the search found, or, in the one document
+        the question names, the first in reading order. Without the question's own words,
+        第六十九条 citing 本法第六十三条 would rank above the article itself."""
+        if not query.reference:
+            return hits
+        allowed = filters.allowed_documents(self.index)
+        numbered = [self.index.clause_by_id[i] for i in self._numbered_units.get(query.reference, ())
+                    if allowed is None or self.index.clause_by_id[i].doc_id in allowed]
+        found = {hit.clause.id: n for n, hit in enumerate(hits)}
+        named = sorted((c for c in numbered if c.id in found), key=lambda c: found[c.id])
+        if not named and allowed is not None and len(allowed) == 1:
+            named = numbered   # the search may miss a unit that has none of the question's words
+        if not named:
+            return hits
+        named = named[:TOP_CLAUSES]
+        top = max((hit.score for hit in hits), default=1.0)
+        ids = {c.id for c in named}
+        return [Hit(c, top, None, None) for c in named] + [hit for hit in hits if hit.clause.id not in ids]
+
+    @functools.cached_property
+    def _numbered_units(self) -> dict[tuple[str, int], list[str]]:
+        """Clause ids by the number they carry (see unit_number), in reading order."""
+        units: dict[tuple[str, int], list[str]] = {}
+        for clause in self.index.clauses:
+            number = unit_number(clause)
+            if number:
+                units.setdefault(number, []).append(clause.id)
+        return units
 
     def _compose(self, state: dict) -> Answer:
         reason = self._abstain_reason(state)

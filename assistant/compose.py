@@ -395,7 +395,7 @@ class Composer:
                                 defined_terms(query.norm), query.aliases)
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
-            if score >= 0.8 * chosen[0][0] and not _redundant(sentence, chosen[0][1]):
+            if score >= 0.8 * chosen[0][0] and score > 0 and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .documents import Document
+from .documents import Clause, Document
 from .index import Index
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
 from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
@@ -48,6 +48,11 @@ MAX_OUTLINE_REST = 0.4
 HEADING_COVERAGE = 0.7
 # …and names one of its sub-sections when words only that one has carry this share of it.
 NAMES_SUBSECTION = 0.3
+# A question that names a numbered unit asks for that unit: 第63条 (an article; 第六十三条 once
+# normalised), 附表第12项 or 序号7 (a row of a table, an item of a list).
+_ARTICLE_NAMED = re.compile(r"第(?P<n>\d+)条(?!之)")
+_ITEM_NAMED = re.compile(r"第(?P<n>\d+)(?:项|行)|序号\s*(?P<serial>\d+)")
+_ITEM_LABEL = re.compile(r"^(?P<n>\d+)\s*[.．、]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|旗)$")
@@ -90,6 +95,27 @@ def classify(question: str) -> str:
 def question_words() -> frozenset[str]:
     """How questions are phrased (哪些, 分别, 目标 …): no evidence of what they are about."""
     return word_list("question_words.txt")
+
+
+def named_unit(norm_question: str) -> tuple[str, int] | None:
+    """The numbered unit a question names: ("article", 63) for 第六十三条, ("item", 12) for 第12项 or
+    序号12; None when it names none."""
+    article = _ARTICLE_NAMED.search(norm_question)
+    if article:
+        return "article", int(article["n"])
+    item = _ITEM_NAMED.search(norm_question)
+    return ("item", int(item["n"] or item["serial"])) if item else None
+
+
+def unit_number(clause: Clause) -> tuple[str, int] | None:
+    """The number a clause carries in its section path: its article (第六十三条 → ("article", 63)),
+    else its own item or table row (12. 组织开展… → ("item", 12))."""
+    for label in clause.path:
+        article = re.fullmatch(r"第(\d+)条", normalize(label))
+        if article:
+            return "article", int(article[1])
+    item = _ITEM_LABEL.match(normalize(clause.path[-1])) if clause.path else None
+    return ("item", int(item["n"])) if item else None
 
 
 def names_document(norm_question: str, document: Document) -> bool:
@@ -265,6 +291,7 @@ class Query:
     asks_how: bool = False       # asks what will be done (怎么, 如何, 哪些措施)
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic word → other names of it (版权 → 著作权)
+    reference: tuple[str, int] | None = None  # a numbered unit the question names: ("article", 63), ("item", 12)
 
 
 class QuestionAnalyser:
@@ -290,7 +317,10 @@ class QuestionAnalyser:
         intent = classify(question)
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
+        reference = named_unit(norm)
         tokens = self._beyond_names(self.weighted_tokens(question), scope)
+        if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
+            tokens.pop(str(reference[1]), None)
         aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
@@ -304,7 +334,7 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
-        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases)
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not

@@ -221,3 +221,12 @@ def test_weak_retrieval_is_still_refused_when_the_rankers_disagree(seed_app):
     state = seed_app.answerer.prepare("浦东对房地产税怎么规定？")
     assert not rankers_agree(state["hits"])
     assert answer.abstained and "关联度不足" in answer.text
+
+
+@pytest.mark.parametrize("question, row", [
+    ("漕河泾关键指标附表第12项的内容是什么？", "caohejing-2024#annex1.t1r12"),   # not the row saying 12场
+    ("漕河泾关键指标附表中序号7的指标是什么？", "caohejing-2024#annex1.t1r7"),
+])
+def test_a_question_naming_a_row_of_a_table_is_answered_by_that_row(seed_app, question, row):
+    answer = seed_app.answerer.ask(question)
+    assert [c.clause.id for c in answer.citations] == [row]

@@ -203,3 +203,25 @@ def test_the_difference_of_two_terms_is_answered_by_what_each_means(law_app):
     assert not answer.abstained
     assert answer.citations[0].clause.path[-1] == "第二条"
     assert "新的技术方案" in answer.text and "形状、构造或者其结合" in answer.text
+
+
+@pytest.mark.slow
+def test_a_question_naming_an_article_is_answered_by_that_article(law_app):
+    """第二十六条 and 第二十二条 cite 本法第十条; the question asks for 第十条 itself."""
+    answer = law_app.answerer.ask("反不正当竞争法第十条讲的是什么？")
+    assert not answer.abstained
+    assert answer.citations[0].clause.path[-1] == "第十条" and "商业秘密" in answer.text
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("商标法第六十三条规定了什么", ("article", 63)),
+    ("专利法第42条", ("article", 42)),
+    ("漕河泾关键指标附表第12项的内容是什么？", ("item", 12)),
+    ("附表中序号7的指标是什么？", ("item", 7)),
+    ("第三条之一", None),                 # an inserted article: not 第三条
+    ("专利保护多少年？", None),
+])
+def test_the_numbered_unit_a_question_names(question, unit):
+    from assistant.questions import named_unit
+    from assistant.text import normalize
+    assert named_unit(normalize(question)) == unit
