@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .documents import Clause, Document, UnreadableDocument, decode_text
+from .documents import decode_text
+from .model import Clause, Document, UnreadableDocument
 from .numerals import chinese_numeral
 from .text import has_chinese
 
