@@ -14,7 +14,8 @@ from typing import Iterable
 from .genres import PLAN, Genre, genre_of, is_national, paragraph_label
 from .model import Clause, Document, UnreadableDocument
 from .numerals import numeral_value
-from .text import has_chinese, to_simplified
+from .readers import read_source, with_pages
+from .text import to_simplified
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class CorpusLoad:
 
 
 # ---------------------------------------------------------------------------
-# Reading files
+# Limits
 # ---------------------------------------------------------------------------
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")  # readers.READERS reads each
@@ -35,49 +36,6 @@ MAX_CLAUSE_CHARS = 480
 MAX_FILE_BYTES = 50_000_000
 MAX_TEXT_CHARS = 1_000_000
 MAX_LABEL_CHARS = 40
-LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
-
-
-def read_text(path: Path) -> str:
-    """The file's text, whatever its format, with line endings normalised; raises UnreadableDocument."""
-    from .readers import read_source  # readers builds on this module
-
-    return read_source(Path(path).name, Path(path).read_bytes()).text
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """Plain text in UTF-8 or a legacy Chinese encoding; raises UnreadableDocument."""
-    if not data.strip():
-        raise UnreadableDocument(f"{name}: empty file")
-    text = _decode_utf8(data)
-    if text is None:
-        text = _decode_legacy(data)
-    if text is None or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
-        raise UnreadableDocument(f"{name}: binary or undecodable content")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not has_chinese(text):
-        raise UnreadableDocument(f"{name}: no Chinese text")
-    return text
-
-
-def _decode_utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
-def _decode_legacy(data: bytes) -> str | None:
-    # NUL bytes without a UTF-16 byte-order mark mean a binary file: legacy
-    # Chinese encodings never produce them.
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
-    return str(best) if best is not None else None
 
 
 # ---------------------------------------------------------------------------
@@ -873,8 +831,6 @@ def document_id(path: Path) -> str:
 
 def load_document(path: Path, known: dict[str, Document] | None = None) -> Document:
     """The parsed file; `known` documents by file name are reused when the bytes are the same."""
-    from .readers import read_source, with_pages  # readers builds on this module
-
     path = Path(path)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise UnreadableDocument(f"{path.name}: file of {path.stat().st_size / 1e6:.0f} MB is over the limit of "

@@ -13,9 +13,9 @@ from assistant.documents import (
     load_corpus,
     load_document,
     parse_document,
-    read_text,
 )
 from assistant.model import Clause, Document, UnreadableDocument
+from assistant.readers import read_text
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
