@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from langchain_core.runnables import RunnableLambda
 
 from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage
-from .documents import Clause, Document
 from .index import Index
+from .model import Clause, Document
 from .questions import (MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify,
                         unit_number)
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .documents import Clause, Document, paragraphs
+from .documents import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, outline_of, topic_terms
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever

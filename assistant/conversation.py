@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .answer import MIN_COVERAGE, Answer, Answerer, Citation
 from .compose import coverage
 from .questions import INTENTS, check_question, classify, question_words
-from .documents import Clause, Document
+from .model import Clause, Document
 from .index import Index
 from .retrieve import Filters
 from .text import known_places, normalize, place_key, split_sentences, stopwords, tokenize

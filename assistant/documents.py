@@ -1,100 +1,23 @@
-"""Documents stage: read policy files and parse them into documents made of citable clauses.
-
-A clause is the unit of citation: one numbered item (heading + body), the notice,
-the preamble, or one table row, with its section path as the document numbers it.
+"""Documents stage: parse policy text into a document of citable clauses (assistant.model): capture
+artifacts repaired, the page's header fields, title, notice and metadata read, and the body walked
+heading by heading; and load files and folders of them.
 """
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from collections import Counter
 from typing import Iterable
 
 from .genres import PLAN, Genre, genre_of, is_national, paragraph_label
+from .model import Clause, Document, UnreadableDocument
 from .numerals import numeral_value
-from .text import has_chinese, place_key, to_simplified
-
-
-@dataclass(frozen=True)
-class Clause:
-    id: str                      # "{doc_id}#{key}": the same after re-parsing unchanged text
-    doc_id: str
-    path: tuple[str, ...]        # headings as numbered, outermost first
-    text: str                    # original script, capture artifacts repaired
-    kind: str = "item"           # notice | preamble | item | table_row
-    units: tuple[str, ...] = ()  # responsible units (落实单位), when the clause names them
-    part: int | None = None      # 1-based part number when a long clause was split
-    page: int | None = None      # page in the source, for paged formats
-    order: int = 0               # reading order within the document
-
-    def to_dict(self) -> dict:
-        # Shallow on purpose: dataclasses.asdict deep-copies, which dominated writing a large index.
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Clause":
-        return cls(**{**data, "path": tuple(data["path"]), "units": tuple(data.get("units", ()))})
-
-
-@dataclass(frozen=True)
-class Document:
-    id: str                      # slug of the file name
-    source: str                  # file name inside the corpus folder
-    title: str                   # the plan's own title, original script
-    number: str | None           # 文号, None when the text carries none
-    issuer: str | None
-    date: str | None             # ISO date the document was signed/issued
-    region: str | None
-    period: tuple[int, int] | None  # plan years, first and last
-    content_hash: str            # sha256 of the file's bytes
-    clauses: tuple[Clause, ...] = field(default=(), repr=False)
-    genre: str = PLAN.name       # plan | law (assistant.genres)
-    # Where the file came from: {"origin": "corpus"} or {"origin": "added", "via": "cli"|"web", "added_at": ISO
-    # time, "file": name given}; stamped by the index build from library.py's record.
-    provenance: dict | None = field(default=None, compare=False)
-
-    @property
-    def short_title(self) -> str:
-        """How people name the document: a plan by its place, a national law without 中华人民共和国."""
-        if self.region:
-            return self.region
-        return re.sub(r"^中华人民共和国", "", self.title) if self.genre != PLAN.name else self.title
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Normalised names by which a question refers to this document (徐汇, 专利法)."""
-        key = place_key(self.region)
-        if key:
-            return (key,)
-        return (place_key(self.short_title),) if self.genre != PLAN.name else ()
-
-    def metadata(self) -> dict:
-        """Everything but the clauses, JSON-ready."""
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "clauses"}
-        data["period"] = list(self.period) if self.period else None
-        data["short_title"] = self.short_title
-        return data
-
-    def to_dict(self) -> dict:
-        return {**self.metadata(), "clauses": [c.to_dict() for c in self.clauses]}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Document":
-        fields = {f.name for f in dataclasses.fields(cls)}
-        data = {k: v for k, v in data.items() if k in fields}
-        return cls(**{
-            **data,
-            "period": tuple(data["period"]) if data.get("period") else None,
-            "clauses": tuple(Clause.from_dict(c) for c in data.get("clauses", ())),
-        })
-
-
-class UnreadableDocument(Exception):
-    """A file that cannot be read or decoded; the message names the file."""
+from .readers import read_source, with_pages
+from .tables import EMPTY_CELL, Table, find_tables
+from .text import to_simplified
 
 
 @dataclass(frozen=True)
@@ -104,7 +27,7 @@ class CorpusLoad:
 
 
 # ---------------------------------------------------------------------------
-# Reading files
+# Limits
 # ---------------------------------------------------------------------------
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")  # readers.READERS reads each
@@ -115,56 +38,12 @@ MAX_CLAUSE_CHARS = 480
 MAX_FILE_BYTES = 50_000_000
 MAX_TEXT_CHARS = 1_000_000
 MAX_LABEL_CHARS = 40
-LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
-
-
-def read_text(path: Path) -> str:
-    """The file's text, whatever its format, with line endings normalised; raises UnreadableDocument."""
-    from .readers import read_source  # readers builds on this module
-
-    return read_source(Path(path).name, Path(path).read_bytes()).text
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """Plain text in UTF-8 or a legacy Chinese encoding; raises UnreadableDocument."""
-    if not data.strip():
-        raise UnreadableDocument(f"{name}: empty file")
-    text = _decode_utf8(data)
-    if text is None:
-        text = _decode_legacy(data)
-    if text is None or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
-        raise UnreadableDocument(f"{name}: binary or undecodable content")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not has_chinese(text):
-        raise UnreadableDocument(f"{name}: no Chinese text")
-    return text
-
-
-def _decode_utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
-def _decode_legacy(data: bytes) -> str | None:
-    # NUL bytes without a UTF-16 byte-order mark mean a binary file: legacy
-    # Chinese encodings never produce them.
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
-    return str(best) if best is not None else None
 
 
 # ---------------------------------------------------------------------------
 # Cleaning: capture artifacts repaired line by line
 # ---------------------------------------------------------------------------
 
-EMPTY_CELL = "\u00a0"  # a line of only no-break spaces: an empty cell of a captured table
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CN_DIGITS = "零〇一二三四五六七八九十百千两"
 
@@ -252,137 +131,6 @@ def _header_pairs(line: str) -> list[tuple[str, str]] | None:
     if field_match:
         return [(re.sub(r"\s", "", field_match.group(1)), line[field_match.start(2):].strip())]
     return None
-
-
-# ---------------------------------------------------------------------------
-# Tables: pipe tables, and captured tables with one cell per line
-# ---------------------------------------------------------------------------
-
-SERIAL_HEADER = re.compile(r"^(?:序号|序號|编号|編號|No\.?)$", re.IGNORECASE)
-TABLE_SEPARATOR_ROW = re.compile(r"^[\s|:\-—]+$")
-TABLE_RULE = re.compile(r"^\s*\+[-=+ ]*[-=]\+?\s*$")   # +------+------+ drawn between the rows of a text table
-
-
-@dataclass
-class _Table:
-    header: list[str]
-    rows: list[list[str]]
-    grouped: bool = False  # leading cells were carried down from the row above (merged cells)
-
-    @property
-    def has_serial(self) -> bool:
-        return bool(SERIAL_HEADER.match(self.header[0]))
-
-    @property
-    def label_column(self) -> int:
-        return 1 if self.has_serial and len(self.header) > 1 else 0
-
-    def row_number(self, index: int) -> str:
-        cell = self.rows[index][0] if self.has_serial else ""
-        return cell if cell.isdigit() else str(index + 1)
-
-    def row_label(self, index: int) -> str:
-        # With merged group cells the first column names the group, not the row.
-        column = self.label_column + (1 if self.grouped else 0)
-        row = self.rows[index]
-        return row[min(column, len(row) - 1)]
-
-    def row_text(self, index: int) -> str:
-        row = self.rows[index]
-        lead = row[self.label_column]
-        rest = [(self.header[c], row[c]) for c in range(len(row))
-                if c != self.label_column and not (self.has_serial and c == 0) and row[c]]
-        if len(rest) == 1:
-            body = rest[0][1]
-        else:
-            body = "；".join(f"{name} {value}" for name, value in rest)
-        return f"{lead}：{body}" if lead and body else lead or body
-
-
-def _find_tables(lines: list[str]) -> list:
-    items: list = []
-    i = 0
-    while i < len(lines):
-        table, end = _pipe_table(lines, i)
-        if table is None:
-            table, end = _cell_table(lines, i)
-        if table is not None:
-            items.append(table)
-            i = end
-        else:
-            items.append(lines[i])
-            i += 1
-    return items
-
-
-def _pipe_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
-    """A table of `a | b | c` rows, with or without rules drawn between them (|---|, +-----+).
-    Where the header does not open with a bar, a row that does has its first cell merged with
-    the row above (| 买卖合同 | 价款的万分之三 under 合同 | 借款合同 | …); a header narrower than
-    its rows has its first cell merged over the leading columns (税目 over group and item).
-    Rules alone (no cell text) end nothing and start nothing."""
-    if lines[start].count("|") < 2:
-        return None, start
-    end = start
-    while end < len(lines) and (lines[end].count("|") >= 2 or TABLE_RULE.match(lines[end])):
-        end += 1
-    while end > start and TABLE_RULE.match(lines[end - 1]):
-        end -= 1
-    kept = [line for line in lines[start:end] if not (TABLE_SEPARATOR_ROW.match(line) or TABLE_RULE.match(line))]
-    if len(kept) < 2:
-        return None, start
-    bordered = kept[0].lstrip().startswith("|")
-    header, body = _pipe_cells(kept[0]), [_pipe_cells(line, merged_first=not bordered) for line in kept[1:]]
-    width = max(len(cells) for cells in body)
-    # a header narrower than its rows has its first cell merged over the leading columns, and so
-    # has a row narrower than the header (营业账簿 | 税率: a group with no items under it)
-    body = [[cells[0]] * (width - len(header)) + cells if len(cells) < len(header) and cells[0] else cells
-            for cells in body]
-    header = [header[0]] * (width - len(header)) + header
-    table = _Table(header, [])
-    for cells in body:
-        cells = (cells + [""] * len(header))[:len(header)]
-        if table.rows and not cells[table.label_column]:
-            cells[table.label_column] = table.rows[-1][table.label_column]
-            table.grouped = True
-        table.rows.append(cells)
-    return table, end
-
-
-def _pipe_cells(line: str, merged_first: bool = False) -> list[str]:
-    line = line.strip()
-    cells = [cell.strip() for cell in line.strip("|").split("|")]
-    return [""] + cells if merged_first and line.startswith("|") else cells
-
-
-def _cell_table(lines: list[str], start: int) -> tuple[_Table | None, int]:
-    if not SERIAL_HEADER.match(lines[start]):
-        return None, start
-    header = [lines[start]]
-    j = start + 1
-    while j < len(lines) and lines[j] != "1" and len(header) < 12:
-        if lines[j] == EMPTY_CELL or len(lines[j]) > 20:
-            return None, start
-        header.append(lines[j])
-        j += 1
-    if j >= len(lines) or len(header) < 2:
-        return None, start
-    table = _Table(header, [])
-    width = len(header) - 1
-    number = 1
-    while j < len(lines) and lines[j] == str(number):
-        j += 1
-        cells: list[str] = []
-        while j < len(lines) and len(cells) < width and lines[j] != str(number + 1):
-            cells.append("" if lines[j] == EMPTY_CELL else lines[j])
-            j += 1
-        if len(cells) < width and table.rows:
-            # A shorter row left out its leading cells: they are merged with the row above.
-            cells = table.rows[-1][1:1 + width - len(cells)] + cells
-            table.grouped = True
-        table.rows.append([str(number)] + (cells + [""] * width)[:width])
-        number += 1
-    return table, j
 
 
 # ---------------------------------------------------------------------------
@@ -723,13 +471,13 @@ class _Outline:
     def feed(self, items: list) -> list[_Draft]:
         for i, item in enumerate(items):
             following = items[i + 1] if i + 1 < len(items) else None
-            if isinstance(item, _Table):
+            if isinstance(item, Table):
                 self._table(item)
             elif ANNEX_LINE.match(to_simplified(item)):
                 self._annex(item)
             elif (heading := _heading(item)) is not None and not self._inline(heading):
                 self._heading(item, heading)
-            elif isinstance(following, _Table) and self._is_caption(item):
+            elif isinstance(following, Table) and self._is_caption(item):
                 self._finish(keep_heading_only=False)
                 self.caption = item
             else:
@@ -787,7 +535,7 @@ class _Outline:
             self.current = _Draft(self._path(), self._key(), [])
         self.current.lines.append(line)
 
-    def _table(self, table: _Table) -> None:
+    def _table(self, table: Table) -> None:
         self._finish(keep_heading_only=False)
         self.tables += 1
         path = self._path()
@@ -921,7 +669,7 @@ def _unique(key: str, seen: set[str], next_suffix: dict[str, int]) -> str:
 
 def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") -> Document:
     fields, lines = _split_header(_clean_lines(text))
-    items = _join_broken_lines([i for i in _find_tables(lines) if i != EMPTY_CELL])
+    items = _join_broken_lines([i for i in find_tables(lines) if i != EMPTY_CELL])
     front = _front(items)
     drafts: list[_Draft] = []
     if front.notice:
@@ -953,8 +701,6 @@ def document_id(path: Path) -> str:
 
 def load_document(path: Path, known: dict[str, Document] | None = None) -> Document:
     """The parsed file; `known` documents by file name are reused when the bytes are the same."""
-    from .readers import read_source, with_pages  # readers builds on this module
-
     path = Path(path)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise UnreadableDocument(f"{path.name}: file of {path.stat().st_size / 1e6:.0f} MB is over the limit of "

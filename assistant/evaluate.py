@@ -30,9 +30,11 @@ from .answer import Answerer
 from .compose import NOT_STATED
 from .text import known_places
 from .app import App
-from .documents import SUPPORTED_SUFFIXES, Clause, Document, read_text
+from .documents import SUPPORTED_SUFFIXES
 from .embedders import EmbeddingCache, embed_passages
 from .index import Index
+from .model import Clause, Document
+from .readers import read_text
 from .retrieve import HybridRetriever
 from .text import normalize, split_sentences, tokenize
 

@@ -29,9 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .documents import SUPPORTED_SUFFIXES, Clause, Document, load_corpus
+from .documents import SUPPORTED_SUFFIXES, load_corpus
 from .embedders import Embedder, EmbeddingCache, count_missing, embed_passages
 from .keywords import KeywordIndex, TermWeights
+from .model import Clause, Document
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import normalize, tokenize
 

@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .app import App
-from .documents import SUPPORTED_SUFFIXES, UnreadableDocument, document_id, load_document
+from .documents import SUPPORTED_SUFFIXES, document_id, load_document
 from .index import PROVENANCE_FILE, BuildReport, read_provenance
+from .model import UnreadableDocument
 
 
 class UnknownDocument(ValueError):

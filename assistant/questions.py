@@ -11,8 +11,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .documents import Clause, Document
 from .index import Index
+from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
 from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .topics import Synonyms

@@ -1,5 +1,6 @@
-"""Format readers: turn a .txt, .md, .html, .docx or .pdf file into the plain lines the
-clause parser reads (one heading, paragraph or table row per line, tables as `a | b | c |`).
+"""Format readers: turn the bytes of a .txt, .md, .html, .docx or .pdf file into the plain lines the
+clause parser reads (one heading, paragraph or table row per line, tables as `a | b | c |`). Plain
+text is decoded from UTF-8 or a legacy Chinese encoding (GBK/GB18030, Big5, UTF-16).
 
 Paged formats also return the text of each page, so that every clause can carry the page
 it starts on (`Clause.page`).
@@ -10,9 +11,10 @@ import dataclasses
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
-from .documents import Clause, Document, UnreadableDocument, decode_text
+from .model import Clause, Document, UnreadableDocument
 from .numerals import chinese_numeral
 from .text import has_chinese
 
@@ -34,8 +36,55 @@ def read_source(name: str, data: bytes) -> SourceText:
     return reader(data, name)
 
 
+def read_text(path: Path) -> str:
+    """The file's text, whatever its format, with line endings normalised; raises UnreadableDocument."""
+    return read_source(Path(path).name, Path(path).read_bytes()).text
+
+
 def read_plain(data: bytes, name: str) -> SourceText:
     return SourceText(decode_text(data, name))
+
+
+# ---------------------------------------------------------------------------
+# Plain text: UTF-8 or a legacy Chinese encoding
+# ---------------------------------------------------------------------------
+
+LEGACY_ENCODINGS = ["gb18030", "gbk", "big5", "cp950", "utf_16"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Plain text in UTF-8 or a legacy Chinese encoding; raises UnreadableDocument."""
+    if not data.strip():
+        raise UnreadableDocument(f"{name}: empty file")
+    text = _decode_utf8(data)
+    if text is None:
+        text = _decode_legacy(data)
+    if text is None or len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+        raise UnreadableDocument(f"{name}: binary or undecodable content")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not has_chinese(text):
+        raise UnreadableDocument(f"{name}: no Chinese text")
+    return text
+
+
+def _decode_utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_legacy(data: bytes) -> str | None:
+    # NUL bytes without a UTF-16 byte-order mark mean a binary file: legacy
+    # Chinese encodings never produce them.
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    return str(best) if best is not None else None
 
 
 # ---------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .documents import Clause
 from .embedders import Embedder
 from .index import Index
+from .model import Clause
 from .numerals import find_quantities, preferred_measures
 from .text import defined_terms, defines, normalize, tokenize
 from .topics import Synonyms

@@ -12,8 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .documents import Clause, Document
 from .index import Index
+from .model import Clause, Document
 from .text import normalize, normalize_with_offsets
 from .topics import Synonyms, check_input, search_form
 

@@ -16,8 +16,8 @@ from typing import Callable
 
 import numpy as np
 
-from .documents import Clause, Document
 from .index import Index
+from .model import Clause, Document
 from .text import normalize_with_offsets
 
 MAX_INPUT_CHARS = 20_000

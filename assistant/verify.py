@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from .conflicts import ConflictFinder, conflict_reason
-from .documents import Clause, Document
 from .index import Index
+from .model import Clause, Document
 from .numerals import Quantity, context_similarity, find_quantities
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.answer import NOT_FOUND
 from assistant.compose import NOT_STATED, coverage, heads_clause, holds, table_figure
-from assistant.documents import Clause
+from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
 
@@ -55,7 +55,7 @@ def test_outline_detection_uses_the_parsed_tree_not_known_heading_words(seed_app
     assert heading_core("第二章 专利的申请") == "专利的申请"
     clauses = tuple(Clause(f"x#{i}", "x", ("二、苗木培育", f"({n})品种{n}"), f"品种{n}的内容。", order=i)
                     for i, n in enumerate("一二三"))
-    from assistant.documents import Document
+    from assistant.model import Document
     document = Document("x", "x.txt", "某县苗木方案", None, None, None, None, None, "h", clauses)
     assert outline_of(document) == {("二、苗木培育",): [("二、苗木培育", "(一)品种一"), ("二、苗木培育", "(二)品种二"),
                                                      ("二、苗木培育", "(三)品种三")]}

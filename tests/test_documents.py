@@ -9,15 +9,13 @@ import pytest
 from assistant.documents import (
     MAX_CLAUSE_CHARS,
     SUPPORTED_SUFFIXES,
-    Clause,
-    Document,
-    UnreadableDocument,
     document_id,
     load_corpus,
     load_document,
     parse_document,
-    read_text,
 )
+from assistant.model import Clause, Document, UnreadableDocument
+from assistant.readers import read_text
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.documents import Clause, load_corpus
+from assistant.documents import load_corpus
 from assistant.evaluate import (
     EvalItem,
     ItemResult,
@@ -32,6 +32,7 @@ from assistant.evaluate import (
     unit_matches_gold,
     write_report,
 )
+from assistant.model import Clause
 
 from .conftest import CORPUS, ROOT
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.documents import SUPPORTED_SUFFIXES, UnreadableDocument, load_corpus, load_document, read_text
+from assistant.documents import SUPPORTED_SUFFIXES, load_corpus, load_document
+from assistant.model import UnreadableDocument
 from assistant.numerals import chinese_numeral
-from assistant.readers import READERS, read_source
+from assistant.readers import READERS, read_source, read_text
 
 from .fixture_files import (
     REGULATION_LINES,
