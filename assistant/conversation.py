@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .answer import MIN_COVERAGE, Answer, Answerer, Citation
+from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
 from .questions import INTENTS, check_question, classify, question_words
 from .model import Clause, Document
@@ -741,8 +741,6 @@ class Conversation:
         return answer
 
     def _nothing(self, question: str, reason: str) -> Answer:
-        from .answer import NOT_FOUND
-
         return Answer(question, f"{NOT_FOUND}{reason}", True, [], "continuation")
 
 

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .model import Clause, Document, UnreadableDocument
 from .numerals import chinese_numeral
+from .tables import SERIAL_HEADER
 from .text import has_chinese
 
 
@@ -101,7 +102,6 @@ CHROME_NAME = re.compile(r"(?:^|[-_])(?:nav|navbar|menu|breadcrumbs?|crumbs?|foo
                          r"|toolbar|topbar|search|login|skip|friendlinks?)(?:$|[-_\d])", re.IGNORECASE)
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
               "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "caption", "figure", "figcaption")
-SERIAL_CELL = re.compile(r"^(?:序号|序號|编号|編號|No\.?)$", re.IGNORECASE)
 
 
 def read_html(data: bytes, name: str) -> SourceText:
@@ -164,7 +164,7 @@ def _table_lines(table) -> list[str]:
     rows = [row for row in rows if any(row)]
     if not rows:
         return []
-    has_header = table.find("th") is not None or bool(SERIAL_CELL.match(rows[0][0]))
+    has_header = table.find("th") is not None or bool(SERIAL_HEADER.match(rows[0][0]))
     if has_header and len(rows) > 1 and len(rows[0]) > 1:
         return [" | ".join(row) + " |" for row in rows]
     return [" ".join(cell for cell in row if cell) for row in rows]
