@@ -235,8 +235,11 @@ def row_unit(row_text: str) -> str | None:
 def holds(token: str, norm_text: str, text: str = "", aliases: dict[str, tuple[str, ...]] | None = None) -> bool:
     """Whether a text (normalised, and as written) holds a question word: the word or another name
     of the same thing (版权 → 著作权); a measure word (数量, 金额) by a quantity of its kind, since
-    机构数达 200 家 answers 机构数量 and 专利数量 1000 件以上的机构 does not by the word."""
+    机构数达 200 家 answers 机构数量 and 专利数量 1000 件以上的机构 does not by the word; a number by
+    the same number, not a longer one holding its digits."""
     kinds = MEASURE_KINDS.get(token)
+    if token.isdigit():   # a whole number: 7 is not in 750人, 2025 not in 20256
+        return re.search(rf"(?<![\d.]){token}(?!\.?\d)", norm_text) is not None
     if kinds is None:
         return token in norm_text or any(other in norm_text for other in (aliases or {}).get(token, ()))
     return row_unit(text) in kinds or any(q.measure in kinds for q in find_quantities(norm_text))

@@ -303,3 +303,14 @@ def test_a_label_cut_short_is_the_items_own_sentence_not_a_heading(seed_app):
 def test_what_reads_as_a_time_in_the_answer_to_a_when_question(text, dated):
     from assistant.compose import _DATE
     assert bool(_DATE.search(text)) == dated
+
+
+@pytest.mark.parametrize("token, text, held", [
+    ("7", "培养示范区执业专利代理师总人数达750人", False),
+    ("750", "培养示范区执业专利代理师总人数达750人", True),
+    ("2025", "到2025年,实现知识产权服务机构总数达到1500家", True),
+    ("20", "占比达到20.5%", False),
+])
+def test_a_number_in_the_question_is_held_by_the_same_number_only(token, text, held):
+    from assistant.compose import holds
+    assert holds(token, text) == held
