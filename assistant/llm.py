@@ -288,7 +288,7 @@ class GenerativeAnswerer:
         shown = [_shown_text(c) for c in cited_citations]
         figures = bare_figures(plain)
         if figures:
-            return self._check_bare_figures(plain, figures, numbers, cited_citations, query, flag)
+            return self._check_bare_figures(plain, figures, numbers, cited_citations, shown, query, flag)
         result = self.answerer.verifier.check(plain, [c.clause for c in cited_citations])
         if result.status == "supported":
             absent = absent_from(plain, shown)
@@ -301,11 +301,11 @@ class GenerativeAnswerer:
         return Check(plain, result.status, numbers, result.reason + flag)
 
     def _check_bare_figures(self, plain: str, figures: list[Quantity], numbers: list[int],
-                            cited: list[Citation], query: Query, flag: str) -> Check:
+                            cited: list[Citation], shown: list[str], query: Query, flag: str) -> Check:
         """A sentence that is only a figure (50家, 郑州：1500家) has no words of its own for the
         verifier to match: its subject is the question's. It must be in what it cites, under the
         document its label names, and be the figure those documents give for what was asked."""
-        absent = absent_from(plain, [_shown_text(c) for c in cited])
+        absent = absent_from(plain, shown)
         if absent:
             return Check(plain, "not_found", numbers, f"所引条款中没有“{'、'.join(absent)}”。" + flag)
         index = self.answerer.index
