@@ -390,7 +390,8 @@ class QuestionAnalyser:
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to
         (反垄断 of 适用反垄断法吗): every clause of that document is about it, and its articles
-        say 本法, so the name would pick the clauses that happen to repeat it."""
+        say 本法, so the name would pick the clauses that happen to repeat it. Scope.query has the
+        names blanked out: a word no longer in it was part of a name (or ran across one, 法对)."""
         if not scope.doc_ids:
             return tokens
         return {t: w for t, w in tokens.items() if t in scope.query}

@@ -140,7 +140,7 @@ def straddling_subwords(norm: str) -> set[str]:
     that its sub-words tile (律法 in 法律|法规, 华人 in 中华|人民|共和国): dictionary words the
     text does not say, which would demand a phrase it lacks. A word its sub-words do not tile
     is left alone (高价值 is 高|价值 as much as 高价|值)."""
-    spans = [(w, a, b) for w, a, b in _jieba().tokenize(norm, mode="search")]
+    spans = list(_jieba().tokenize(norm, mode="search"))
     whole = [(a, b) for _, a, b in spans if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for _, a2, b2 in spans)]
     crossing, said = set(), set()
     for start, end in whole:
