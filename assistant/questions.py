@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .index import Index
 from .model import Clause, Document
-from .numerals import COUNT_MEASURES, MONEY_MEASURES, preferred_measures
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
 from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .topics import Synonyms
 
@@ -37,7 +37,8 @@ HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工
 YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|有没有|会不会")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
-ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成")
+ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成"
+                        r"|[讲说写谈]了?(?:什么|哪些)|什么内容")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
 _HEADING_PARTS = re.compile(r"[,，、;；:：“”\"()（）\s]+")
 MIN_HEADING_PART = 4
@@ -53,6 +54,10 @@ NAMES_SUBSECTION = 0.3
 _ARTICLE_NAMED = re.compile(r"第(?P<n>\d+)条(?!之)")
 _ITEM_NAMED = re.compile(r"第(?P<n>\d+)(?:项|行)|序号\s*(?P<serial>\d+)")
 _ITEM_LABEL = re.compile(r"^(?P<n>\d+)\s*[.．、]")
+# A section named by its place in the document: 第四部分 (the fourth top-level part, 四、…),
+# 第三章, 第二节, 第一编 (after normalisation their numerals are digits).
+_SECTION_ORDINAL = re.compile(r"第(?P<n>\d+)(?P<level>部分|编|章|节)")
+_TOP_LEVEL_NUMBER = re.compile(r"^\s*(?P<n>[一二三四五六七八九十]+)\s*[、.．]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|旗)$")
@@ -116,6 +121,24 @@ def unit_number(clause: Clause) -> tuple[str, int] | None:
             return "article", int(article[1])
     item = _ITEM_LABEL.match(normalize(clause.path[-1])) if clause.path else None
     return ("item", int(item["n"])) if item else None
+
+
+def section_ordinal(heading: str, depth: int) -> tuple[str, int] | None:
+    """The ordinal a heading carries, at the level a question names it by: 第三章… → ("章", 3);
+    a top-level 四、… (or 第四部分…) → ("部分", 4)."""
+    named = re.match(r"第(\d+)(部分|编|章|节)", normalize(heading))
+    if named:
+        return named[2], int(named[1])
+    top = _TOP_LEVEL_NUMBER.match(heading) if depth == 1 else None
+    value = numeral_value(top["n"]) if top else None
+    return ("部分", int(value)) if value else None
+
+
+def names_section_by_ordinal(norm_question: str, path: tuple[str, ...]) -> bool:
+    """The question names the section by its ordinal (浦东方案第四部分 → 四、保障措施)."""
+    ordinal = section_ordinal(path[-1], len(path))
+    return ordinal is not None and any(
+        (m["level"], int(m["n"])) == ordinal for m in _SECTION_ORDINAL.finditer(norm_question))
 
 
 def names_document(norm_question: str, document: Document) -> bool:
@@ -321,6 +344,9 @@ class QuestionAnalyser:
         tokens = self._beyond_names(self.weighted_tokens(question), scope)
         if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
             tokens.pop(str(reference[1]), None)
+        for ordinal in _SECTION_ORDINAL.finditer(norm):  # 第四部分 says where, not what about
+            tokens.pop(ordinal["n"], None)
+            tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
@@ -369,7 +395,8 @@ class QuestionAnalyser:
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
-                named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1])
+                named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
+                    or names_section_by_ordinal(norm, parent)
                 if not named or any(self._names_one_of(norm, parent, k, kids, tokens) for k in kids):
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))

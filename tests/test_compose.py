@@ -314,3 +314,15 @@ def test_what_reads_as_a_time_in_the_answer_to_a_when_question(text, dated):
 def test_a_number_in_the_question_is_held_by_the_same_number_only(token, text, held):
     from assistant.compose import holds
     assert holds(token, text) == held
+
+
+def test_a_section_named_by_its_place_in_the_document_is_outlined(seed_app):
+    """第二部分 names the second top-level part (二、…) whatever its heading says."""
+    document = seed_app.index.documents["xuhui-2022"]
+    outline = outline_of(document)
+    second = next(parent for parent in outline if len(parent) == 1 and parent[0].startswith("二、"))
+    answer = seed_app.answerer.ask("徐汇方案的第二部分讲了什么？")
+    assert answer.intent == "outline" and not answer.abstained
+    body = lines_of(answer)[1:]
+    assert [re.sub(r"\[\d+\]$", "", line) for line in body] == [child[-1] for child in outline[second]]
+    assert QuestionAnalyser(seed_app.index).analyse("徐汇方案的第九部分讲了什么？").intent != "outline"
