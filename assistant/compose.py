@@ -8,6 +8,7 @@ The answer stage turns a draft into a cited `Answer`.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -83,6 +84,10 @@ _ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
+# Sentences are parallel when the shorter is at least this share of the longer and this share of
+# their characters match in order; an answer quotes at most MAX_PARALLEL cases of one pattern.
+PARALLEL_SHARE = 0.6
+MAX_PARALLEL = 8
 
 
 @dataclass
@@ -360,6 +365,26 @@ def _asks_target(query: Query) -> bool:
     return bool(_ASKS_TARGET.search(query.norm))
 
 
+def parallel(a: str, b: str) -> bool:
+    """Two sentences of one pattern with different slots, as a clause enumerates cases
+    (培育小型…向精细化、特色化方向发展。培育中型…向专业化、高端化方向发展。)."""
+    a, b = normalize(a), normalize(b)
+    return min(len(a), len(b)) >= PARALLEL_SHARE * max(len(a), len(b)) and \
+        difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= PARALLEL_SHARE
+
+
+def parallel_siblings(chosen: list[tuple[float, str, Hit]],
+                      ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+    """When the two sentences chosen are parallel cases of one clause, the clause's other cases of
+    that pattern, which score as well: an enumeration is answered whole (小型、中型 … and 大型)."""
+    if len(chosen) != 2 or chosen[0][2].clause.id != chosen[1][2].clause.id or not parallel(chosen[0][1], chosen[1][1]):
+        return []
+    taken = {sentence for _, sentence, _ in chosen}
+    siblings = [r for r in ranked if r[2].clause.id == chosen[0][2].clause.id and r[1] not in taken
+                and r[0] >= 0.8 * chosen[0][0] and parallel(r[1], chosen[0][1])]
+    return siblings[:MAX_PARALLEL - 2]
+
+
 class Composer:
     """The composers, sharing the index and the searches some of them repeat per document."""
 
@@ -402,6 +427,7 @@ class Composer:
             if score >= 0.8 * chosen[0][0] and score > 0 and not _redundant(sentence, chosen[0][1]):
                 chosen.append((score, sentence, hit))
                 break
+        chosen += parallel_siblings(chosen, ranked)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)

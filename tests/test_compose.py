@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, coverage, heads_clause, holds, table_figure
+from assistant.compose import NOT_STATED, coverage, heads_clause, holds, parallel, table_figure
 from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -326,3 +326,15 @@ def test_a_section_named_by_its_place_in_the_document_is_outlined(seed_app):
     body = lines_of(answer)[1:]
     assert [re.sub(r"\[\d+\]$", "", line) for line in body] == [child[-1] for child in outline[second]]
     assert QuestionAnalyser(seed_app.index).analyse("徐汇方案的第九部分讲了什么？").intent != "outline"
+
+
+def test_parallel_cases_of_one_clause_are_quoted_together():
+    assert parallel("培育小型知识产权服务机构向精细化、特色化方向发展。", "培育大型知识产权服务机构向综合化、国际化方向发展。")
+    assert not parallel("培育小型知识产权服务机构向精细化、特色化方向发展。", "开展知识产权服务品牌价值提升行动,引导服务机构强化品牌意识。")
+
+
+def test_an_enumeration_stated_as_parallel_sentences_is_answered_whole(seed_app):
+    answer = seed_app.answerer.ask("漕河泾对大型、中型、小型知识产权服务机构各自的发展方向是什么？")
+    assert not answer.abstained
+    for direction in ("精细化、特色化", "专业化、高端化", "综合化、国际化"):
+        assert direction in answer.text
