@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, coverage, heads_clause, holds, parallel, table_figure
+from assistant.compose import NOT_STATED, coverage, heads_clause, holds, parallel, score_sentence, table_figure
 from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -338,3 +338,11 @@ def test_an_enumeration_stated_as_parallel_sentences_is_answered_whole(seed_app)
     assert not answer.abstained
     for direction in ("精细化、特色化", "专业化、高端化", "综合化、国际化"):
         assert direction in answer.text
+
+
+def test_a_sentence_is_not_about_what_it_says_it_excludes():
+    tokens = {"专利权": 5.0, "转让": 4.0, "印花税": 6.0}
+    excluding = "合同（指书面合同）：税 目 技术合同；税 率 价款、报酬或者使用费的万分之三；备 注 不包括专利权、专有技术使用权转让书据"
+    naming = "产权转移书据：税 目 商标专用权、著作权、专利权、专有技术使用权转让书据；税 率 价款的万分之三"
+    assert score_sentence(excluding, tokens, "figure") == 0
+    assert score_sentence(naming, tokens, "figure") > 0
