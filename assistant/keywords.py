@@ -142,11 +142,18 @@ class KeywordIndex:
         """Top k clauses with a positive score; `allowed` is a boolean mask over clauses.
         `alternatives` pairs some of the tokens with another name for the same thing: a clause
         that uses the other name scores as if it used the question's (the better of the two)."""
+        return self.top(self.scores_with(tokens, alternatives, allowed), k)
+
+    def scores_with(self, tokens: list[str], alternatives: Sequence[tuple[list[str], list[str]]] = (),
+                    allowed: np.ndarray | None = None) -> np.ndarray:
+        """`scores`, with other names counted as the question's and clauses outside `allowed` at 0."""
         scores = self.scores(tokens)
         for own, other in alternatives:
             scores += np.maximum(self.scores(other) - self.scores(own), 0.0)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
+        return np.where(allowed, scores, 0.0) if allowed is not None else scores
+
+    def top(self, scores: np.ndarray, k: int) -> list[KeywordHit]:
+        """The k best of a `scores_with` array that score above 0, best first."""
         if k < len(scores):  # a partial sort: a full one costs tens of ms at 300k clauses
             top = np.argpartition(-scores, k)[:k]
             top = top[np.lexsort((top, -scores[top]))]

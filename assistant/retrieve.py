@@ -95,12 +95,18 @@ class HybridRetriever:
     def keyword(self, question: str, k: int, doc_ids: list[str] | None = None) -> list[Hit]:
         """BM25 over the question's words and the other names of the things it names: a
         question about 版权 finds the articles of 著作权法, which say 著作权."""
+        return self._keyword_ranking(question, k, doc_ids)[0]
+
+    def _keyword_ranking(self, question: str, k: int, doc_ids: list[str] | None) -> tuple[list[Hit], np.ndarray]:
+        """The k best clauses by BM25, and every clause's score (aligned with the index's clauses)."""
         allowed = self.index.clause_mask(doc_ids) if doc_ids is not None else None
         norm = normalize(question)
         alternatives = [(tokenize(own), tokenize(other)) for own, other in self.synonyms.missing_equivalents(norm)]
-        found = self.index.keywords.search(tokenize(norm), k, allowed, alternatives)
+        scores = self.index.keywords.scores_with(tokenize(norm), alternatives, allowed)
         by_id = self.index.clause_by_id
-        return [Hit(by_id[h.clause_id], h.score, None, h.score) for h in found if h.clause_id in by_id]
+        hits = [Hit(by_id[h.clause_id], h.score, None, h.score) for h in self.index.keywords.top(scores, k)
+                if h.clause_id in by_id]
+        return hits, scores
 
     def search(self, question: str, k: int = 8, filters: Filters | None = None,
                keyword_query: str | None = None) -> list[Hit]:
@@ -108,8 +114,21 @@ class HybridRetriever:
         already settle, such as a named document's place, would skew its ranking)."""
         doc_ids = (filters or Filters()).allowed_documents(self.index)
         dense = self.dense(question, CANDIDATES, doc_ids) if self.mode != "keyword" else []
-        keyword = self.keyword(keyword_query or question, CANDIDATES, doc_ids) if self.mode != "dense" else []
+        keyword = []
+        if self.mode != "dense":
+            keyword, scores = self._keyword_ranking(keyword_query or question, CANDIDATES, doc_ids)
+            if self.mode == "hybrid":
+                keyword += self._scored_elsewhere(dense, keyword, scores)
         return self.prefer_answer_shape(self.fuse(dense, keyword), normalize(question))[:k]
+
+    def _scored_elsewhere(self, dense: list[Hit], keyword: list[Hit], scores: np.ndarray) -> list[Hit]:
+        """The dense candidates BM25 ranked below its top, with their own BM25 scores: a clause
+        outside one ranker's cut-off is fused with what that ranker gives it, not with nothing
+        (laws `train` hit@1 unchanged, `test` +1 item; the plans unchanged)."""
+        ranked = {hit.clause.id for hit in keyword}
+        position = self.index.position
+        return [Hit(hit.clause, float(scores[position[hit.clause.id]]), None, float(scores[position[hit.clause.id]]))
+                for hit in dense if hit.clause.id not in ranked and scores[position[hit.clause.id]] > 0]
 
     def prefer_answer_shape(self, hits: list[Hit], norm_question: str) -> list[Hit]:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from assistant.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError, classify, rankers_agree
-from assistant.retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
+from assistant.retrieve import CANDIDATES, ClauseRetriever, Filters, Hit, HybridRetriever
+from assistant.text import normalize, tokenize
 
 pytestmark = pytest.mark.slow
 
@@ -137,6 +138,18 @@ def test_langchain_retriever_returns_clause_documents(seed_app):
         clause = seed_app.index.clause_by_id[document.metadata["clause_id"]]
         assert document.page_content == clause.text
         assert document.metadata["path"] == list(clause.path)
+
+
+def test_a_dense_candidate_below_the_bm25_cut_off_is_fused_with_its_own_bm25_score(seed_app):
+    question = "知识产权服务机构的培育"
+    scores = seed_app.index.keywords.scores_with(tokenize(normalize(question)))
+    top = {h.clause.id for h in seed_app.retriever.keyword(question, CANDIDATES)}
+    hits = seed_app.retriever.search(question, 2 * CANDIDATES)
+    below = [h for h in hits if h.similarity is not None and h.clause.id not in top
+             and scores[seed_app.index.position[h.clause.id]] > 0]
+    assert below, "the dense ranker should find clauses BM25 ranks below its cut-off"
+    for hit in below:
+        assert hit.keyword == pytest.approx(float(scores[seed_app.index.position[hit.clause.id]]))
 
 
 def test_baseline_modes_use_one_ranking_only(seed_app):
