@@ -243,3 +243,16 @@ def test_weak_retrieval_is_still_refused_when_the_rankers_disagree(seed_app):
 def test_a_question_naming_a_row_of_a_table_is_answered_by_that_row(seed_app, question, row):
     answer = seed_app.answerer.ask(question)
     assert [c.clause.id for c in answer.citations] == [row]
+
+
+def test_the_fusion_leans_towards_the_ranker_surer_of_its_first_clause(seed_app):
+    from assistant.retrieve import KEYWORD_WEIGHT_RANGE, margin_shift
+    clause = seed_app.index.clauses[0]
+    dense = [Hit(clause, s, s, None) for s in (0.90, 0.70, 0.60, 0.50)]     # a clear first
+    keyword = [Hit(clause, s, None, s) for s in (10.0, 9.8, 9.5, 9.0)]       # a near tie
+    assert margin_shift(dense, keyword) < 0
+    retriever = seed_app.retriever
+    assert KEYWORD_WEIGHT_RANGE[0] <= retriever.question_keyword_weight(dense, keyword) < retriever.keyword_weight
+    assert retriever.question_keyword_weight(keyword and dense[:2], keyword) == retriever.keyword_weight
+    assert margin_shift([Hit(clause, s, s, None) for s in (0.9, 0.89, 0.5)],
+                        [Hit(clause, s, None, s) for s in (10.0, 5.0, 4.0)]) > 0
