@@ -346,3 +346,11 @@ def test_a_sentence_is_not_about_what_it_says_it_excludes():
     naming = "产权转移书据：税 目 商标专用权、著作权、专利权、专有技术使用权转让书据；税 率 价款的万分之三"
     assert score_sentence(excluding, tokens, "figure") == 0
     assert score_sentence(naming, tokens, "figure") > 0
+
+
+def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
+    analyser = QuestionAnalyser(seed_app.index)
+    for question in ("能不能用县名注册商标？", "可不可以用县名注册商标？", "有没有用县名注册的商标？"):
+        tokens = analyser.analyse(question).tokens
+        assert not {"不能", "可不", "不可", "可以", "没有"} & set(tokens), (question, tokens)
+        assert "商标" in tokens
