@@ -224,7 +224,8 @@ def other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> 
     quoted = normalize("".join(sentence for sentence, _ in picks))
     context = "".join(normalize(" ".join(hit.clause.path) + hit.clause.text) for _, hit in picks)
     for modifier, thing in named_kinds(query.norm, query.tokens):
-        if holds(modifier, context, aliases=query.aliases) or thing not in quoted or modifier + thing not in corpus_text:
+        if holds(modifier, context, aliases=query.aliases) or thing not in quoted \
+                or modifier + thing not in corpus_text:
             continue
         other = next((m for m in _modifiers_of(thing, quoted) if not set(m) & set(modifier)), None)
         if other:
