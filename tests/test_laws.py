@@ -247,6 +247,7 @@ def test_a_text_about_another_kind_of_the_thing_asked_does_not_answer_it(tradema
     # 商标法 gives the term of a 注册商标 and says of 驰名商标 only how it is recognised and protected
     other = ask("驰名商标认定以后有效期是几年？")
     assert other.abstained and "注册商标" in other.text and "驰名商标" in other.text
+    assert ask("馳名商標認定以後有效期是幾年？").abstained   # traditional script alike
     registered = ask("注册商标的有效期是多少年？")
     assert not registered.abstained and "十年" in registered.text
     named = ask("在商品包装上印“驰名商标”几个字会被罚多少？")   # the clause that names it answers
