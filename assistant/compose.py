@@ -17,9 +17,10 @@ from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
-from .questions import FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, outline_of, topic_terms
+from .questions import (FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
+                        topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import defined_terms, defines, normalize, split_sentences
+from .text import _jieba, defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -89,6 +90,8 @@ _EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*")
 # their characters match in order; an answer quotes at most MAX_PARALLEL cases of one pattern.
 PARALLEL_SHARE = 0.6
 MAX_PARALLEL = 8
+# Words read before a thing as its modifier (监督 检查 部门).
+MODIFIER_WORDS = 2
 
 
 @dataclass
@@ -216,6 +219,43 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
             if index.documents[hit.clause.doc_id].period]
     year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
     return f"文档未给出 {year} 年的数值。" if year else ""
+
+
+def other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> tuple[str, str] | None:
+    """A kind of thing the question names, and the corpus names too, that the answer does not speak
+    of: the answer holds the thing under a modifier of its own, and its clauses nowhere the
+    question's (驰名商标 asked, 注册商标的有效期 quoted) → (what the text names, what was asked).
+    A modifier that shares a character with the question's may be another form of it (监管部门,
+    监督检查部门): no contrast."""
+    quoted = normalize("".join(sentence for sentence, _ in picks))
+    context = "".join(normalize(" ".join(hit.clause.path) + hit.clause.text) for _, hit in picks)
+    for modifier, thing in named_kinds(query.norm, query.tokens):
+        if holds(modifier, context, aliases=query.aliases) or thing not in quoted \
+                or modifier + thing not in corpus_text:
+            continue
+        other = next((m for m in _modifiers_of(thing, quoted) if not set(m) & set(modifier)), None)
+        if other:
+            return other + thing, modifier + thing
+    return None
+
+
+def _modifiers_of(thing: str, norm_text: str) -> list[str]:
+    """What stands right before the thing in the text, wherever it occurs: the rest of the word that
+    ends in it (注册 of 注册商标) with the words of two or more characters before it (监督检查 of
+    监督检查部门)."""
+    words = _jieba().lcut(norm_text)
+    found = []
+    for at, word in enumerate(words):
+        if not word.endswith(thing):
+            continue
+        run = [word[:-len(thing)]] if word != thing else []
+        for before in reversed(words[max(0, at - MODIFIER_WORDS):at]):
+            if len(before) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", before):
+                break
+            run.insert(0, before)
+        if "".join(run):
+            found.append("".join(run))
+    return found
 
 
 def states_measure(text: str, measures: frozenset[str]) -> bool:

@@ -218,6 +218,14 @@ def tagged(norm_question: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in jieba.posseg.cut(norm_question))
 
 
+def named_kinds(norm_question: str, tokens: dict[str, float]) -> list[tuple[str, str]]:
+    """(modifier, thing) pairs by which the question names a kind of a thing: a word of the question
+    made of two of its topic words, the first naming which of the second (驰名商标 → 驰名, 商标;
+    商业秘密 → 商业, 秘密)."""
+    return [(word[:cut], word[cut:]) for word, _ in tagged(norm_question) for cut in range(2, len(word) - 1)
+            if word[:cut] in tokens and word[cut:] in tokens]
+
+
 def place_names(norm_question: str) -> list[str]:
     """Place names in the question: the gazetteer's, and any word jieba tags as a place
     (闵行区, 鄞州区), so that a district no list here names is still seen as a place."""

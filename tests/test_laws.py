@@ -225,3 +225,41 @@ def test_the_numbered_unit_a_question_names(question, unit):
     from assistant.questions import named_unit
     from assistant.text import normalize
     assert named_unit(normalize(question)) == unit
+
+
+@pytest.fixture(scope="module")
+def trademark_app(tmp_path_factory) -> App:
+    """Seeds + 商标法, indexed by `laws add`."""
+    root = tmp_path_factory.mktemp("trademark-kb")
+    shutil.copytree(CORPUS, root / "corpus")
+    (root / "index").mkdir()
+    if EMBEDDING_CACHE.exists():
+        shutil.copy(EMBEDDING_CACHE, root / "index" / "embeddings.sqlite")
+    app = App(Settings(corpus=root / "corpus", index=root / "index"))
+    result = run_cli(app, "laws", "add", "商标法")
+    assert result.exit_code == 0, result.output
+    return App(Settings(corpus=root / "corpus", index=root / "index"))
+
+
+@pytest.mark.slow
+def test_a_text_about_another_kind_of_the_thing_asked_does_not_answer_it(trademark_app):
+    ask = trademark_app.answerer.ask
+    # 商标法 gives the term of a 注册商标 and says of 驰名商标 only how it is recognised and protected
+    other = ask("驰名商标认定以后有效期是几年？")
+    assert other.abstained and "注册商标" in other.text and "驰名商标" in other.text
+    assert ask("馳名商標認定以後有效期是幾年？").abstained   # traditional script alike
+    registered = ask("注册商标的有效期是多少年？")
+    assert not registered.abstained and "十年" in registered.text
+    named = ask("在商品包装上印“驰名商标”几个字会被罚多少？")   # the clause that names it answers
+    assert not named.abstained and "十万元" in named.text
+
+
+def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
+    from assistant.compose import _modifiers_of
+    from assistant.questions import named_kinds
+    assert _modifiers_of("商标", "注册商标的有效期为10年") == ["注册"]
+    assert _modifiers_of("审查", "发明专利申请经实质审查没有发现驳回理由的") == ["实质"]
+    # 监督检查部门 shares 监 with 监管部门: read whole, it may be another form of the same body
+    assert _modifiers_of("部门", "由监督检查部门责令停止违法行为") == ["监督检查"]
+    assert named_kinds("驰名商标认定以后有效期是几年?", {"驰名": 1.0, "商标": 1.0, "驰名商标": 1.0, "认定": 1.0}) \
+        == [("驰名", "商标")]
