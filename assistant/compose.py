@@ -486,7 +486,7 @@ class Composer:
         """The clauses that hold the answer, best first: the best by what it covers of the
         question (weighted by retrieval rank), and others nearly as good."""
         scored = []
-        for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
+        for rank, hit in enumerate(h for h in self._measure_candidates(query, hits) if h.clause.kind not in ("notice", "preamble")):
             covered = coverage(query.known, [hit.clause], query.aliases)
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
@@ -498,6 +498,18 @@ class Composer:
         top = scored[0][0]
         return [hit for i, (score, covered, hit) in enumerate(scored)
                 if i == 0 or (score >= MEASURE_CLAUSE_SHARE * top and covered >= MEASURE_CLAUSE_COVERAGE)][:limit]
+
+    @staticmethod
+    def _measure_candidates(query: Query, hits: list[Hit]) -> list[Hit]:
+        """The clauses that may say how something will be done. An indicator row (a label with its
+        unit and values: 示范点(站)(家)：…≥10) gives a figure, not what will be done, so a how-question
+        is answered from the text when the text has a clause on it; the row's words are often the
+        question's very words, and it would win on them alone."""
+        top = hits[:TOP_CLAUSES]
+        if not query.asks_how:
+            return top
+        prose = [h for h in top if not (h.clause.kind == "table_row" and row_unit(h.clause.text))]
+        return prose or top
 
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the
