@@ -57,6 +57,8 @@ INDICATOR_SHARE = 0.75
 _NOT_EVIDENCED = ("metadata", "outline", "topic", "per_document")
 
 _NUMBER = re.compile(r"\d")
+# An item's own number (5.打造… （3）…), which counts the items and is no figure of the text.
+_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d+\s*[)）.．、](?!\d)")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
 _ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
                          r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度|费用|资本|租金)")
@@ -204,12 +206,17 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出所问的数值。"
     if query.intent != "figure":
         return ""
-    if not _NUMBER.search(normalize(text)):  # 二十年 is a number too
+    if not gives_number(normalize(text)):  # 二十年 is a number too
         return "文档未给出具体数值。"
     ends = [index.documents[hit.clause.doc_id].period[1] for _, hit in picks
             if index.documents[hit.clause.doc_id].period]
     year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
     return f"文档未给出 {year} 年的数值。" if year else ""
+
+
+def gives_number(text: str) -> bool:
+    """Whether a text states a number, not counting the number that labels it as an item."""
+    return bool(_NUMBER.search(_ITEM_NUMBER.sub("", text, count=1)))
 
 
 def states_measure(text: str, measures: frozenset[str]) -> bool:
@@ -252,7 +259,7 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
-    elif intent == "figure" and _NUMBER.search(norm):
+    elif intent == "figure" and gives_number(norm):
         score *= 1.5
     if intent == "date" and _DATE.search(norm):  # the kind of time the refusal test looks for
         score *= 1.5
@@ -443,7 +450,8 @@ class Composer:
         if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
             best = self.retriever.search(query.text, CANDIDATES, filters)
             doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
-        wants_figure = bool(FIGURE_PATTERN.search(query.norm))
+        # A plan's target (有什么目标) is a figure it sets, as much as 目标是多少 is.
+        wants_figure = bool(FIGURE_PATTERN.search(query.norm)) or _asks_target(query)
         lines = {}
         for doc_id in doc_ids:
             doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
@@ -466,7 +474,7 @@ class Composer:
     def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
         """A document's line for a figure, with how much of the question its sentence holds."""
         ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query), aliases=query.aliases)
-                  if _NUMBER.search(r[1])]
+                  if gives_number(r[1])]
         if not ranked:
             return None
         return (readable(ranked[0][1], ranked[0][2], query), ranked[0][2],
