@@ -74,6 +74,7 @@ MAX_MEASURE_CLAUSES = 3
 MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
+ASKED_THING_GAIN = 2.0  # a word naming the kind of thing asked for (什么专项资金) over the question's others
 DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是指…) over one that uses it
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 # 文号 asked for alone (not with a date, issuer or period, which the document may still give)
@@ -363,6 +364,13 @@ def joined(sentences: list[str]) -> str:
                    for i, s in enumerate(sentences))
 
 
+def thing_first(query: Query) -> dict[str, float]:
+    """The question's words with those naming the kind of thing asked for weighing more: of a
+    clause's sentences, the one that states such a thing (设立人才专项基金) answers, not those that
+    only share the question's other words (引进…人才)."""
+    return {t: w * (ASKED_THING_GAIN if t in query.asked_thing else 1.0) for t, w in query.tokens.items()}
+
+
 def _asks_target(query: Query) -> bool:
     return bool(_ASKS_TARGET.search(query.norm))
 
@@ -487,7 +495,7 @@ class Composer:
         if not clauses:
             return None
         hit = clauses[0]
-        return (readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES, query.aliases)), hit, query),
+        return (readable(joined(key_sentences(hit.clause, thing_first(query), LINE_SENTENCES, query.aliases)), hit, query),
                 hit, coverage(query.known, [hit.clause], query.aliases))
 
     def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
@@ -529,7 +537,7 @@ class Composer:
             return self.sentences(query, hits, filters)
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
-        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n, query.aliases)), h, query), h)
+        return Draft([(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
                       for h, n in zip(clauses, counts)], lines=True)
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:

@@ -66,6 +66,9 @@ MEASURE_WEIGHT = 0.3
 # 200 家), so a sentence holds it when it states such a quantity (see compose.holds). Not 规模, which
 # names a class of size as often (规模以上, 不同规模的机构).
 MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
+# The word that asks for a kind of thing, which the nouns after it name (什么专项政策或资金).
+_WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)|何种)$")
+_JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
 
 
 class QuestionError(ValueError):
@@ -200,6 +203,21 @@ def place_names(norm_question: str) -> list[str]:
     return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
 
 
+def asked_thing(norm_question: str) -> list[str]:
+    """The nouns that name the kind of thing asked for, right after 什么/哪些 (jieba's parts of speech):
+    为引进人才设了什么专项政策或资金 → 专项, 政策, 资金. The question's other words say what it is
+    about or for; these say what the answer is."""
+    nouns, after_which = [], False
+    for word, flag in tagged(norm_question):
+        if _WHICH.match(word):
+            after_which = True
+        elif after_which and (flag[:1] == "n" or flag in ("vn", "j")):
+            nouns.append(word)
+        elif not (after_which and (word in _JOINS_NOUNS or word == "的" and not nouns)):
+            after_which = False
+    return nouns
+
+
 def _without_place(name: str, places: list[str]) -> str:
     """A body's name without a place that opens it (徐汇区检察院 → 区检察院): places are
     judged on their own, and the plans name their own bodies without them."""
@@ -292,6 +310,7 @@ class Query:
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic word → other names of it (版权 → 著作权)
     reference: tuple[str, int] | None = None  # a numbered unit the question names: ("article", 63), ("item", 12)
+    asked_thing: frozenset[str] = frozenset()  # topic words naming the kind of thing asked for (什么专项资金)
 
 
 class QuestionAnalyser:
@@ -334,7 +353,9 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
-        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference)
+        thing = asked_thing(norm)
+        asked = frozenset(t for t in tokens if any(t in word for word in thing))
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
