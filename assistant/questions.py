@@ -66,6 +66,9 @@ MEASURE_WEIGHT = 0.3
 # 200 家), so a sentence holds it when it states such a quantity (see compose.holds). Not 规模, which
 # names a class of size as often (规模以上, 不同规模的机构).
 MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
+# A month and day with no year before it: a day of every year (4月26日 知识产权日), which texts
+# write by its digits as often (4·26, 426).
+_ANNUAL_DAY = re.compile(r"(?<![\d年])(?P<month>1[0-2]|[1-9])月(?P<day>[1-3]?\d)日")
 # The word that asks for a kind of thing, which the nouns after it name (什么专项政策或资金).
 _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)|何种)$")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
@@ -201,6 +204,20 @@ def place_names(norm_question: str) -> list[str]:
     (闵行区, 鄞州区), so that a district no list here names is still seen as a place."""
     found = [p for p in known_places() if p in norm_question]
     return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
+
+
+def annual_days(norm_question: str, tokens: dict[str, float], aliases: dict[str, tuple[str, ...]]
+                ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """A day of every year the question names (4月26日) is one word, held by a text that writes it
+    by its digits (4·26, 426): its month and day, apart, would be two numbers no such text holds."""
+    tokens, aliases = dict(tokens), dict(aliases)
+    for match in _ANNUAL_DAY.finditer(norm_question):
+        month, day = match["month"], match["day"]
+        weight = tokens.pop(month, 0.0) + tokens.pop(day, 0.0)
+        if weight:
+            tokens[match.group()] = weight
+            aliases[match.group()] = (f"{month}·{day}", f"{month}•{day}") + ((month + day,) if len(day) == 2 else ())
+    return tokens, aliases
 
 
 def asked_thing(norm_question: str) -> list[str]:
@@ -341,6 +358,7 @@ class QuestionAnalyser:
         if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
             tokens.pop(str(reference[1]), None)
         aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
+        tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
         asks_how = bool(HOW.search(norm))
