@@ -502,7 +502,7 @@ class Composer:
         """The clauses that hold the answer, best first: the best by what it covers of the
         question (weighted by retrieval rank), and others nearly as good."""
         scored = []
-        for rank, hit in enumerate(h for h in self._measure_candidates(query, hits) if h.clause.kind not in ("notice", "preamble")):
+        for rank, hit in enumerate(self._measure_candidates(query, hits)):
             covered = coverage(query.known, [hit.clause], query.aliases)
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
@@ -518,14 +518,19 @@ class Composer:
     @staticmethod
     def _measure_candidates(query: Query, hits: list[Hit]) -> list[Hit]:
         """The clauses that may say how something will be done. An indicator row (a label with its
-        unit and values: 示范点(站)(家)：…≥10) gives a figure, not what will be done, so a how-question
-        is answered from the text when the text has a clause on it; the row's words are often the
-        question's very words, and it would win on them alone."""
-        top = hits[:TOP_CLAUSES]
+        unit and values: 示范点(站)(家)：…≥10) gives a figure, not what will be done: a how-question
+        is answered from the text when a clause of it holds as much of the question as the row, which
+        would otherwise win on the question's very words alone. A row stays when it is all the
+        document says of the topic (a target and no measure)."""
+        content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
         if not query.asks_how:
-            return top
-        prose = [h for h in top if not (h.clause.kind == "table_row" and row_unit(h.clause.text))]
-        return prose or top
+            return content
+        rows = [h for h in content if h.clause.kind == "table_row" and row_unit(h.clause.text)]
+        prose = [h for h in content if h not in rows]
+
+        def held(group: list[Hit]) -> float:
+            return max((coverage(query.known, [h.clause], query.aliases) for h in group), default=0.0)
+        return prose if prose and held(prose) >= held(rows) else content
 
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the
