@@ -230,7 +230,7 @@ def asked_thing(norm_question: str) -> list[str]:
             after_which = True
         elif after_which and (flag[:1] == "n" or flag in ("vn", "j")):
             nouns.append(word)
-        elif not (after_which and (word in _JOINS_NOUNS or word == "的" and not nouns)):
+        elif not (after_which and (word in _JOINS_NOUNS or (word == "的" and not nouns))):  # 什么样的便民…
             after_which = False
     return nouns
 
