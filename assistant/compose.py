@@ -75,7 +75,7 @@ MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of t
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
 # A word naming the kind of thing asked for (什么专项资金) over the question's others. Not fitted: no
-# train item's answer changes with it, and any gain above 1.3 lets 设立…专项基金 win against sentences
+# train item's answer changes with it; any gain above 1 already lets 设立…专项基金 win against sentences
 # holding two other question words.
 ASKED_THING_GAIN = 2.0
 DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是指…) over one that uses it
