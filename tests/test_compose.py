@@ -341,6 +341,10 @@ def test_a_comparison_of_targets_gives_each_plans_figure_or_says_it_sets_none(se
     haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
     assert "省級知識產權聯盟備案" in haishu and "≥2個" in haishu
     assert f"徐汇区：{NOT_STATED}" in lines_of(answer)  # 徐汇 names 联盟 in passing, with no target
+    # Goals a plan states in words, with no figure among its clauses on them, are quoted as worded.
+    goals = seed_app.answerer.ask("浦东和郑州的发展目标分别是什么？")
+    assert [line.split("：")[0] for line in lines_of(goals)] == ["浦东新区", "郑州市"]
+    assert all(line.endswith("]") for line in lines_of(goals))
 
 
 @pytest.mark.parametrize("text, number", [
