@@ -59,6 +59,8 @@ INDICATOR_SHARE = 0.75
 _NOT_EVIDENCED = ("metadata", "outline", "topic", "per_document")
 
 _NUMBER = re.compile(r"\d")
+# An item's own number (5.打造… （3）…), which counts the items and is no figure of the text.
+_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d+\s*[)）.．、](?!\d)")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
 _ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
                          r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度|费用|资本|租金)")
@@ -74,6 +76,10 @@ MAX_MEASURE_CLAUSES = 3
 MEASURE_CLAUSE_SHARE = 0.8    # a further clause scores at least this share of the best one
 MEASURE_CLAUSE_COVERAGE = 0.5  # and holds at least half of what the question asks about
 HEADING_WEIGHT = 1.0
+# A word naming the kind of thing asked for (什么专项资金) over the question's others. Not fitted: no
+# train item's answer changes with it; any gain above 1 already lets 设立…专项基金 win against sentences
+# holding two other question words.
+ASKED_THING_GAIN = 2.0
 DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是指…) over one that uses it
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 # 文号 asked for alone (not with a date, issuer or period, which the document may still give)
@@ -213,7 +219,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出所问的数值。"
     if query.intent != "figure":
         return ""
-    if not _NUMBER.search(normalize(text)):  # 二十年 is a number too
+    if not gives_number(normalize(text)):  # 二十年 is a number too
         return "文档未给出具体数值。"
     ends = [index.documents[hit.clause.doc_id].period[1] for _, hit in picks
             if index.documents[hit.clause.doc_id].period]
@@ -258,6 +264,11 @@ def _modifiers_of(thing: str, norm_text: str) -> list[str]:
     return found
 
 
+def gives_number(text: str) -> bool:
+    """Whether a text states a number, not counting the number that labels it as an item."""
+    return bool(_NUMBER.search(_ITEM_NUMBER.sub("", text, count=1)))
+
+
 def states_measure(text: str, measures: frozenset[str]) -> bool:
     return any(q.measure in measures for q in find_quantities(normalize(text)))
 
@@ -299,7 +310,7 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
-    elif intent == "figure" and _NUMBER.search(norm):
+    elif intent == "figure" and gives_number(norm):
         score *= 1.5
     if intent == "date" and _DATE.search(norm):  # the kind of time the refusal test looks for
         score *= 1.5
@@ -401,6 +412,13 @@ def joined(sentences: list[str]) -> str:
     """Sentences quoted in a row; a heading line (no closing punctuation) keeps a space after it."""
     return "".join(s if re.search(r"[。！？；!?;]$", s) or i == len(sentences) - 1 else s + " "
                    for i, s in enumerate(sentences))
+
+
+def thing_first(query: Query) -> dict[str, float]:
+    """The question's words with those naming the kind of thing asked for weighing more: of a
+    clause's sentences, the one that states such a thing (设立人才专项基金) answers, not those that
+    only share the question's other words (引进…人才)."""
+    return {t: w * (ASKED_THING_GAIN if t in query.asked_thing else 1.0) for t, w in query.tokens.items()}
 
 
 def _asks_target(query: Query) -> bool:
@@ -511,12 +529,15 @@ class Composer:
         if len(doc_ids) > MAX_DOCUMENT_LINES:  # a search per document would not scale to thousands
             best = self.retriever.search(query.text, CANDIDATES, filters)
             doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
-        wants_figure = bool(FIGURE_PATTERN.search(query.norm))
+        searches = {d: self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(d,)), query.scope.query)
+                    for d in doc_ids}
+        wants_figure = not query.asks_how and (bool(FIGURE_PATTERN.search(query.norm))
+                                               or (_asks_target(query) and self._targets_are_figures(query, searches)))
         lines = {}
-        for doc_id in doc_ids:
-            doc_hits = self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(doc_id,)), query.scope.query)
-            line = (self._figure_line(query, doc_hits) if wants_figure and not query.asks_how
-                    else self._measure_line(query, doc_hits))
+        for doc_id, doc_hits in searches.items():
+            line = self._figure_line(query, doc_hits) if wants_figure else self._measure_line(query, doc_hits)
+            if line is None and wants_figure and not FIGURE_PATTERN.search(query.norm):
+                line = self._measure_line(query, doc_hits)  # a target its clauses state in words only
             if line:
                 lines[doc_id] = line
         best = max((held for *_, held in lines.values()), default=0.0)
@@ -531,10 +552,23 @@ class Composer:
         return Draft(picks, per_document=True,
                      tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
 
+    def _targets_are_figures(self, query: Query, searches: dict[str, list[Hit]]) -> bool:
+        """Whether the targets asked for (对数据知识产权有什么目标) are figures: some plan has a sentence
+        stating a figure that holds as much of the question as the clause treating the topic. Then
+        every plan is answered by its figure (a plan whose clauses on it state none, by its words), or
+        says it sets none; else (总体目标分别是什么) by the goals as worded. One reading for all the
+        plans, as a comparison needs: a plan that names the topic in passing (城市联盟, asked about
+        省级知识产权联盟) is not quoted for want of a figure."""
+        for hits in searches.values():
+            figure, measure = self._figure_line(query, hits), self._measure_line(query, hits)
+            if figure and measure and figure[2] > 0 and figure[2] >= measure[2]:
+                return True
+        return False
+
     def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
         """A document's line for a figure, with how much of the question its sentence holds."""
         ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query), aliases=query.aliases)
-                  if _NUMBER.search(r[1])]
+                  if gives_number(r[1])]
         if not ranked:
             return None
         return (readable(ranked[0][1], ranked[0][2], query), ranked[0][2],
@@ -547,14 +581,14 @@ class Composer:
         if not clauses:
             return None
         hit = clauses[0]
-        return (readable(joined(key_sentences(hit.clause, query.tokens, LINE_SENTENCES, query.aliases)), hit, query),
+        return (readable(joined(key_sentences(hit.clause, thing_first(query), LINE_SENTENCES, query.aliases)), hit, query),
                 hit, coverage(query.known, [hit.clause], query.aliases))
 
     def _answering_clauses(self, query: Query, hits: list[Hit], limit: int) -> list[Hit]:
         """The clauses that hold the answer, best first: the best by what it covers of the
         question (weighted by retrieval rank), and others nearly as good."""
         scored = []
-        for rank, hit in enumerate(h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")):
+        for rank, hit in enumerate(self._measure_candidates(query, hits)):
             covered = coverage(query.known, [hit.clause], query.aliases)
             # A heading names its clause's measure: 完善知识产权司法保护 answers 如何加强司法保护
             # better than a clause that mentions 司法保护 in passing.
@@ -567,6 +601,23 @@ class Composer:
         return [hit for i, (score, covered, hit) in enumerate(scored)
                 if i == 0 or (score >= MEASURE_CLAUSE_SHARE * top and covered >= MEASURE_CLAUSE_COVERAGE)][:limit]
 
+    @staticmethod
+    def _measure_candidates(query: Query, hits: list[Hit]) -> list[Hit]:
+        """The clauses that may say how something will be done. An indicator row (a label with its
+        unit and values: 示范点(站)(家)：…≥10) gives a figure, not what will be done: a how-question
+        is answered from the text when a clause of it holds as much of the question as the row, which
+        would otherwise win on the question's very words alone. A row stays when it is all the
+        document says of the topic (a target and no measure)."""
+        content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
+        if not query.asks_how:
+            return content
+        rows = [h for h in content if h.clause.kind == "table_row" and row_unit(h.clause.text)]
+        prose = [h for h in content if h not in rows]
+
+        def held(group: list[Hit]) -> float:
+            return max((coverage(query.known, [h.clause], query.aliases) for h in group), default=0.0)
+        return prose if prose and held(prose) >= held(rows) else content
+
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the
         others nearly as good when the answer spans several; one line each."""
@@ -577,7 +628,7 @@ class Composer:
             return self.sentences(query, hits, filters)
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
-        return Draft([(readable(joined(key_sentences(h.clause, query.tokens, n, query.aliases)), h, query), h)
+        return Draft([(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
                       for h, n in zip(clauses, counts)], lines=True)
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:

@@ -73,6 +73,12 @@ MEASURE_WEIGHT = 0.3
 # 200 家), so a sentence holds it when it states such a quantity (see compose.holds). Not 规模, which
 # names a class of size as often (规模以上, 不同规模的机构).
 MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
+# A month and day with no year before it: a day of every year (4月26日 知识产权日), which texts
+# write by its digits as often (4·26, 426).
+_ANNUAL_DAY = re.compile(r"(?<![\d年])(?P<month>1[0-2]|[1-9])月(?P<day>[1-3]?\d)日")
+# The word that asks for a kind of thing, which the nouns after it name (什么专项政策或资金).
+_WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)|何种)$")
+_JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
 
 
 class QuestionError(ValueError):
@@ -233,6 +239,35 @@ def place_names(norm_question: str) -> list[str]:
     return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
 
 
+def annual_days(norm_question: str, tokens: dict[str, float], aliases: dict[str, tuple[str, ...]]
+                ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """A day of every year the question names (4月26日) is one word, held by a text that writes it
+    by its digits (4·26, 426): its month and day, apart, would be two numbers no such text holds."""
+    tokens, aliases = dict(tokens), dict(aliases)
+    for match in _ANNUAL_DAY.finditer(norm_question):
+        month, day = match["month"], match["day"]
+        weight = tokens.pop(month, 0.0) + tokens.pop(day, 0.0)
+        if weight:
+            tokens[match.group()] = weight
+            aliases[match.group()] = (f"{month}·{day}", f"{month}•{day}") + ((month + day,) if len(day) == 2 else ())
+    return tokens, aliases
+
+
+def asked_thing(norm_question: str) -> list[str]:
+    """The nouns that name the kind of thing asked for, right after 什么/哪些 (jieba's parts of speech):
+    为引进人才设了什么专项政策或资金 → 专项, 政策, 资金. The question's other words say what it is
+    about or for; these say what the answer is."""
+    nouns, after_which = [], False
+    for word, flag in tagged(norm_question):
+        if _WHICH.match(word):
+            after_which = True
+        elif after_which and (flag[:1] == "n" or flag in ("vn", "j")):
+            nouns.append(word)
+        elif not (after_which and (word in _JOINS_NOUNS or (word == "的" and not nouns))):  # 什么样的便民…
+            after_which = False
+    return nouns
+
+
 def _without_place(name: str, places: list[str]) -> str:
     """A body's name without a place that opens it (徐汇区检察院 → 区检察院): places are
     judged on their own, and the plans name their own bodies without them."""
@@ -325,6 +360,7 @@ class Query:
     sections: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # outline: (doc_id, section path)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic word → other names of it (版权 → 著作权)
     reference: tuple[str, int] | None = None  # a numbered unit the question names: ("article", 63), ("item", 12)
+    asked_thing: frozenset[str] = frozenset()  # topic words naming the kind of thing asked for (什么专项资金)
 
 
 class QuestionAnalyser:
@@ -358,6 +394,7 @@ class QuestionAnalyser:
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
+        tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
         asks_how = bool(HOW.search(norm))
@@ -370,7 +407,9 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
-        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference)
+        thing = asked_thing(norm)
+        asked = frozenset(t for t in tokens if any(t in word for word in thing))
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not

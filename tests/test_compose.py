@@ -354,3 +354,68 @@ def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
         tokens = analyser.analyse(question).tokens
         assert not {"不能", "可不", "不可", "可以", "没有"} & set(tokens), (question, tokens)
         assert "商标" in tokens
+
+
+# --- comparisons: each named plan's line is the clause that answers the question's topic ---------
+
+def test_a_how_question_is_answered_by_a_plans_clause_not_its_indicator_row(seed_app):
+    # 海曙's table row 省級以上商業秘密保護示范點(站)(家) holds the question's words as fully as its
+    # clause 10, which says what will be done (推進商業秘密保護創新試點建設).
+    answer = seed_app.answerer.ask("郑州和海曙分别怎样建设商业秘密保护示范点？")
+    haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
+    assert "商業秘密保護創新試點" in haishu
+    assert {c.clause.id for c in answer.citations} == {"haishu-2024#3.3.10"}
+    single = seed_app.answerer.ask("海曙怎样建设商业秘密保护示范点？")
+    assert single.citations[0].clause.id == "haishu-2024#3.3.10"
+
+
+def test_an_indicator_row_stays_when_it_is_all_a_plan_says_of_the_topic(seed_app):
+    # 海曙 sets a target for 版权登记 and no measure; its clauses only say 版权 in passing.
+    answer = seed_app.answerer.ask("浦东和海曙在版权登记方面分别怎么做？")
+    haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
+    assert "版權登記量" in haishu and "≥5500件" in haishu
+
+
+def test_a_comparison_of_targets_gives_each_plans_figure_or_says_it_sets_none(seed_app):
+    answer = seed_app.answerer.ask("徐汇和海曙对省级知识产权联盟分别有什么目标？")
+    haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
+    assert "省級知識產權聯盟備案" in haishu and "≥2個" in haishu
+    assert f"徐汇区：{NOT_STATED}" in lines_of(answer)  # 徐汇 names 联盟 in passing, with no target
+    # Goals a plan states in words, with no figure among its clauses on them, are quoted as worded.
+    goals = seed_app.answerer.ask("浦东和郑州的发展目标分别是什么？")
+    assert [line.split("：")[0] for line in lines_of(goals)] == ["浦东新区", "郑州市"]
+    assert all(line.endswith("]") for line in lines_of(goals))
+
+
+@pytest.mark.parametrize("text, number", [
+    ("16.深化知識產權領域改革。", False),           # the item's own number
+    ("（3）加强宣传", False),
+    ("5.到2026年建成10家", True),
+    ("5.5%", True),
+])
+def test_an_items_own_number_is_no_figure(text, number):
+    from assistant.compose import gives_number
+    assert gives_number(normalize(text)) == number
+
+
+def test_the_nouns_after_what_name_the_thing_asked_for():
+    from assistant.questions import asked_thing
+    assert asked_thing(normalize("郑州分别用什么专项政策或资金引进人才？")) == ["专项", "政策", "资金"]
+    assert asked_thing(normalize("浦东打算建立哪些制度？")) == ["制度"]
+    assert asked_thing(normalize("漕河泾怎么推动服务机构国际化？")) == []
+
+
+def test_a_comparison_line_quotes_the_sentence_stating_the_thing_asked_for(seed_app):
+    # 郑州's clause 2 shares 引进 … 人才 with several sentences; the one stating a 专项 is the answer.
+    answer = seed_app.answerer.ask("郑州和海曙分别用什么专项政策引进知识产权人才？")
+    zhengzhou = next(line for line in lines_of(answer) if line.startswith("郑州"))
+    assert "设立知识产权人才专项基金" in zhengzhou
+
+
+def test_a_day_of_every_year_is_found_as_the_text_writes_it(seed_app):
+    from assistant.questions import annual_days
+    tokens, aliases = annual_days(normalize("4月26日有什么活动"), {"4": 1.0, "26": 2.0, "活动": 1.0}, {})
+    assert tokens == {"4月26日": 3.0, "活动": 1.0} and "426" in aliases["4月26日"] and "4·26" in aliases["4月26日"]
+    assert annual_days(normalize("2024年4月26日"), {"4": 1.0, "26": 2.0}, {})[0] == {"4": 1.0, "26": 2.0}
+    answer = seed_app.answerer.ask("漕河泾在4月26日举办什么论坛？")  # the text says “426”世界知识产权日
+    assert answer.citations[0].clause.id == "caohejing-2024#2.6.1" and "知识产权论坛活动" in answer.text
