@@ -531,15 +531,7 @@ class Composer:
             doc_ids = list(dict.fromkeys(h.clause.doc_id for h in best))[:MAX_DOCUMENT_LINES]
         searches = {d: self.retriever.search(query.text, TOP_CLAUSES, Filters(doc_ids=(d,)), query.scope.query)
                     for d in doc_ids}
-        wants_figure = not query.asks_how and (bool(FIGURE_PATTERN.search(query.norm))
-                                               or (_asks_target(query) and self._targets_are_figures(query, searches)))
-        lines = {}
-        for doc_id, doc_hits in searches.items():
-            line = self._figure_line(query, doc_hits) if wants_figure else self._measure_line(query, doc_hits)
-            if line is None and wants_figure and not FIGURE_PATTERN.search(query.norm):
-                line = self._measure_line(query, doc_hits)  # a target its clauses state in words only
-            if line:
-                lines[doc_id] = line
+        lines = {d: line for d, line in self._document_lines(query, searches).items() if line}
         best = max((held for *_, held in lines.values()), default=0.0)
         picks, missing = [], []
         for doc_id in doc_ids:
@@ -552,18 +544,25 @@ class Composer:
         return Draft(picks, per_document=True,
                      tail="".join(f"\n{name}：{NOT_STATED}" for name in missing))
 
-    def _targets_are_figures(self, query: Query, searches: dict[str, list[Hit]]) -> bool:
-        """Whether the targets asked for (对数据知识产权有什么目标) are figures: some plan has a sentence
-        stating a figure that holds as much of the question as the clause treating the topic. Then
+    def _document_lines(self, query: Query, searches: dict[str, list[Hit]]) -> dict[str, tuple | None]:
+        """Each document's line: its figure when the question asks for one; its measures otherwise.
+        Targets asked for (对数据知识产权有什么目标) are read as figures when some plan has a sentence
+        stating a figure that holds as much of the question as the clause treating the topic: then
         every plan is answered by its figure (a plan whose clauses on it state none, by its words), or
         says it sets none; else (总体目标分别是什么) by the goals as worded. One reading for all the
         plans, as a comparison needs: a plan that names the topic in passing (城市联盟, asked about
         省级知识产权联盟) is not quoted for want of a figure."""
-        for hits in searches.values():
-            figure, measure = self._figure_line(query, hits), self._measure_line(query, hits)
-            if figure and measure and figure[2] > 0 and figure[2] >= measure[2]:
-                return True
-        return False
+        if query.asks_how:
+            return {d: self._measure_line(query, hits) for d, hits in searches.items()}
+        if FIGURE_PATTERN.search(query.norm):
+            return {d: self._figure_line(query, hits) for d, hits in searches.items()}
+        measures = {d: self._measure_line(query, hits) for d, hits in searches.items()}
+        if not _asks_target(query):
+            return measures
+        figures = {d: self._figure_line(query, hits) for d, hits in searches.items()}
+        if not any(figures[d] and measures[d] and figures[d][2] > 0 and figures[d][2] >= measures[d][2] for d in searches):
+            return measures
+        return {d: figures[d] or measures[d] for d in searches}  # a target its clauses state in words only
 
     def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
         """A document's line for a figure, with how much of the question its sentence holds."""

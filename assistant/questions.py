@@ -134,9 +134,9 @@ def unit_number(clause: Clause) -> tuple[str, int] | None:
 def section_ordinal(heading: str, depth: int) -> tuple[str, int] | None:
     """The ordinal a heading carries, at the level a question names it by: 第三章… → ("章", 3);
     a top-level 四、… (or 第四部分…) → ("部分", 4)."""
-    named = re.match(r"第(\d+)(部分|编|章|节)", normalize(heading))
+    named = _SECTION_ORDINAL.match(normalize(heading))
     if named:
-        return named[2], int(named[1])
+        return named["level"], int(named["n"])
     top = _TOP_LEVEL_NUMBER.match(heading) if depth == 1 else None
     value = numeral_value(top["n"]) if top else None
     return ("部分", int(value)) if value else None

@@ -137,9 +137,10 @@ class HybridRetriever:
         outside one ranker's cut-off is fused with what that ranker gives it, not with nothing
         (laws `train` hit@1 unchanged, `test` +1 item; the plans unchanged)."""
         ranked = {hit.clause.id for hit in keyword}
-        position = self.index.position
-        return [Hit(hit.clause, float(scores[position[hit.clause.id]]), None, float(scores[position[hit.clause.id]]))
-                for hit in dense if hit.clause.id not in ranked and scores[position[hit.clause.id]] > 0]
+        own = {hit.clause.id: float(scores[self.index.position[hit.clause.id]]) for hit in dense
+               if hit.clause.id not in ranked}
+        return [Hit(hit.clause, own[hit.clause.id], None, own[hit.clause.id]) for hit in dense
+                if own.get(hit.clause.id, 0.0) > 0]
 
     def prefer_answer_shape(self, hits: list[Hit], norm_question: str) -> list[Hit]:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ

@@ -253,6 +253,6 @@ def test_the_fusion_leans_towards_the_ranker_surer_of_its_first_clause(seed_app)
     assert margin_shift(dense, keyword) < 0
     retriever = seed_app.retriever
     assert KEYWORD_WEIGHT_RANGE[0] <= retriever.question_keyword_weight(dense, keyword) < retriever.keyword_weight
-    assert retriever.question_keyword_weight(keyword and dense[:2], keyword) == retriever.keyword_weight
+    assert retriever.question_keyword_weight(dense[:2], keyword) == retriever.keyword_weight
     assert margin_shift([Hit(clause, s, s, None) for s in (0.9, 0.89, 0.5)],
                         [Hit(clause, s, None, s) for s in (10.0, 5.0, 4.0)]) > 0
