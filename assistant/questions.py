@@ -15,6 +15,7 @@ from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
 from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .thesaurus import Thesaurus
 from .topics import Synonyms
 
 MAX_QUESTION_CHARS = 2000
@@ -369,6 +370,7 @@ class QuestionAnalyser:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.synonyms = Synonyms.load()
+        self.thesaurus = Thesaurus.load()
 
     @functools.cached_property
     def corpus_text(self) -> str:
@@ -393,7 +395,7 @@ class QuestionAnalyser:
         for ordinal in _SECTION_ORDINAL.finditer(norm):  # 第四部分 says where, not what about
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
-        aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t))}
+        aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t))}
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if t in self.corpus_text
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
@@ -410,6 +412,14 @@ class QuestionAnalyser:
         thing = asked_thing(norm)
         asked = frozenset(t for t in tokens if any(t in word for word in thing))
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked)
+
+    def everyday_synonyms(self, token: str) -> tuple[str, ...]:
+        """For a question word no document uses (抵押, 看病), the thesaurus's synonyms that the
+        documents do use (质押, 医疗): the same thing in the documents' words."""
+        if token in self.corpus_text:
+            return ()
+        terms = self.index.keywords.term_ids
+        return tuple(s for s in self.thesaurus.synonyms(token) if s in terms)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not

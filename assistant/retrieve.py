@@ -19,6 +19,7 @@ from .index import Index
 from .model import Clause
 from .numerals import find_quantities, preferred_measures
 from .text import defined_terms, defines, normalize, tokenize
+from .thesaurus import Thesaurus
 from .topics import Synonyms
 
 CANDIDATES = 40  # from each ranker, before fusion
@@ -34,6 +35,8 @@ DEFINITION_WEIGHT = 0.3
 # 148 of 215 at 0): 0.25 → 150, 0.5 → 149, 1.0 → 144; held out, laws `test` +1 item, plans `test` =.
 MARGIN_SHIFT = 0.25
 KEYWORD_WEIGHT_RANGE = (0.3, 0.9)
+# What a looser synonym from the general thesaurus counts for in BM25, against the question's own word.
+RELATED_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class HybridRetriever:
         self.quantity_weight = quantity_weight
         self.definition_weight = definition_weight
         self.synonyms = Synonyms.load()
+        self.thesaurus = Thesaurus.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
@@ -113,11 +117,20 @@ class HybridRetriever:
         allowed = self.index.clause_mask(doc_ids) if doc_ids is not None else None
         norm = normalize(question)
         alternatives = [(tokenize(own), tokenize(other)) for own, other in self.synonyms.missing_equivalents(norm)]
-        scores = self.index.keywords.scores_with(tokenize(norm), alternatives, allowed)
+        tokens = tokenize(norm)
+        scores = self.index.keywords.scores_with(tokens, alternatives, allowed, self.related_words(tokens), RELATED_WEIGHT)
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[h.clause_id], h.score, None, h.score) for h in self.index.keywords.top(scores, k)
                 if h.clause_id in by_id]
         return hits, scores
+
+    def related_words(self, tokens: list[str]) -> list[tuple[str, list[str]]]:
+        """Each question word that no clause uses, with the thesaurus's synonyms of it that some
+        clause does use (抵押 → 质押): the question's words in the documents' vocabulary."""
+        terms = self.index.keywords.term_ids
+        related = ((t, [s for s in self.thesaurus.synonyms(t) if s in terms]) for t in dict.fromkeys(tokens)
+                   if t not in terms)
+        return [(t, synonyms) for t, synonyms in related if synonyms]
 
     def search(self, question: str, k: int = 8, filters: Filters | None = None,
                keyword_query: str | None = None) -> list[Hit]:

@@ -1,0 +1,40 @@
+"""The general thesaurus bridges everyday words the documents never use (抵押 → 质押)."""
+import numpy as np
+
+from assistant.keywords import KeywordIndex
+from assistant.thesaurus import Thesaurus
+
+
+def test_synonyms_come_from_small_synonym_groups_only():
+    thesaurus = Thesaurus.load()
+    assert "质押" in thesaurus.synonyms("抵押")
+    assert "诉讼" in thesaurus.synonyms("打官司")
+    assert "医疗" in thesaurus.synonyms("看病")
+    assert "友好" not in thesaurus.synonyms("自己")       # a loose group of 30 words
+    assert all(len(word) > 1 for word in thesaurus.synonyms("孩子"))  # no single characters (孩)
+    assert "航标" not in thesaurus.synonyms("商标")        # a group of related words (#), not synonyms
+
+
+def test_a_clause_using_a_related_word_scores_a_share_of_what_that_word_would():
+    index = KeywordIndex.build(["a", "b"], ["a", "b"], [["质押", "融资"], ["银行", "融资"]])
+    plain = index.scores_with(["抵押"])
+    bridged = index.scores_with(["抵押"], related=[("抵押", ["质押"])], related_weight=0.5)
+    own = index.scores(["质押"])
+    assert plain.tolist() == [0.0, 0.0]
+    assert np.allclose(bridged, 0.5 * own) and bridged[0] > 0 and bridged[1] == 0
+
+
+def test_only_words_no_document_uses_are_bridged(seed_app):
+    analyser = seed_app.answerer.analyser
+    query = analyser.analyse("郑州的知识产权抵押贷款要做到多少？")
+    assert "质押" in query.aliases["抵押"]
+    assert "抵押" in query.known            # counted as known through its synonym
+    assert analyser.everyday_synonyms("宣传") == ()  # the plans say 宣传 themselves
+    related = dict(seed_app.retriever.related_words(["抵押", "宣传"]))
+    assert related == {"抵押": ["质押"]}
+
+
+def test_an_everyday_word_reaches_the_clause_in_the_documents_words(seed_app):
+    answer = seed_app.answerer.ask("郑州的知识产权抵押贷款要做到多少？")
+    assert not answer.abstained
+    assert "12亿元" in answer.text
