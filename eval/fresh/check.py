@@ -11,18 +11,20 @@ Exit status 1 if any check fails.
   verbatim in the cited articles; unanswerable items have empty gold fields and zero hits for their absence
   patterns among the articles of ALL current laws.
 - verify.jsonl: every evidence span occurs verbatim in the cited articles; a contradicted statement does not
-  contain its evidence.
+  contain its evidence; every figure of a supported statement is in its evidence (after cn2an, 3个月 = 三个月).
 """
 from __future__ import annotations
 
 import collections
 import importlib.resources
 import json
+import re
 import sqlite3
 import sys
 import unicodedata
 from pathlib import Path
 
+import cn2an
 import opencc
 
 HERE = Path(__file__).resolve().parent
@@ -76,7 +78,23 @@ PLAN_ABSENCE = {
 
 # For each unanswerable law question: LIKE term combinations that would state the answer; each must have zero
 # hits among the articles of all current laws. The nearest articles are named in README.md.
-LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {}
+LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
+    "请求宣告一件专利无效要交多少费用？": [("无效宣告", "费"), ("宣告", "无效", "请求费"), ("专利", "无效", "元")],
+    "对商标注册提出异议要交多少钱？": [("商标", "异议", "费"), ("商标", "异议", "元"), ("商标", "元", "收费")],
+    "商业秘密侵权的案子第一审归哪一级法院管？": [("商业秘密", "管辖"), ("商业秘密", "中级人民法院"), ("商业秘密", "第一审", "管辖"),
+                                  ("知识产权", "中级人民法院"),
+                                  ("不正当竞争", "管辖")],
+    "网店被投诉侵权，电商平台必须在多少小时内把商品下架？": [("删除", "小时"), ("屏蔽", "小时"), ("必要措施", "小时"),
+                                        ("平台", "知识产权", "小时")],
+    "专利开放许可的许可使用费标准是多少？": [("开放许可", "元"), ("开放许可", "百分之"), ("开放许可", "费率")],
+    "科研人员拿到的职务科技成果转化奖励要交多少个人所得税？": [("科技成果", "个人所得税"), ("成果转化", "所得税"),
+                                           ("职务科技成果", "税")],
+    "用知识产权质押贷款，政府给多少利息补贴？": [("质押", "贴息"), ("知识产权", "贴息"), ("质押", "利息", "补贴"),
+                              ("知识产权", "利息", "补贴")],
+    "商標代理機構設立需要多少註冊資本？": [("商标代理", "注册资本"), ("商标", "代理机构", "注册资本"), ("商标代理", "资本")],
+    "作品著作权登记多少个工作日能办好？": [("作品登记", "日"), ("著作权", "登记", "工作日"), ("版权", "登记", "工作日"),
+                            ("著作权", "登记", "日内")],
+}
 
 
 class Report:
@@ -187,18 +205,18 @@ def check_plans(rows: list[dict], clauses: dict, report: Report) -> None:
 
 def current_articles(db: sqlite3.Connection, law: str) -> dict[str, str] | None:
     """article_no → text of the current version of `law`, None when no current law has that name."""
-    row = db.execute("SELECT id FROM laws WHERE law_name = ? AND status = ?", (law, CURRENT)).fetchone()
+    row = db.execute("SELECT law_id FROM laws WHERE law_name = ? AND status = ?", (law, CURRENT)).fetchone()
     if row is None:
         return None
-    return dict(db.execute("SELECT article_no, content FROM articles WHERE law_id = ?", (row[0],)).fetchall())
+    return dict(db.execute("SELECT article_no, article_text FROM articles WHERE law_id = ?", (row[0],)).fetchall())
 
 
 def law_absence_hits(db: sqlite3.Connection, patterns: list[tuple[str, ...]]) -> list[str]:
     hits = []
     for pattern in patterns:
-        where = " AND ".join("a.content LIKE ?" for _ in pattern)
+        where = " AND ".join("a.article_text LIKE ?" for _ in pattern)
         found = db.execute(
-            f"SELECT l.law_name, a.article_no FROM articles a JOIN laws l ON l.id = a.law_id "
+            f"SELECT l.law_name, a.article_no FROM articles a JOIN laws l ON l.law_id = a.law_id "
             f"WHERE l.status = ? AND {where} LIMIT 3", (CURRENT, *[f"%{t}%" for t in pattern])).fetchall()
         hits += [f"{'+'.join(pattern)} in {law} {no}" for law, no in found]
     return hits
@@ -245,6 +263,11 @@ def check_laws(rows: list[dict], db: sqlite3.Connection, report: Report) -> None
                 report.error(f"{rid}: fact {fact!r} is already in the question")
 
 
+def figures(text: str) -> set[str]:
+    """Numbers in the text after Chinese numerals are read as Arabic (二十五万元 = 250000)."""
+    return set(re.findall(r"\d+(?:\.\d+)?", cn2an.transform(text, "cn2an")))
+
+
 def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> None:
     common_checks(rows, VERIFY_FIELDS, None, report)
     for row in rows:
@@ -259,6 +282,10 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
                 report.error(f"{rid}: evidence {span!r} not verbatim in the cited articles")
             if row.get("expected") == "contradicted" and span in row.get("statement", ""):
                 report.error(f"{rid}: contradicted statement contains its own evidence")
+        if row.get("expected") == "supported":
+            extra = figures(row.get("statement", "")) - figures("".join(row.get("evidence", [])))
+            if extra:
+                report.error(f"{rid}: supported statement has figures not in its evidence: {sorted(extra)}")
 
 
 def run(db_path: str = DEFAULT_DB) -> Report:
