@@ -184,7 +184,12 @@ _SAME_TIME = (frozenset({"年"}), frozenset({"月", "个月"}), frozenset({"周"
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
-_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万|金额|数额|罚款|赔偿额")
+_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付]多少|多少[^，。？?]{0,4}费|多少万")
+# An amount named in a part of the question that asks something (罚款是多少, 赔偿数额怎么算); in a
+# condition (违法所得数额巨大的，会判什么刑) it says when, not what is asked.
+_MONEY_NOUN = re.compile(r"金额|数额|罚款|赔偿额")
+_ASKING = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|吗|[?？]$")
+_QUESTION_PART = re.compile(r"[,，;；]")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
 
 
@@ -199,7 +204,8 @@ def asked_measures(norm_question: str) -> frozenset[str]:
         measures |= next((group for group in (*_SAME_TIME, COUNT_MEASURES) if measure in group), {measure})
     if _ASKS_TIME.search(norm_question):
         measures |= TIME_MEASURES
-    if _ASKS_MONEY.search(norm_question):
+    if _ASKS_MONEY.search(norm_question) or any(_MONEY_NOUN.search(part) and _ASKING.search(part)
+                                                for part in _QUESTION_PART.split(norm_question)):
         measures |= MONEY_MEASURES
     if _ASKS_SHARE.search(norm_question):
         measures |= SHARE_MEASURES

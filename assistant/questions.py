@@ -40,7 +40,8 @@ YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|�
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
-ENUMERATES = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分为|主要内容|由什么组成"
+ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
+                        r"|主要内容|由什么组成"
                         r"|[讲说写谈]了?(?:什么|哪些)|什么内容")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
 _HEADING_PARTS = re.compile(r"[,，、;；:：“”\"()（）\s]+")
@@ -78,7 +79,9 @@ MEASURE_KINDS = {"数量": COUNT_MEASURES, "金额": MONEY_MEASURES}
 # write by its digits as often (4·26, 426).
 _ANNUAL_DAY = re.compile(r"(?<![\d年])(?P<month>1[0-2]|[1-9])月(?P<day>[1-3]?\d)日")
 # The word that asks for a kind of thing, which the nouns after it name (什么专项政策或资金).
-_WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)|何种)$")
+_WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$")
+# A count in the question (哪两个层次, 三个方面) says how many items are asked for, not what about.
+_COUNT_WORD = re.compile(r"^[两二三四五六七八九十\d]+[个项类种条大]$")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
 
 
@@ -258,11 +261,11 @@ def asked_thing(norm_question: str) -> list[str]:
     """The nouns that name the kind of thing asked for, right after 什么/哪些 (jieba's parts of speech):
     为引进人才设了什么专项政策或资金 → 专项, 政策, 资金. The question's other words say what it is
     about or for; these say what the answer is."""
-    nouns, after_which = [], False
+    nouns, after_which, counted = [], False, False
     for word, flag in tagged(norm_question):
-        if _WHICH.match(word):
-            after_which = True
-        elif after_which and (flag[:1] == "n" or flag in ("vn", "j")):
+        if _WHICH.match(word) or (after_which and not nouns and _COUNT_WORD.match(word)):
+            after_which, counted = True, _COUNT_WORD.match(word) is not None
+        elif after_which and (flag[:1] == "n" or flag in ("vn", "j") or (counted and not nouns and len(word) > 1)):
             nouns.append(word)
         elif not (after_which and (word in _JOINS_NOUNS or (word == "的" and not nouns))):  # 什么样的便民…
             after_which = False
@@ -401,7 +404,10 @@ class QuestionAnalyser:
                  or any(o in self.corpus_text for o in aliases.get(t, ()))}
         asks_how = bool(HOW.search(norm))
         # Words no document has (这份, 提法) are phrasing as far as headings go.
-        sections = self.sections_named(norm, scope, known) if len(scope.doc_ids) <= 1 else []
+        thing = asked_thing(norm)
+        # What the items are called (哪两个层次) is not something the section's headings must say.
+        sections = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing}) \
+            if len(scope.doc_ids) <= 1 else []
         if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
         elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
@@ -409,7 +415,6 @@ class QuestionAnalyser:
             intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
-        thing = asked_thing(norm)
         asked = frozenset(t for t in tokens if any(t in word for word in thing))
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked)
 
@@ -456,7 +461,14 @@ class QuestionAnalyser:
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
                 named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
                     or names_section_by_ordinal(norm, parent)
-                if not named or any(self._names_one_of(norm, parent, k, kids, tokens) for k in kids):
+                if not named:
+                    continue
+                # Naming one of its sub-sections as well asks about that one, and about its own items
+                # when it has any (重点工作 … 创造运用方面 → （二）…创造运用成效 › 1. 2. 3.).
+                chosen = [k for k in kids if self._names_one_of(norm, parent, k, kids, tokens)]
+                if len(chosen) == 1 and self.outlines[doc_id].get(chosen[0]):
+                    parent, kids = chosen[0], self.outlines[doc_id][chosen[0]]
+                elif chosen:
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
                 total = sum(tokens.values())
@@ -469,7 +481,8 @@ class QuestionAnalyser:
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         norm = _A_NOT_A.sub(" ", normalize(question))
-        words = {t for t in tokenize(norm) if len(t) > 1 or t.isdigit()} - question_words() - straddling_subwords(norm)
+        words = {t for t in tokenize(norm) if (len(t) > 1 or t.isdigit()) and not _COUNT_WORD.match(t)} \
+            - question_words() - straddling_subwords(norm)
         return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
 

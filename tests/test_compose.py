@@ -63,6 +63,22 @@ def test_outline_detection_uses_the_parsed_tree_not_known_heading_words(seed_app
     assert analyser.analyse("漕河泾计划培养多少名执业专利代理师？").intent == "figure"
 
 
+def test_a_sub_section_named_inside_its_section_is_outlined_by_its_own_items(seed_app):
+    """重点工作 names 三、, 创造运用 only one of its sub-sections, （二）, which has items of its own."""
+    answer = seed_app.answerer.ask("徐汇重点工作中创造运用这一块有哪些内容？")
+    document = seed_app.index.documents["xuhui-2022"]
+    second = next(p for p in outline_of(document) if len(p) == 2 and "创造运用" in p[-1])
+    assert answer.intent == "outline" and not answer.abstained
+    body = [re.sub(r"\[\d+\]$", "", line) for line in lines_of(answer)[1:]]
+    assert body == [child[-1] for child in outline_of(document)[second]]
+
+
+def test_how_many_parts_asked_by_a_count_is_an_outline(seed_app):
+    answer = seed_app.answerer.ask("浦东的工作目标分为哪两部分？")
+    assert answer.intent == "outline"
+    assert "总体目标" in answer.text and "具体目标" in answer.text
+
+
 def test_a_how_question_is_answered_by_the_measures_of_the_clause_whose_heading_names_it(seed_app):
     answer = seed_app.answerer.ask("海曙区如何加强知识产权司法保护？")
     assert answer.intent == "measures" and not answer.abstained

@@ -53,6 +53,8 @@ def test_search_normalisation_reads_traditional_numerals_too():
     ("哪几部分组成？", set()),
     ("复印几篇别人的文章发给学生，需要作者同意吗？", set()),       # a few, not how many
     ("要交几年的年费？", {"年"}),
+    ("罚款金额是多少？", set(MONEY_MEASURES)),
+    ("违法所得数额巨大的，会判什么刑？", set()),                   # an amount in a condition asks for none
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
