@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 ST_STAMP = $(VENV)/.st-installed
 
-.PHONY: run index test test-quick browser eval eval-laws bench bench-scale bench-laws local-llm local-llm-stop bench-llm clean
+.PHONY: run index test test-quick browser eval eval-laws eval-fresh bench bench-scale bench-laws local-llm local-llm-stop bench-llm clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ bench-laws: $(STAMP)
 # Needs a knowledge base holding the laws of eval/laws (e.g. the one bench-laws builds).
 eval-laws: $(STAMP)
 	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
+
+# The held-out set written on 2026-11-24 (eval/fresh/README.md): plans on the seeds, laws on the
+# knowledge base of eval-laws.
+eval-fresh: $(STAMP)
+	$(BIN)/policy-assistant eval --set eval/fresh/qa.jsonl --report-dir eval/fresh/plans
+	$(BIN)/policy-assistant eval-laws --set eval/fresh/laws.jsonl --statements eval/fresh/verify.jsonl \
+	  --report-dir eval/fresh/laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
 # A real chat model on loopback for the LLM benchmark (never part of `make test`): its own venv
 # (.venv-llm), llama-cpp-python compiled from source (15–40 min on 2 cores the first time), a

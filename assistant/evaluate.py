@@ -47,6 +47,8 @@ WARM_UP_QUESTION = "知识产权服务业的发展目标有哪些？"  # not in 
 CHANGES_FILE = "changes.md"  # next to the question set; copied into report.md when present
 NAIVE_CACHE = Path(tempfile.gettempdir()) / "policy-assistant-eval" / "naive-chain-embeddings.sqlite"
 
+# Splits held apart: `test` of eval/qa.jsonl, `held` of eval/fresh (never looked at; `dev` items were).
+HELD_OUT = ("test", "held")
 MAIN_SYSTEM = "hybrid"
 SYSTEM_LABELS = {"hybrid": "hybrid (main)", "bm25": "BM25 only", "dense": "dense only", "naive": "naive chain"}
 CHART_METRICS = (("hit5", "hit@5"), ("mrr", "MRR"), ("fact_accuracy", "fact accuracy"),
@@ -548,11 +550,11 @@ def evaluate_system(system: System, items: Sequence[EvalItem], anchors: Mapping[
     results = [grade(item, system.answer(item.question), anchors, names) for item in items]
     kinds = dict.fromkeys(r.kind for r in results)  # in the order the set introduces them
     splits = dict.fromkeys(r.split for r in results)
-    tested = dict.fromkeys(r.kind for r in results if r.split == "test")
+    tested = dict.fromkeys(r.kind for r in results if r.split in HELD_OUT)
     return SystemReport(system.name, Metrics.of(results),
                         {k: Metrics.of([r for r in results if r.kind == k]) for k in kinds}, results,
                         {s: Metrics.of([r for r in results if r.split == s]) for s in splits} if len(splits) > 1 else {},
-                        {k: Metrics.of([r for r in results if r.kind == k and r.split == "test"]) for k in tested})
+                        {k: Metrics.of([r for r in results if r.kind == k and r.split in HELD_OUT]) for k in tested})
 
 
 def run_evaluation(app: App, set_path: Path, systems: Sequence[System] | None = None,
@@ -687,11 +689,12 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"## Train / test split, {main.label}", "",
                   "Items marked `train` are the only ones anything was fitted on (the abstention thresholds — with the train half of eval/laws —, the share of the best evidence a named document or a comparison line must hold, the sentences per comparison line), with the first 141; "
                   "`test` items are held apart. The first 141 items carry no split (they were used while "
-                  "developing before the split existed).", ""]
+                  "developing before the split existed). In eval/fresh, `dev` items were looked at after the set's "
+                  "first run and `held` items never were.", ""]
         lines += _table(["split", "n", *(label for _, label in _KIND_COLUMNS)],
                         [[split or "(none: items 1–141)", sm.questions, *(_cell(k, getattr(sm, k)) for k, _ in _KIND_COLUMNS)]
                          for split, sm in main.per_split.items()])
-        lines += ["", f"Held-out (`test`) items only, per kind, {main.label}:", ""]
+        lines += ["", f"Held-out (`test`, `held`) items only, per kind, {main.label}:", ""]
         lines += _table(["kind", "n", *(label for _, label in _KIND_COLUMNS)],
                         [[kind, km.questions, *(_cell(k, getattr(km, k)) for k, _ in _KIND_COLUMNS)]
                          for kind, km in main.per_kind_test.items()])

@@ -235,8 +235,9 @@ def render_markdown(report: dict) -> str:
              "`facts`: every gold fact is in the answer (numerals compared as numbers); `false abst.`: answerable "
              "questions refused; the peer never refuses. Measured on " + time.strftime("%Y-%m-%d") + ".", "",
              "## All questions", "", *_table([(s.name, s.metrics()) for s in systems]), "",
-             "## By split (what is fitted — the answer-shape bonuses, the abstention thresholds — is fitted on train only; test is held apart)", ""]
-    for split in ("train", "test"):
+             "## By split (what is fitted — the answer-shape bonuses, the abstention thresholds — is fitted on train only; "
+             "test is held apart; in eval/fresh, dev items were looked at after the first run, held items never)", ""]
+    for split in splits_of(systems[0].results):
         lines += [f"### {split}", "", *_table([(s.name, s.metrics(lambda i: i.split == split)) for s in systems]), ""]
     lines += ["## By kind (shipped system)", ""]
     kinds = sorted({r.item.kind for r in systems[0].results})
@@ -255,10 +256,15 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def splits_of(results) -> list[str]:
+    """The splits the items carry, in the order the set introduces them."""
+    return list(dict.fromkeys(r.item.split for r in results if r.item.split))
+
+
 def to_json(report: dict) -> dict:
     return {"items": report["items"], "statements": report["statements"],
-            "systems": {s.name: {"all": s.metrics(), "train": s.metrics(lambda i: i.split == "train"),
-                                 "test": s.metrics(lambda i: i.split == "test"),
+            "systems": {s.name: {"all": s.metrics(),
+                                 **{split: s.metrics(lambda i, k=split: i.split == k) for split in splits_of(s.results)},
                                  "results": [{"id": r.item.id, "rank": r.rank, "facts": r.facts,
                                               "abstained": r.abstained, "answer": r.text} for r in s.results]}
                         for s in report["systems"]},

@@ -68,7 +68,7 @@ def test_the_set_has_the_promised_size_and_spread():
     for kind, least in {"paraphrase": 20, "how": 10, "outline": 8, "comparison": 10, "unanswerable": 12}.items():
         assert kinds[kind] >= least, kind
     assert {doc for row in plans for doc in row["doc_ids"]} == set(PLANS)
-    assert all(row["split"] == "fresh" for row in plans)
+    assert all(row["split"] == ("dev" if int(row["id"][1:]) % 2 else "held") for row in plans)
     laws = _rows("laws.jsonl")
     assert sum(row["kind"] != "unanswerable" for row in laws) >= 24
     assert sum(row["kind"] == "unanswerable" for row in laws) >= 8
@@ -92,8 +92,8 @@ def test_an_unknown_clause_id_is_caught(clauses):
 def test_an_unanswerable_question_the_plans_do_answer_is_caught(clauses, monkeypatch):
     question = "海曙區知識產權質押融資累計金額到2026年是多少？"
     monkeypatch.setitem(check.PLAN_ABSENCE, question, [("质押融资累计",)])
-    row = {"id": "x", "question": question, "kind": "unanswerable", "doc_ids": [], "gold_clauses": [],
-           "gold_facts": [], "topic_docs": [], "split": "fresh", "script": "traditional"}
+    row = {"id": "f998", "question": question, "kind": "unanswerable", "doc_ids": [], "gold_clauses": [],
+           "gold_facts": [], "topic_docs": [], "split": "held", "script": "traditional"}
     assert any("absence pattern found" in e for e in _plan_errors([row], clauses))
 
 
