@@ -167,6 +167,11 @@ class KeywordIndex:
             top = np.argsort(-scores, kind="stable")
         return [KeywordHit(self.clause_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def rows_with(self, term: str) -> np.ndarray:
+        """The positions of the clauses that contain a term (none for an unknown one)."""
+        t = self.term_ids.get(term)
+        return np.asarray(self.rows[self.starts[t]:self.starts[t + 1]]) if t is not None else np.zeros(0, np.int32)
+
     def term_weights(self) -> TermWeights:
         """How rare each token is among the clauses, smoothed so that no weight is zero
         (the question words' weights in coverage checks)."""

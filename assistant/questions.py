@@ -82,6 +82,8 @@ _ANNUAL_DAY = re.compile(r"(?<![\d年])(?P<month>1[0-2]|[1-9])月(?P<day>[1-3]?\
 _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$")
 # A count in the question (哪两个层次, 三个方面) says how many items are asked for, not what about.
 _COUNT_WORD = re.compile(r"^[两二三四五六七八九十\d]+[个项类种条大]$")
+MIN_INFIXED, MAX_INFIXED = 3, 5
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
 
 
@@ -135,6 +137,7 @@ def unit_number(clause: Clause) -> tuple[str, int] | None:
     return ("item", int(item["n"])) if item else None
 
 
+@functools.lru_cache(maxsize=65536)
 def section_ordinal(heading: str, depth: int) -> tuple[str, int] | None:
     """The ordinal a heading carries, at the level a question names it by: 第三章… → ("章", 3);
     a top-level 四、… (or 第四部分…) → ("部分", 4)."""
@@ -148,9 +151,8 @@ def section_ordinal(heading: str, depth: int) -> tuple[str, int] | None:
 
 def names_section_by_ordinal(norm_question: str, path: tuple[str, ...]) -> bool:
     """The question names the section by its ordinal (浦东方案第四部分 → 四、保障措施)."""
-    ordinal = section_ordinal(path[-1], len(path))
-    return ordinal is not None and any(
-        (m["level"], int(m["n"])) == ordinal for m in _SECTION_ORDINAL.finditer(norm_question))
+    named = [(m["level"], int(m["n"])) for m in _SECTION_ORDINAL.finditer(norm_question)]
+    return bool(named) and section_ordinal(path[-1], len(path)) in named
 
 
 def names_document(norm_question: str, document: Document) -> bool:
@@ -380,6 +382,17 @@ class QuestionAnalyser:
         return "\n".join(self.index.search_texts) + "\n".join(
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
 
+    def in_corpus(self, text: str) -> bool:
+        """Whether any document holds the text (remembered: the corpus may hold millions of characters)."""
+        known = self._in_corpus.get(text)
+        if known is None:
+            known = self._in_corpus[text] = text in self.corpus_text
+        return known
+
+    @functools.cached_property
+    def _in_corpus(self) -> dict[str, bool]:
+        return {}
+
     @functools.cached_property
     def region_names(self) -> str:
         """Every document's region, one per line: a place name says where, not what."""
@@ -398,10 +411,10 @@ class QuestionAnalyser:
         for ordinal in _SECTION_ORDINAL.finditer(norm):  # 第四部分 says where, not what about
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
-        aliases = {t: others for t in tokens if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t))}
+        aliases = {t: others for t in tokens
+                   if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t))}
         tokens, aliases = annual_days(norm, tokens, aliases)
-        known = {t: w for t, w in tokens.items() if t in self.corpus_text
-                 or any(o in self.corpus_text for o in aliases.get(t, ()))}
+        known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
         asks_how = bool(HOW.search(norm))
         # Words no document has (这份, 提法) are phrasing as far as headings go.
         thing = asked_thing(norm)
@@ -421,10 +434,24 @@ class QuestionAnalyser:
     def everyday_synonyms(self, token: str) -> tuple[str, ...]:
         """For a question word no document uses (抵押, 看病), the thesaurus's synonyms that the
         documents do use (质押, 医疗): the same thing in the documents' words."""
-        if token in self.corpus_text:
+        if self.in_corpus(token):
             return ()
         terms = self.index.keywords.term_ids
         return tuple(s for s in self.thesaurus.synonyms(token) if s in terms)
+
+    def infixed_forms(self, token: str) -> tuple[str, ...]:
+        """For a question word of three or more characters that no document has, the longer forms the
+        documents write it in, with one or two characters put inside (交易额 → 交易总额, 交易金额;
+        赔偿额 → 赔偿数额). Looked for in the clauses that hold its first or last two characters as a word
+        (the fewer of the two), not in the whole corpus."""
+        if len(token) < MIN_INFIXED or self.in_corpus(token) or not _CJK_WORD.fullmatch(token):
+            return ()
+        keywords, texts = self.index.keywords, self.index.search_texts
+        holding = [rows for rows in (keywords.rows_with(token[:2]), keywords.rows_with(token[-2:])) if len(rows)]
+        rows = min(holding, key=len) if holding else ()
+        patterns = [re.compile(f"{token[:i]}[\u4e00-\u9fff]{{1,2}}{token[i:]}") for i in range(1, len(token))]
+        found = {form for row in rows for pattern in patterns for form in pattern.findall(texts[row])}
+        return tuple(sorted(found))[:MAX_INFIXED]
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
@@ -499,7 +526,7 @@ class QuestionAnalyser:
         """How much a word the corpus never uses says about the question, 0–1: its idf in
         general Chinese (jieba's table) over the table's median. Everyday words (这些, 没有,
         自己) say little, specific ones (个人所得税, 兜底) much; a word the corpus has counts fully."""
-        if token in self.corpus_text:
+        if self.in_corpus(token):
             return 1.0
         general, median = _general_idf()
         return min(1.0, general.get(token, median) / median)

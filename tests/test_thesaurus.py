@@ -38,3 +38,23 @@ def test_an_everyday_word_reaches_the_clause_in_the_documents_words(seed_app):
     answer = seed_app.answerer.ask("郑州的知识产权抵押贷款要做到多少？")
     assert not answer.abstained
     assert "12亿元" in answer.text
+
+
+def test_a_word_the_documents_write_longer_is_found_in_its_longer_forms(seed_app):
+    analyser = seed_app.answerer.analyser
+    assert set(analyser.infixed_forms("交易额")) == {"交易总额", "交易金额"}
+    assert analyser.infixed_forms("知识产权") == ()      # the documents have it as it is
+    assert analyser.infixed_forms("律所") == ()          # two characters: too short to stretch
+
+
+def test_a_plan_that_sets_no_figure_for_the_shortened_indicator_says_so(seed_app):
+    answer = seed_app.answerer.ask("徐汇和郑州对知识产权交易额的目标分别是多少？")
+    lines = answer.text.splitlines()
+    assert any(line.startswith("徐汇区：") and "100 亿元" in line for line in lines)
+    assert "郑州市：文档中未找到相关内容。" in lines
+
+
+def test_the_clauses_holding_a_term_are_listed_from_its_postings():
+    index = KeywordIndex.build(["a", "b", "c"], ["a", "b", "c"], [["交易", "金额"], ["融资"], ["交易"]])
+    assert index.rows_with("交易").tolist() == [0, 2]
+    assert index.rows_with("未知").tolist() == []
