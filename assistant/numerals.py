@@ -173,6 +173,11 @@ def context_similarity(a: str, b: str) -> float:
 # Classifiers of things counted: a question's 多少个 is answered by 10家 or 5项 alike.
 COUNT_MEASURES = frozenset({"个", "家", "项", "件", "座", "所", "名", "人", "次", "场", "批", "种", "类", "位",
                             "户", "台", "套", "本", "篇", "部", "份", "支", "届", "轮", "层", "级", "条", "款"})
+# A count asked with a specific classifier is answered in its kind (多少层 not by 3次 or 10家); 个, which
+# counts anything, asks for and answers any count.
+_COUNT_KINDS = (frozenset({"名", "人", "位", "户"}), frozenset({"家", "所", "座"}),
+                frozenset({"次", "场", "届", "轮", "期"}), frozenset({"层", "级"}),
+                frozenset({"项", "件", "种", "类", "条", "款", "篇", "本", "部", "份", "套", "台", "支", "批"}))
 TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "工作日", "个工作日", "小时"})
 MONEY_MEASURES = frozenset({"元"})
 SHARE_MEASURES = frozenset({"%", "‰"})
@@ -201,7 +206,8 @@ def asked_measures(norm_question: str) -> frozenset[str]:
         if m.group(0).startswith("几") and _YES_NO.search(norm_question):
             continue  # 复印几篇文章…需要同意吗: a few, not how many
         measure = m["measure"]
-        measures |= next((group for group in (*_SAME_TIME, COUNT_MEASURES) if measure in group), {measure})
+        measures |= next((group for group in (*_SAME_TIME, *(kind | {"个"} for kind in _COUNT_KINDS), COUNT_MEASURES)
+                          if measure in group and measure != "个"), COUNT_MEASURES if measure == "个" else {measure})
     if _ASKS_TIME.search(norm_question):
         measures |= TIME_MEASURES
     if _ASKS_MONEY.search(norm_question) or any(_MONEY_NOUN.search(part) and _ASKING.search(part)

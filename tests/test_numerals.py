@@ -1,7 +1,7 @@
 """Chinese numerals read as numbers where they are quantities, and only there."""
 import pytest
 
-from assistant.numerals import MONEY_MEASURES, TIME_MEASURES, asked_measures, preferred_measures, to_arabic, to_arabic_with_offsets
+from assistant.numerals import COUNT_MEASURES, MONEY_MEASURES, TIME_MEASURES, asked_measures, preferred_measures, to_arabic, to_arabic_with_offsets
 from assistant.text import normalize, normalize_with_offsets
 
 
@@ -55,9 +55,15 @@ def test_search_normalisation_reads_traditional_numerals_too():
     ("要交几年的年费？", {"年"}),
     ("罚款金额是多少？", set(MONEY_MEASURES)),
     ("违法所得数额巨大的，会判什么刑？", set()),                   # an amount in a condition asks for none
+    ("大楼一共有多少层？", {"层", "级", "个"}),                      # floors, not 3次 or 10家
+    ("要培养多少名代理师？", {"名", "人", "位", "户", "个"}),
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
+
+
+def test_many_things_counted_by_ge_ask_for_any_count():
+    assert asked_measures(normalize("要建多少个工作站？")) == COUNT_MEASURES
 
 
 def test_how_a_breach_is_punished_prefers_a_fine_without_demanding_one():
