@@ -10,7 +10,7 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, coverage, heads_clause, holds, parallel, score_sentence, table_figure
+from assistant.compose import NOT_STATED, coverage, heads_clause, holds, lacks_asked_quantity, parallel, score_sentence, table_figure
 from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -435,3 +435,11 @@ def test_a_day_of_every_year_is_found_as_the_text_writes_it(seed_app):
     assert annual_days(normalize("2024年4月26日"), {"4": 1.0, "26": 2.0}, {})[0] == {"4": 1.0, "26": 2.0}
     answer = seed_app.answerer.ask("漕河泾在4月26日举办什么论坛？")  # the text says “426”世界知识产权日
     assert answer.citations[0].clause.id == "caohejing-2024#2.6.1" and "知识产权论坛活动" in answer.text
+
+
+def test_a_prison_term_answers_a_question_about_punishment_not_about_a_period(seed_app):
+    analyse = seed_app.answerer.analyser.analyse
+    sentence = normalize("有下列侵犯商业秘密行为之一，情节严重的，处三年以下有期徒刑，并处或者单处罚金")
+    assert lacks_asked_quantity(analyse("商业秘密的保护期是多久？"), sentence, [])
+    assert not lacks_asked_quantity(analyse("侵犯商业秘密情节严重的，最多判几年？"), sentence, [])
+    assert not lacks_asked_quantity(analyse("外观设计专利保护多少年？"), normalize("外观设计专利权的期限为十五年"), [])
