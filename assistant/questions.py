@@ -40,7 +40,7 @@ YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|�
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
-ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
+ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|几大|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
                         r"|主要内容|由什么组成"
                         r"|[讲说写谈]了?(?:什么|哪些)|什么内容")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百\d]+[)）、.．]|——|第[一二三四五六七八九十百\d]+[章节条部分])\s*")
@@ -81,7 +81,7 @@ _ANNUAL_DAY = re.compile(r"(?<![\d年])(?P<month>1[0-2]|[1-9])月(?P<day>[1-3]?\
 # The word that asks for a kind of thing, which the nouns after it name (什么专项政策或资金).
 _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$")
 # A count in the question (哪两个层次, 三个方面) says how many items are asked for, not what about.
-_COUNT_WORD = re.compile(r"^[两二三四五六七八九十\d]+[个项类种条大]$")
+_COUNT_WORD = re.compile(r"^(?:[两二三四五六七八九十\d]+[个项类种条大]|大[块类项点])$")
 MIN_INFIXED, MAX_INFIXED = 3, 5
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
@@ -474,6 +474,19 @@ class QuestionAnalyser:
         only_here = sum(w for t, w in tokens.items() if t in own and t not in others)
         return bool(total) and only_here / total >= NAMES_SUBSECTION
 
+    def _names_items(self, norm: str, doc_id: str, kids: list[tuple[str, ...]]) -> bool:
+        """The question names a section by what its items are called: a word every sub-heading has and
+        no other heading of the document (分几个阶段 → 四、實施步驟: (一)籌備動員階段 (二)… (三)…)."""
+        shared = set.intersection(*(set(_heading_words(k[-1])) for k in kids))
+        return any(word in norm and sum(word in heading_core(h) for h in self._headings[doc_id]) <= len(kids)
+                   for word in shared)
+
+    @functools.cached_property
+    def _headings(self) -> dict[str, set[str]]:
+        """Every heading of each document that has sub-sections, and of its sub-sections."""
+        return {doc_id: {h for parent, kids in outline.items() for h in (parent[-1], *(k[-1] for k in kids))}
+                for doc_id, outline in self.outlines.items()}
+
     @functools.cached_property
     def outlines(self) -> dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]]:
         return {doc_id: outline_of(document) for doc_id, document in self.index.documents.items()}
@@ -487,7 +500,7 @@ class QuestionAnalyser:
             for parent, kids in self.outlines[doc_id].items():
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
                 named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
-                    or names_section_by_ordinal(norm, parent)
+                    or names_section_by_ordinal(norm, parent) or self._names_items(norm, doc_id, kids)
                 if not named:
                     continue
                 # Naming one of its sub-sections as well asks about that one, and about its own items

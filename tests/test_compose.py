@@ -443,3 +443,20 @@ def test_a_prison_term_answers_a_question_about_punishment_not_about_a_period(se
     assert lacks_asked_quantity(analyse("商业秘密的保护期是多久？"), sentence, [])
     assert not lacks_asked_quantity(analyse("侵犯商业秘密情节严重的，最多判几年？"), sentence, [])
     assert not lacks_asked_quantity(analyse("外观设计专利保护多少年？"), normalize("外观设计专利权的期限为十五年"), [])
+
+
+def test_a_section_is_named_by_what_each_of_its_items_is_called(seed_app):
+    """阶段 is in every sub-heading of 四、實施步驟 and in no other heading: 分几个阶段 names it."""
+    answer = seed_app.answerer.ask("海曙区分几个阶段推进？")
+    document = seed_app.index.documents["haishu-2024"]
+    steps = next(p for p in outline_of(document) if p[-1].startswith("四、"))
+    assert answer.intent == "outline"
+    assert [re.sub(r"\[\d+\]$", "", line) for line in lines_of(answer)[1:]] == [k[-1] for k in outline_of(document)[steps]]
+    # 知识产权 is in every sub-heading of 三、主要任務 too, but in most other headings as well
+    assert seed_app.answerer.analyser.analyse("海曙区的知识产权工作有哪些？").sections == []
+
+
+def test_how_many_big_parts_asks_for_the_outline(seed_app):
+    answer = seed_app.answerer.ask("郑州行动计划的主要任务有几大块？")
+    assert answer.intent == "outline" and not answer.abstained
+    assert "(六)持续提升国际化水平" in answer.text
