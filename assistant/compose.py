@@ -668,7 +668,8 @@ class Composer:
         if not picks:
             return self.measures(query, hits, filters)
         heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" for d, p in sections)
-        return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n")
+        several = len({d for d, _ in sections}) > 1  # each line then says whose heading it is
+        return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n", per_document=several)
 
     def topic(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """One line per document that mentions the term, quoting the first mention."""

@@ -419,13 +419,15 @@ class QuestionAnalyser:
         # Words no document has (这份, 提法) are phrasing as far as headings go.
         thing = asked_thing(norm)
         # What the items are called (哪两个层次) is not something the section's headings must say.
-        sections = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing}) \
-            if len(scope.doc_ids) <= 1 else []
-        if len(scope.doc_ids) > 1 and intent not in ("metadata", "units"):
+        sections = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing})
+        several = len(scope.doc_ids) > 1
+        # The items of a section the question names (有哪几项, 从哪几个方面提出); of several documents,
+        # when each of them has the section (浦东和徐汇的保障措施分别有哪些).
+        if sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
+                and "多少" not in norm and (not several or {d for d, _ in sections} == set(scope.doc_ids)):
+            intent = "outline"
+        elif several and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
-        elif sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
-                and "多少" not in norm:
-            intent = "outline"  # the items of a section the question names (有哪几项, 从哪几个方面提出)
         elif asks_how and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
         asked = frozenset(t for t in tokens if any(t in word for word in thing))

@@ -460,3 +460,16 @@ def test_how_many_big_parts_asks_for_the_outline(seed_app):
     answer = seed_app.answerer.ask("郑州行动计划的主要任务有几大块？")
     assert answer.intent == "outline" and not answer.abstained
     assert "(六)持续提升国际化水平" in answer.text
+
+
+def test_the_same_section_of_several_plans_is_outlined_plan_by_plan(seed_app):
+    answer = seed_app.answerer.ask("浦东和徐汇的保障措施分别有哪些？")
+    assert answer.intent == "outline" and not answer.abstained
+    body = lines_of(answer)[1:]
+    for name, doc_id in (("浦东新区", "pudong-2017"), ("徐汇区", "xuhui-2022")):
+        document = seed_app.index.documents[doc_id]
+        section = next(p for p in outline_of(document) if p[-1].endswith("保障措施"))
+        assert [re.sub(r"\[\d+\]$", "", line.split("：", 1)[1]) for line in body if line.startswith(name + "：")] \
+            == [k[-1] for k in outline_of(document)[section]]
+    # a plan without that section keeps the comparison one line per plan (漕河泾 has 组织保障)
+    assert seed_app.answerer.analyser.analyse("漕河泾和海曙的保障措施分别有哪些？").intent == "per_document"
