@@ -94,7 +94,7 @@ _ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
 _ASKS_TARGET = re.compile(r"目标|指标")
-_EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*")
+_EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*|\([^()]*除外\)")  # …, 著作权(署名权除外) …
 # Sentences are parallel when the shorter is at least this share of the longer and this share of
 # their characters match in order; an answer quotes at most MAX_PARALLEL cases of one pattern.
 PARALLEL_SHARE = 0.6
@@ -310,7 +310,8 @@ def holds(token: str, norm_text: str, text: str = "", aliases: dict[str, tuple[s
 def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
                    measures: frozenset[str] = frozenset(), brief: bool = True,
                    aliases: dict[str, tuple[str, ...]] | None = None) -> float:
-    # What a sentence says it does not cover is not what it is about (技术合同 … 不包括专利权转让书据).
+    # What a sentence says it does not cover is not what it is about (技术合同 … 不包括专利权转让书据;
+    # 著作权(署名权除外)的保护期).
     norm = _EXCLUDED.sub("", normalize(sentence))
     score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):

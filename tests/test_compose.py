@@ -362,6 +362,11 @@ def test_a_sentence_is_not_about_what_it_says_it_excludes():
     naming = "产权转移书据：税 目 商标专用权、著作权、专利权、专有技术使用权转让书据；税 率 价款的万分之三"
     assert score_sentence(excluding, tokens, "figure") == 0
     assert score_sentence(naming, tokens, "figure") > 0
+    # a parenthesis saying what is left out: 著作权（署名权除外） is not about 署名权
+    asked = {"署名权": 6.0, "保护期": 4.0}
+    left_out = "著作权（署名权除外）由法人享有的职务作品，其发表权的保护期为五十年"
+    assert score_sentence(left_out, asked, "general") < score_sentence("作者的署名权的保护期不受限制", asked, "general")
+    assert score_sentence(left_out, {"署名权": 6.0}, "general") == 0
 
 
 def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
