@@ -49,6 +49,9 @@ NAIVE_CACHE = Path(tempfile.gettempdir()) / "policy-assistant-eval" / "naive-cha
 
 # Splits held apart: `test` of eval/qa.jsonl, `held` of eval/fresh (never looked at; `dev` items were).
 HELD_OUT = ("test", "held")
+# Items whose results are counted but never listed one by one (report.md's failures, report.json's items),
+# so that a later reader cannot tune to them.
+UNSEEN = "held"
 MAIN_SYSTEM = "hybrid"
 SYSTEM_LABELS = {"hybrid": "hybrid (main)", "bm25": "BM25 only", "dense": "dense only", "naive": "naive chain"}
 CHART_METRICS = (("hit5", "hit@5"), ("mrr", "MRR"), ("fact_accuracy", "fact accuracy"),
@@ -518,7 +521,9 @@ class Report:
                                      "per_kind": {k: asdict(m) for k, m in s.per_kind.items()},
                                      "per_split": {k or "none": asdict(m) for k, m in s.per_split.items()},
                                      "per_kind_test": {k: asdict(m) for k, m in s.per_kind_test.items()},
-                                     "items": [{**asdict(r), "failures": r.failures} for r in s.items]}
+                                     "items": [{**asdict(r), "failures": r.failures} for r in s.items
+                                               if r.split != UNSEEN],
+                                     "items_not_listed": sum(r.split == UNSEEN for r in s.items)}
                             for s in self.systems}}
 
 
@@ -703,10 +708,12 @@ def render_markdown(report: Report) -> str:
     if changes.is_file():  # hand-kept record of what was measured before → after each change
         lines += [changes.read_text(encoding="utf-8").rstrip(), ""]
     lines += ["## How measured", "", HOW_MEASURED.rstrip(), ""]
-    failed = [r for r in main.items if r.failures]
-    lines += [f"## Failed items, {main.label} ({len(failed)} of {len(main.items)})", "",
+    failed = [r for r in main.items if r.failures and r.split != UNSEEN]
+    unseen = sum(bool(r.failures) for r in main.items if r.split == UNSEEN)
+    lines += [f"## Failed items, {main.label} ({len(failed) + unseen} of {len(main.items)})", "",
               "Wrong abstention, a missing gold fact, or a wrong document set. “top-5” says whether a gold clause "
-              "was in the retriever's top 5 (— when the item has no gold clauses).", ""]
+              "was in the retriever's top 5 (— when the item has no gold clauses)."
+              + (f" {unseen} failed `{UNSEEN}` items are counted, not listed." if unseen else ""), ""]
     lines += _table(["id", "kind", "question", "expected", "answer given", "why", "top-5"],
                     [[r.id, r.kind, r.question, r.expected, _one_line(r.answer), "; ".join(r.failures),
                       ("yes" if hit_at(r.gold_rank, 5) else "no") if r.has_gold_clauses else "—"]
