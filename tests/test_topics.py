@@ -64,6 +64,9 @@ def test_synonyms_count_as_mentions_and_are_marked(topics):
     old_title = topics.search("专利代理人")
     assert any(c.clause_id == "caohejing-2024#1.3.2" and c.match == "synonym"
                for c in _document(old_title, "caohejing-2024").clauses)
+    shortened = topics.search("电商")  # pudong writes 电商平台, xuhui 电子商务领域
+    assert _document(shortened, "pudong-2017").clauses[0].match == "exact"
+    assert _document(shortened, "xuhui-2022").clauses[0].match == "synonym"
 
 
 def test_latin_terms_match_whole_words_only(topics):
