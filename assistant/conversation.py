@@ -35,9 +35,11 @@ from .text import known_places, normalize, place_key, split_sentences, stopwords
 
 # Words that point back at something already said: the documents, or the last answer's clauses.
 _DOCUMENT_NOUN = r"(?:方案|文件|文档|计划|规划|政策|法律|法规|法|条例|办法|规定|细则|意见|通知|文)"
-_PLURAL = re.compile(r"这两|这几|两个|两份|二者|两者|它们|这些|两地|两方案|分别")
-_DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|两个|两份|几个|几份|些)?{_DOCUMENT_NOUN}"
-                      rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这两|这几")
+# How many documents a plural points back at; questions are normalised, so 这两个 reads 这2个.
+_SEVERAL = r"(?:两|几|[2-9](?!\d))"
+_PLURAL = re.compile(rf"这{_SEVERAL}|{_SEVERAL}[个份]|二者|两者|它们|这些|两地|两方案|分别")
+_DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|{_SEVERAL}个|{_SEVERAL}份|些)?{_DOCUMENT_NOUN}"
+                      rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这{_SEVERAL}")
 _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容)")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
@@ -266,7 +268,7 @@ class Resolver:
         if ordinal:
             return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
         if deictic and not places:
-            referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)))
+            referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)), norm)
             if own_topic or classify(question) == "metadata":
                 return self._about_documents(question, referred, previous.topic)
             if continuing:
@@ -408,18 +410,21 @@ class Resolver:
             frame = _sub_original(frame, re.escape(name) + r"(?:新区|区|市|县|省)?", "")
         return re.sub(r"\s+", "", _LEADING.sub("", frame))
 
-    def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool) -> list[str]:
-        """它/该方案 → the documents of the last turn; 这两个方案 → the last two documents in play."""
+    def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool, norm: str = "") -> list[str]:
+        """它/该方案 → the documents of the last turn; 这两个方案 → the last two documents in play
+        (这3个方案, the last three)."""
         if not plural:
             return list(previous.doc_ids[:1])
+        said = re.search(r"这([2-9])(?!\d)", norm)
+        wanted = int(said.group(1)) if said else 2
         seen: list[str] = []
         for turn in reversed(history):
             for doc_id in turn.doc_ids:
                 if doc_id not in seen:
                     seen.append(doc_id)
-            if len(seen) >= 2:
+            if len(seen) >= wanted:
                 break
-        return list(reversed(seen[:2]))
+        return list(reversed(seen[:wanted]))
 
     def _resolved(self, understood: str, doc_ids, topic: str) -> Resolution:
         understood = _with_mark(understood.strip())

@@ -62,6 +62,15 @@ def test_a_pronoun_refers_to_the_last_document(seed_app):
     assert "寧波市海曙區人民政府辦公室" in third.answer.text
 
 
+def test_a_plural_pointer_refers_to_the_last_documents_in_play_once_its_numeral_is_read(seed_app):
+    """Questions are normalised (这两个 → 这2个) before the pointer is looked for."""
+    *_, compared = talk(seed_app, "徐汇计划让专利代理师达到多少人？", "漕河泾呢？", "这两个方案比较一下，在人才培养上有什么不同？")
+    assert compared.resolution.doc_ids == ("xuhui-2022", "caohejing-2024")
+    assert cited_docs(compared) == {"xuhui-2022", "caohejing-2024"}
+    *_, three = talk(seed_app, "郑州的发展目标有哪些？", "徐汇呢？", "海曙呢？", "这三个方案由哪些单位印发？")
+    assert set(three.resolution.doc_ids) == {"zhengzhou-2023", "xuhui-2022", "haishu-2024"}
+
+
 def test_a_question_asking_only_for_units_is_asked_about_the_topic_in_play(seed_app):
     _, follow_up = talk(seed_app, "徐汇如何培养知识产权高端复合型人才？", "由哪些单位落实？")
     assert follow_up.completed and "高端复合型人才" in follow_up.understood_as
