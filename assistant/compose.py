@@ -606,22 +606,25 @@ class Composer:
         return [hit for i, (score, covered, hit) in enumerate(scored)
                 if i == 0 or (score >= MEASURE_CLAUSE_SHARE * top and covered >= MEASURE_CLAUSE_COVERAGE)][:limit]
 
-    @staticmethod
-    def _measure_candidates(query: Query, hits: list[Hit]) -> list[Hit]:
+    def _measure_candidates(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The clauses that may say how something will be done. An indicator row (a label with its
-        unit and values: 示范点(站)(家)：…≥10) gives a figure, not what will be done: a how-question
-        is answered from the text when a clause of it holds as much of the question as the row, which
-        would otherwise win on the question's very words alone. A row stays when it is all the
-        document says of the topic (a target and no measure)."""
+        unit and values: 示范点(站)(家)：…≥10) gives a figure, and a principle (基本原则: 坚持以人才培养
+        为基石) what the plan values, not what it will do: the measures asked for (a how-question; for
+        principles, any question answered by measures) come from the other clauses when one of them
+        holds as much of the question, as these would otherwise win on the question's very words alone.
+        A row or a principle stays when it is all the document says of the topic, or what is asked."""
         content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
-        if not query.asks_how:
-            return content
-        rows = [h for h in content if h.clause.kind == "table_row" and row_unit(h.clause.text)]
-        prose = [h for h in content if h not in rows]
+        aside = [h for h in content if (query.asks_how and h.clause.kind == "table_row" and row_unit(h.clause.text))
+                 or self._states_principle(h.clause)]
+        prose = [h for h in content if h not in aside]
 
         def held(group: list[Hit]) -> float:
             return max((coverage(query.known, [h.clause], query.aliases) for h in group), default=0.0)
-        return prose if prose and held(prose) >= held(rows) else content
+        return prose if prose and held(prose) >= held(aside) else content
+
+    def _states_principle(self, clause: Clause) -> bool:
+        headings = GENRES[self.index.document_of(clause).genre].principle_headings
+        return any(word in heading for heading in clause.path[:-1] for word in headings)
 
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the

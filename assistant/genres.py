@@ -26,9 +26,11 @@ class Genre:
     inline_styles: frozenset[str]   # numbering that stays inside the clause it appears in
     bare_label_styles: frozenset[str]  # headings shown in paths by their number alone
     name_paragraphs: bool           # parts of a long clause are named by paragraph (第二款)
+    # sections that state what the document values rather than what it will do
+    principle_headings: tuple[str, ...] = ()
 
 
-PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False)
+PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"))
 LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
             bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True)
 GENRES = {g.name: g for g in (PLAN, LAW)}

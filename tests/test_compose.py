@@ -478,3 +478,12 @@ def test_the_same_section_of_several_plans_is_outlined_plan_by_plan(seed_app):
             == [k[-1] for k in outline_of(document)[section]]
     # a plan without that section keeps the comparison one line per plan (漕河泾 has 组织保障)
     assert seed_app.answerer.analyser.analyse("漕河泾和海曙的保障措施分别有哪些？").intent == "per_document"
+
+
+def test_a_principle_gives_way_to_the_task_that_says_what_will_be_done(seed_app):
+    """漕河泾's 基本原则 has 坚持以人才培养为基石; its task 培养知识产权高端复合型人才 says what it will do."""
+    answer = seed_app.answerer.ask("漕河泾和徐汇在人才培养上分别怎么安排？")
+    caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾："))
+    assert "普及型—专业型—国际型" in caohejing and "基石" not in caohejing
+    asked = seed_app.answerer.ask("漕河泾的基本原则里怎么说人才培养？")   # what is asked: the principle stays
+    assert "坚持以人才培养为基石" in asked.text
