@@ -84,10 +84,10 @@ DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是�
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 # 文号 asked for alone (not with a date, issuer or period, which the document may still give)
 _ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
-# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
 # A term of a criminal sentence is a penalty, not the time a question about a right asks for.
 _SENTENCE_TERM = re.compile(r"(?:处|判)?[\d.]+年(?:以上|以下)?(?:[\d.]+年以下)?有期徒刑|拘役|管制")
 _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
+# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
 _ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
 _ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 # A time: a calendar date, or one relative to an event as laws give it (自…之日起, 当年, 期满前, 三十日内).

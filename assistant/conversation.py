@@ -410,7 +410,7 @@ class Resolver:
             frame = _sub_original(frame, re.escape(name) + r"(?:新区|区|市|县|省)?", "")
         return re.sub(r"\s+", "", _LEADING.sub("", frame))
 
-    def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool, norm: str = "") -> list[str]:
+    def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool, norm: str) -> list[str]:
         """它/该方案 → the documents of the last turn; 这两个方案 → the last two documents in play
         (这3个方案, the last three)."""
         if not plural:

@@ -376,6 +376,7 @@ class QuestionAnalyser:
         self.index = index
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
+        self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
 
     @functools.cached_property
     def corpus_text(self) -> str:
@@ -383,15 +384,10 @@ class QuestionAnalyser:
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
 
     def in_corpus(self, text: str) -> bool:
-        """Whether any document holds the text (remembered: the corpus may hold millions of characters)."""
-        known = self._in_corpus.get(text)
-        if known is None:
-            known = self._in_corpus[text] = text in self.corpus_text
-        return known
-
-    @functools.cached_property
-    def _in_corpus(self) -> dict[str, bool]:
-        return {}
+        """Whether any document holds the text."""
+        if text not in self._in_corpus:
+            self._in_corpus[text] = text in self.corpus_text
+        return self._in_corpus[text]
 
     @functools.cached_property
     def region_names(self) -> str:
@@ -416,9 +412,9 @@ class QuestionAnalyser:
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
         asks_how = bool(HOW.search(norm))
-        # Words no document has (这份, 提法) are phrasing as far as headings go.
         thing = asked_thing(norm)
-        # What the items are called (哪两个层次) is not something the section's headings must say.
+        # Words no document has (这份, 提法) are phrasing as far as headings go, and what the items are
+        # called (哪两个层次) is not something the section's headings must say.
         sections = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing})
         several = len(scope.doc_ids) > 1
         # The items of a section the question names (有哪几项, 从哪几个方面提出); of several documents,
@@ -436,10 +432,7 @@ class QuestionAnalyser:
     def everyday_synonyms(self, token: str) -> tuple[str, ...]:
         """For a question word no document uses (抵押, 看病), the thesaurus's synonyms that the
         documents do use (质押, 医疗): the same thing in the documents' words."""
-        if self.in_corpus(token):
-            return ()
-        terms = self.index.keywords.term_ids
-        return tuple(s for s in self.thesaurus.synonyms(token) if s in terms)
+        return () if self.in_corpus(token) else self.thesaurus.synonyms_in(token, self.index.keywords.term_ids)
 
     def infixed_forms(self, token: str) -> tuple[str, ...]:
         """For a question word of three or more characters that no document has, the longer forms the

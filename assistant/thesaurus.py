@@ -41,6 +41,10 @@ class Thesaurus:
     def synonyms(self, word: str) -> tuple[str, ...]:
         return tuple(sorted(self._synonyms.get(word, ())))
 
+    def synonyms_in(self, word: str, vocabulary) -> tuple[str, ...]:
+        """The word's synonyms that a vocabulary (the index's terms) has: the documents' words for it."""
+        return tuple(s for s in self.synonyms(word) if s in vocabulary)
+
 
 def _synonym_groups(tree: dict):
     """The word lists of the tree's leaves marked `=`: {"A": {"sub": {"a": {"sub": {"01": {"sub":
