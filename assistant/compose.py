@@ -92,7 +92,7 @@ _ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|�
 _ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 # A time: a calendar date, or one relative to an event as laws give it (自…之日起, 当年, 期满前, 三十日内).
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
-_FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:、])")
+_FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
 _ASKS_TARGET = re.compile(r"目标|指标")
 _EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*|\([^()]*除外\)")  # …, 著作权(署名权除外) …
 # Sentences are parallel when the shorter is at least this share of the longer and this share of

@@ -487,3 +487,9 @@ def test_a_principle_gives_way_to_the_task_that_says_what_will_be_done(seed_app)
     assert "普及型—专业型—国际型" in caohejing and "基石" not in caohejing
     asked = seed_app.answerer.ask("漕河泾的基本原则里怎么说人才培养？")   # what is asked: the principle stays
     assert "坚持以人才培养为基石" in asked.text
+
+
+def test_a_figure_is_quoted_with_every_subject_its_list_gives_it(seed_app):
+    """专利、商标品牌质押融资总额超过 20 亿元: the total is of both; 、 joins a list, it does not end a part."""
+    answer = seed_app.answerer.ask("徐汇区专利和商标质押融资总额要达到多少？")
+    assert "专利、商标品牌质押融资总额超过 20 亿元" in answer.text
