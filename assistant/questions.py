@@ -61,6 +61,7 @@ _ITEM_LABEL = re.compile(r"^(?P<n>\d+)\s*[.．、]")
 # A section named by its place in the document: 第四部分 (the fourth top-level part, 四、…),
 # 第三章, 第二节, 第一编 (after normalisation their numerals are digits).
 _SECTION_ORDINAL = re.compile(r"第(?P<n>\d+)(?P<level>部分|编|章|节)")
+_PLACE_WITHIN = re.compile(r"第(?P<n>\d+)(?:部分|项|点|方面|个方面|大项)")
 _TOP_LEVEL_NUMBER = re.compile(r"^\s*(?P<n>[一二三四五六七八九十]+)\s*[、.．]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
@@ -153,6 +154,11 @@ def names_section_by_ordinal(norm_question: str, path: tuple[str, ...]) -> bool:
     """The question names the section by its ordinal (浦东方案第四部分 → 四、保障措施)."""
     named = [(m["level"], int(m["n"])) for m in _SECTION_ORDINAL.finditer(norm_question)]
     return bool(named) and section_ordinal(path[-1], len(path)) in named
+
+
+def _numbers_within(norm_question: str) -> list[int]:
+    """The places a question gives inside a section it names: 主要任务的第五部分, 第二项, 第3点."""
+    return [int(m["n"]) for m in _PLACE_WITHIN.finditer(norm_question)]
 
 
 def names_document(norm_question: str, document: Document) -> bool:
@@ -494,13 +500,14 @@ class QuestionAnalyser:
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
-                named = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
-                    or names_section_by_ordinal(norm, parent) or self._names_items(norm, doc_id, kids)
-                if not named:
+                by_words = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
+                    or self._names_items(norm, doc_id, kids)
+                if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
                 # Naming one of its sub-sections as well asks about that one, and about its own items
                 # when it has any (重点工作 … 创造运用方面 → （二）…创造运用成效 › 1. 2. 3.).
-                chosen = [k for k in kids if self._names_one_of(norm, parent, k, kids, tokens)]
+                chosen = [k for k in kids if self._names_one_of(norm, parent, k, kids, tokens)] \
+                    or [kids[n - 1] for n in _numbers_within(norm) if by_words and 0 < n <= len(kids)]  # 主要任务的第五部分
                 if len(chosen) == 1 and self.outlines[doc_id].get(chosen[0]):
                     parent, kids = chosen[0], self.outlines[doc_id][chosen[0]]
                 elif chosen:
@@ -511,8 +518,8 @@ class QuestionAnalyser:
                 if not total or rest / total <= MAX_OUTLINE_REST:
                     found.append((doc_id, parent))
         # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.
-        return [(d, p) for d, p in found if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
-                                                    for d2, p2 in found)]
+        return [(d, p) for d, p in dict.fromkeys(found) if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
+                                                                   for d2, p2 in found)]
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         norm = _A_NOT_A.sub(" ", normalize(question))

@@ -493,3 +493,16 @@ def test_a_figure_is_quoted_with_every_subject_its_list_gives_it(seed_app):
     """专利、商标品牌质押融资总额超过 20 亿元: the total is of both; 、 joins a list, it does not end a part."""
     answer = seed_app.answerer.ask("徐汇区专利和商标质押融资总额要达到多少？")
     assert "专利、商标品牌质押融资总额超过 20 亿元" in answer.text
+
+
+def test_a_place_within_a_named_section_asks_for_that_sub_section(seed_app):
+    answer = seed_app.answerer.ask("郑州主要任务的第五部分是什么？")
+    document = seed_app.index.documents["zhengzhou-2023"]
+    fifth = next(p for p in outline_of(document) if p[-1].startswith("(五)"))
+    assert answer.intent == "outline"
+    assert [re.sub(r"\[\d+\]$", "", line) for line in lines_of(answer)[1:]] == [k[-1] for k in outline_of(document)[fifth]]
+
+
+def test_a_sub_section_named_by_its_own_heading_is_outlined_once(seed_app):
+    answer = seed_app.answerer.ask("浦东工作目标里的具体目标有哪些？")
+    assert answer.text.count("1.知识产权综合管理效能全面提升") == 1
