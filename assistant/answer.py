@@ -160,6 +160,8 @@ class Answerer:
         clauses carrying its number come first — those the search found, or, in the one document
         the question names, the first in reading order. Without the question's own words,
         第六十九条 citing 本法第六十三条 would rank above the article itself."""
+        if query.pointed:
+            return self._pointed_first(query.pointed, hits)
         if not query.reference:
             return hits
         allowed = filters.allowed_documents(self.index)
@@ -175,6 +177,15 @@ class Answerer:
         top = max((hit.score for hit in hits), default=1.0)
         ids = {c.id for c in named}
         return [Hit(c, top, None, None) for c in named] + [hit for hit in hits if hit.clause.id not in ids]
+
+    def _pointed_first(self, pointed: tuple[str, tuple[str, ...]], hits: list[Hit]) -> list[Hit]:
+        """The clauses of the section the question points at (保障措施第二条), in reading order, first."""
+        doc_id, path = pointed
+        under = sorted((c for c in self.index.documents[doc_id].clauses if c.path[:len(path)] == path),
+                       key=lambda c: c.order)[:TOP_CLAUSES]
+        top = max((hit.score for hit in hits), default=1.0)
+        ids = {c.id for c in under}
+        return [Hit(c, top, None, None) for c in under] + [hit for hit in hits if hit.clause.id not in ids]
 
     @functools.cached_property
     def _numbered_units(self) -> dict[tuple[str, int], list[str]]:

@@ -61,7 +61,7 @@ _ITEM_LABEL = re.compile(r"^(?P<n>\d+)\s*[.．、]")
 # A section named by its place in the document: 第四部分 (the fourth top-level part, 四、…),
 # 第三章, 第二节, 第一编 (after normalisation their numerals are digits).
 _SECTION_ORDINAL = re.compile(r"第(?P<n>\d+)(?P<level>部分|编|章|节)")
-_PLACE_WITHIN = re.compile(r"第(?P<n>\d+)(?:部分|项|点|方面|个方面|大项)")
+_PLACE_WITHIN = re.compile(r"第(?P<n>\d+)(?:部分|项|条|点|方面|个方面|大项|阶段|步)")
 _TOP_LEVEL_NUMBER = re.compile(r"^\s*(?P<n>[一二三四五六七八九十]+)\s*[、.．]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
@@ -373,6 +373,8 @@ class Query:
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic word → other names of it (版权 → 著作权)
     reference: tuple[str, int] | None = None  # a numbered unit the question names: ("article", 63), ("item", 12)
     asked_thing: frozenset[str] = frozenset()  # topic words naming the kind of thing asked for (什么专项资金)
+    # a section the question points at that has no items to list (保障措施第二条, 第二部分): (doc_id, path)
+    pointed: tuple[str, tuple[str, ...]] | None = None
 
 
 class QuestionAnalyser:
@@ -421,7 +423,8 @@ class QuestionAnalyser:
         thing = asked_thing(norm)
         # Words no document has (这份, 提法) are phrasing as far as headings go, and what the items are
         # called (哪两个层次) is not something the section's headings must say.
-        sections = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing})
+        sections, leaves = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing})
+        pointed = None if sections else self._pointed_section(norm, scope, leaves)
         several = len(scope.doc_ids) > 1
         # The items of a section the question names (有哪几项, 从哪几个方面提出); of several documents,
         # when each of them has the section (浦东和徐汇的保障措施分别有哪些).
@@ -430,10 +433,12 @@ class QuestionAnalyser:
             intent = "outline"
         elif several and intent not in ("metadata", "units"):
             intent = "per_document"  # naming several places asks for one line each
-        elif asks_how and intent == "general" and not preferred_measures(norm):
-            intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures)
+        elif (asks_how or pointed) and intent == "general" and not preferred_measures(norm):
+            intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures); a section
+            # pointed at (第二部分讲了什么) is answered by what it says it will do
         asked = frozenset(t for t in tokens if any(t in word for word in thing))
-        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked)
+        return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked,
+                     pointed)
 
     def everyday_synonyms(self, token: str) -> tuple[str, ...]:
         """For a question word no document uses (抵押, 看病), the thesaurus's synonyms that the
@@ -475,6 +480,20 @@ class QuestionAnalyser:
         only_here = sum(w for t, w in tokens.items() if t in own and t not in others)
         return bool(total) and only_here / total >= NAMES_SUBSECTION
 
+    def _pointed_section(self, norm: str, scope: Scope,
+                         leaves: list[tuple[str, tuple[str, ...]]]) -> tuple[str, tuple[str, ...]] | None:
+        """The one section the question points at that has no items to list: a sub-section by its
+        place inside a section named (保障措施第二条), or, in the one document named, a top-level
+        section by its place (海曙方案第二部分) that is not an outline."""
+        if len(leaves) == 1:
+            return leaves[0]
+        if len(scope.doc_ids) != 1:
+            return None
+        doc_id = scope.doc_ids[0]
+        tops = dict.fromkeys(c.path[:1] for c in self.index.documents[doc_id].clauses if c.path)
+        named = [top for top in tops if names_section_by_ordinal(norm, top)]
+        return (doc_id, named[0]) if len(named) == 1 else None
+
     def _names_items(self, norm: str, doc_id: str, kids: list[tuple[str, ...]]) -> bool:
         """The question names a section by what its items are called: a word every sub-heading has and
         no other heading of the document (分几个阶段 → 四、實施步驟: (一)籌備動員階段 (二)… (三)…)."""
@@ -492,10 +511,11 @@ class QuestionAnalyser:
     def outlines(self) -> dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]]:
         return {doc_id: outline_of(document) for doc_id, document in self.index.documents.items()}
 
-    def sections_named(self, norm: str, scope: Scope, tokens: dict[str, float]) -> list[tuple[str, tuple[str, ...]]]:
-        """Sections with sub-sections whose heading the question names, when the question
-        asks about little else (its other words are in the sub-headings or the title)."""
-        found = []
+    def sections_named(self, norm: str, scope: Scope, tokens: dict[str, float]) -> tuple[list, list]:
+        """Sections with sub-sections whose heading the question names, when the question asks about
+        little else (its other words are in the sub-headings or the title); and, apart, the single
+        sub-sections without items of their own that the question points at. Each as (doc_id, path)."""
+        found, leaves = [], []
         for doc_id in scope.doc_ids or list(self.outlines):
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
@@ -511,6 +531,8 @@ class QuestionAnalyser:
                 if len(chosen) == 1 and self.outlines[doc_id].get(chosen[0]):
                     parent, kids = chosen[0], self.outlines[doc_id][chosen[0]]
                 elif chosen:
+                    if len(chosen) == 1:
+                        leaves.append((doc_id, chosen[0]))
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
                 total = sum(tokens.values())
@@ -519,7 +541,7 @@ class QuestionAnalyser:
                     found.append((doc_id, parent))
         # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.
         return [(d, p) for d, p in dict.fromkeys(found) if not any(d == d2 and len(p2) > len(p) and p2[:len(p)] == p
-                                                                   for d2, p2 in found)]
+                                                                   for d2, p2 in found)], leaves
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         norm = _A_NOT_A.sub(" ", normalize(question))

@@ -506,3 +506,14 @@ def test_a_place_within_a_named_section_asks_for_that_sub_section(seed_app):
 def test_a_sub_section_named_by_its_own_heading_is_outlined_once(seed_app):
     answer = seed_app.answerer.ask("浦东工作目标里的具体目标有哪些？")
     assert answer.text.count("1.知识产权综合管理效能全面提升") == 1
+
+
+def test_a_section_pointed_at_without_items_is_answered_by_its_own_text(seed_app):
+    """保障措施第二条 is （二）做好经费保障, a clause with no items; 海曙方案第二部分 is 二、發展目標."""
+    second = seed_app.answerer.ask("徐汇的保障措施第二条讲了什么？")
+    assert second.citations[0].clause.path[-1] == "（二）做好经费保障"
+    assert "多元化知识产权资金投入体系" in second.text
+    part = seed_app.answerer.ask("海曙方案第二部分讲了什么？")
+    assert part.citations[0].clause.path[0].startswith("二、") and "四大能力" in part.text
+    stage = seed_app.answerer.ask("海曙实施步骤第二阶段要做什么？")
+    assert stage.citations[0].clause.path[-1].startswith("(二)組織實施階段")
