@@ -526,13 +526,13 @@ class QuestionAnalyser:
                     continue
                 # Naming one of its sub-sections as well asks about that one, and about its own items
                 # when it has any (重点工作 … 创造运用方面 → （二）…创造运用成效 › 1. 2. 3.).
-                chosen = [k for k in kids if self._names_one_of(norm, parent, k, kids, tokens)] \
-                    or [kids[n - 1] for n in _numbers_within(norm) if by_words and 0 < n <= len(kids)]  # 主要任务的第五部分
+                placed = [kids[n - 1] for n in _numbers_within(norm) if by_words and 0 < n <= len(kids)]  # 第五部分
+                chosen = [k for k in kids if self._names_one_of(norm, parent, k, kids, tokens)] or placed
                 if len(chosen) == 1 and self.outlines[doc_id].get(chosen[0]):
                     parent, kids = chosen[0], self.outlines[doc_id][chosen[0]]
                 elif chosen:
-                    if len(chosen) == 1:
-                        leaves.append((doc_id, chosen[0]))
+                    if chosen == placed and len(placed) == 1:  # pointed at by its place: its own text answers
+                        leaves.append((doc_id, placed[0]))
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
                 total = sum(tokens.values())
