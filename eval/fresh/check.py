@@ -157,6 +157,20 @@ def plan_absence_hits(patterns: list[tuple[str, ...]], clauses: dict) -> list[st
             if all(normalise(term) in text for term in p)]
 
 
+def check_absence(row: dict, has_gold, absence: dict, hits_of, report: Report) -> None:
+    """An unanswerable item carries no gold fields, has absence patterns recorded, and none of them
+    is found in the documents (`hits_of(patterns)` lists what is found)."""
+    rid = row.get("id", "?")
+    if has_gold:
+        report.error(f"{rid}: unanswerable item has gold fields")
+    patterns = absence.get(row.get("question", ""))
+    if not patterns:
+        report.error(f"{rid}: no absence patterns recorded for this unanswerable question")
+        return
+    for hit in hits_of(patterns):
+        report.error(f"{rid}: absence pattern found: {hit}")
+
+
 def check_plans(rows: list[dict], clauses: dict, report: Report) -> None:
     common_checks(rows, PLAN_FIELDS, PLAN_KINDS, report)
     for row in rows:
@@ -165,14 +179,8 @@ def check_plans(rows: list[dict], clauses: dict, report: Report) -> None:
         if row.get("topic_docs"):
             report.error(f"{rid}: topic_docs must be empty")
         if kind == "unanswerable":
-            if gold or facts or docs:
-                report.error(f"{rid}: unanswerable item has gold fields")
-            patterns = PLAN_ABSENCE.get(row.get("question", ""))
-            if not patterns:
-                report.error(f"{rid}: no absence patterns recorded for this unanswerable question")
-            else:
-                for hit in plan_absence_hits(patterns, clauses):
-                    report.error(f"{rid}: absence pattern found: {hit}")
+            check_absence(row, gold or facts or docs, PLAN_ABSENCE,
+                          lambda patterns: plan_absence_hits(patterns, clauses), report)
             continue
         if not gold or not facts:
             report.error(f"{rid}: answerable item needs gold_clauses and gold_facts")
@@ -245,14 +253,8 @@ def check_laws(rows: list[dict], db: sqlite3.Connection, report: Report) -> None
     for row in rows:
         rid = row.get("id", "?")
         if row.get("kind") == "unanswerable":
-            if row.get("law") or row.get("articles") or row.get("gold_facts"):
-                report.error(f"{rid}: unanswerable item has gold fields")
-            patterns = LAW_ABSENCE.get(row.get("question", ""))
-            if not patterns:
-                report.error(f"{rid}: no absence patterns recorded for this unanswerable question")
-            else:
-                for hit in law_absence_hits(db, patterns):
-                    report.error(f"{rid}: absence pattern found: {hit}")
+            check_absence(row, row.get("law") or row.get("articles") or row.get("gold_facts"), LAW_ABSENCE,
+                          lambda patterns: law_absence_hits(db, patterns), report)
             continue
         texts = cited_text(db, row, report)
         if not row.get("gold_facts"):
