@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
 
-from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage, other_kind
+from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage, other_kind, quantity_of_other_kind
 from .index import Index
 from .model import Clause, Document
 from .questions import (MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify,
@@ -208,8 +208,9 @@ class Answerer:
         if foreign:
             return self._abstain(state, f"所引文档没有涉及“{'、'.join(foreign)}”的内容。")
         # A text about another kind of the thing asked (注册商标 for 驰名商标) does not answer it.
-        kind = other_kind(state["query"], draft.picks, self.analyser.corpus_text) if draft.quote \
-            and not draft.per_document else None
+        kind = (other_kind(state["query"], draft.picks, self.analyser.corpus_text)
+                or quantity_of_other_kind(state["query"], draft.picks, self.analyser.corpus_text)) \
+            if draft.quote and not draft.per_document else None
         if kind:
             return self._abstain(state, f"文档说的是“{kind[0]}”，不是问题中的“{kind[1]}”。")
         answer = self._assemble(state, draft)

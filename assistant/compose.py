@@ -248,6 +248,17 @@ def other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> 
     return None
 
 
+def quantity_of_other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> tuple[str, str] | None:
+    """For a question asking a quantity (多少年), the kind of thing the quoted quantities are of when
+    every sentence stating one speaks of another kind than the question's: 国家秘密的保密期限…三十年
+    does not say how long 商业秘密 are kept secret, whatever else the answer quotes."""
+    if not asked_measures(query.norm):
+        return None
+    stating = [pick for pick in picks if not lacks_asked_quantity(query, normalize(pick[0]), [pick])]
+    kinds = [other_kind(query, [pick], corpus_text) for pick in stating]
+    return kinds[0] if kinds and all(kinds) else None
+
+
 def _modifiers_of(thing: str, norm_text: str) -> list[str]:
     """What stands right before the thing in the text, wherever it occurs: the rest of the word that
     ends in it (注册 of 注册商标) with the words of two or more characters before it (监督检查 of
@@ -307,13 +318,20 @@ def holds(token: str, norm_text: str, text: str = "", aliases: dict[str, tuple[s
     return row_unit(text) in kinds or any(q.measure in kinds for q in find_quantities(norm_text))
 
 
+def held_swapped(token: str, norm_text: str, tokens: dict[str, float]) -> bool:
+    """A word made of two question words is held by the two in the other order: the object
+    before the verb names the same act (注册商标 / 商标注册, 申请专利 / 专利申请)."""
+    return any(token[:i] in tokens and token[i:] in tokens and token[i:] + token[:i] in norm_text
+               for i in range(1, len(token)))
+
+
 def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
                    measures: frozenset[str] = frozenset(), brief: bool = True,
                    aliases: dict[str, tuple[str, ...]] | None = None) -> float:
     # What a sentence says it does not cover is not what it is about (技术合同 … 不包括专利权转让书据;
     # 著作权(署名权除外)的保护期).
     norm = _EXCLUDED.sub("", normalize(sentence))
-    score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases))
+    score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases) or held_swapped(t, norm, tokens))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and gives_number(norm):

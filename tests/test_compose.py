@@ -377,6 +377,14 @@ def test_a_sentence_is_not_about_what_it_says_it_excludes():
     assert score_sentence(left_out, {"署名权": 6.0}, "general") == 0
 
 
+def test_a_word_of_two_question_words_is_held_in_either_order():
+    # 用县名注册商标: 商标注册 names the same act as 注册商标; the two words apart do not
+    tokens = {"县名": 6.0, "注册商标": 2.3, "注册": 1.7, "商标": 1.4}
+    swapped = score_sentence("县级以上行政区划名称不得作为商标注册和使用", tokens, "general")
+    assert swapped == score_sentence("县级以上行政区划名称不得作为注册商标和使用", tokens, "general")
+    assert swapped > score_sentence("县级以上行政区划名称不得作为商标申请注册和使用", tokens, "general")
+
+
 def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
     analyser = QuestionAnalyser(seed_app.index)
     for question in ("能不能用县名注册商标？", "可不可以用县名注册商标？", "有没有用县名注册的商标？"):

@@ -57,7 +57,8 @@ def test_laws_commands_report_bad_names_in_one_line(tmp_path):
 
 @pytest.fixture(scope="module")
 def law_app(tmp_path_factory) -> App:
-    """Seeds + 专利法 + 反不正当竞争法 + a plan citing the latter, indexed by `laws add`."""
+    """Seeds + 专利法 + 反不正当竞争法 + 保守国家秘密法 + 刑法修正案（十一） + a plan citing 反不正当竞争法,
+    indexed by `laws add`."""
     root = tmp_path_factory.mktemp("laws-kb")
     shutil.copytree(CORPUS, root / "corpus")
     (root / "corpus" / "trade-secrets-2025.txt").write_text(PLAN_CITING_A_LAW, encoding="utf-8")
@@ -65,9 +66,9 @@ def law_app(tmp_path_factory) -> App:
     if EMBEDDING_CACHE.exists():
         shutil.copy(EMBEDDING_CACHE, root / "index" / "embeddings.sqlite")
     app = App(Settings(corpus=root / "corpus", index=root / "index"))
-    result = run_cli(app, "laws", "add", "专利法", "反不正当竞争法")
+    result = run_cli(app, "laws", "add", "专利法", "反不正当竞争法", "保守国家秘密法", "刑法修正案（十一）")
     assert result.exit_code == 0, result.output
-    assert "added 2" in result.output
+    assert "added 4" in result.output
     return App(Settings(corpus=root / "corpus", index=root / "index"))
 
 
@@ -252,6 +253,17 @@ def test_a_text_about_another_kind_of_the_thing_asked_does_not_answer_it(tradema
     assert not registered.abstained and "十年" in registered.text
     named = ask("在商品包装上印“驰名商标”几个字会被罚多少？")   # the clause that names it answers
     assert not named.abstained and "十万元" in named.text
+
+
+@pytest.mark.slow
+def test_a_quantity_stated_of_another_kind_of_the_thing_asked_does_not_answer_it(law_app):
+    ask = law_app.answerer.ask
+    # 保守国家秘密法 gives how long 国家秘密 are kept; of 商业秘密 the laws here give prison terms only
+    # (刑法修正案（十一）), which the answer may quote beside it
+    other = ask("商业秘密的保密期限法律规定最长是多少年？")
+    assert other.abstained and "国家秘密" in other.text and "商业秘密" in other.text
+    own = ask("国家秘密的保密期限最长是多少年？")
+    assert not own.abstained and "三十年" in own.text
 
 
 def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
