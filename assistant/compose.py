@@ -20,7 +20,7 @@ from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
                         topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import _jieba, defined_terms, defines, normalize, split_sentences
+from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -87,9 +87,6 @@ _ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机
 # A term of a criminal sentence is a penalty, not the time a question about a right asks for.
 _SENTENCE_TERM = re.compile(r"(?:处|判)?[\d.]+年(?:以上|以下)?(?:[\d.]+年以下)?有期徒刑|拘役|管制")
 _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
-# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
-_ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
-_ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
 # A time: a calendar date, or one relative to an event as laws give it (自…之日起, 当年, 期满前, 三十日内).
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
@@ -216,7 +213,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
     if query.intent == "date" and not _DATE.search(normalize(text)) and not (
             (measures := asked_measures(query.norm)) and states_measure(text, measures)):  # 期限 … 十五年
         return "文档未给出具体时间。"
-    if _ASKS_ADDRESS.search(query.norm) and not _ADDRESS.search(normalize(text)):
+    if ASKS_ADDRESS.search(query.norm) and not ADDRESS.search(normalize(text)):
         return "文档未给出具体地点。"
     if lacks_asked_quantity(query, normalize(text), picks):
         return "文档未给出所问的数值。"
@@ -338,6 +335,8 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
         score *= 1.5
     if intent == "date" and _DATE.search(norm):  # the kind of time the refusal test looks for
         score *= 1.5
+    if intent == "place" and ADDRESS.search(norm):  # the street asked for, as the quantity asked for above
+        score *= 2.0
     # prefer the sentence that says it briefly; a law's paragraph is one rule with its conditions
     return score / (1.0 + len(norm) / 400) if brief else score
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
-from .text import _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -26,6 +26,7 @@ INTENTS = (  # checked in order; the first that matches wins
                             r"|规划期|实施期|哪几年|起止年")),
     ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文件|文档|计划|地方)|哪几个|对比|比较|相比")),
     ("units", re.compile(r"哪些单位|哪些部门|由谁|谁(来)?负责|落实单位|牵头|责任单位|负责单位|哪个部门负责")),
+    ("place", ASKS_ADDRESS),
     ("date", re.compile(r"什么时候|何时|哪一年|哪年|哪个阶段|时间安排|日期|期限|起止")),
     ("figure", re.compile(r"多少|几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
 )

@@ -18,7 +18,7 @@ from .embedders import Embedder
 from .index import Index
 from .model import Clause
 from .numerals import find_quantities, preferred_measures
-from .text import defined_terms, defines, normalize, tokenize
+from .text import ADDRESS, ASKS_ADDRESS, defined_terms, defines, normalize, tokenize
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -157,17 +157,21 @@ class HybridRetriever:
 
     def prefer_answer_shape(self, hits: list[Hit], norm_question: str) -> list[Hit]:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ
-        from the question's: a quantity of the asked measure (保护多少年 → 期限为十五年) gains
-        `quantity_weight`, a definition of the asked term (X是什么意思 → X,是指…) `definition_weight`."""
+        from the question's: a quantity of the asked measure (保护多少年 → 期限为十五年), or a street
+        when one is asked (集中在哪条街 → 漕溪北路), gains `quantity_weight`; a definition of the asked
+        term (X是什么意思 → X,是指…) `definition_weight`."""
         measures, terms = preferred_measures(norm_question), defined_terms(norm_question)
-        if not (measures or terms):
+        asks_address = bool(ASKS_ADDRESS.search(norm_question))
+        if not (measures or terms or asks_address):
             return hits
         texts, position = self.index.search_texts, self.index.position
 
         def bonus(hit: Hit) -> float:
             text = texts[position[hit.clause.id]]
-            gain = self.quantity_weight if measures and any(q.measure in measures for q in find_quantities(text)) else 0.0
-            return gain + (self.definition_weight if any(defines(text, term) for term in terms) else 0.0)
+            shaped = (measures and any(q.measure in measures for q in find_quantities(text))) \
+                or (asks_address and ADDRESS.search(text))
+            return (self.quantity_weight if shaped else 0.0) \
+                + (self.definition_weight if any(defines(text, term) for term in terms) else 0.0)
 
         boosted = [h._replace(score=h.score + bonus(h)) for h in hits]
         return sorted(boosted, key=lambda h: (-h.score, position[h.clause.id]))

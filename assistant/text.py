@@ -174,6 +174,11 @@ _DEFINITION_ASKED = (
 )
 
 
+# Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
+ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
+ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
+
+
 # 集体商标和证明商标有什么不同: the difference of two terms is in what each of them means.
 _DIFFERENCE_ASKED = re.compile(r"(?P<a>[^？?，,。、和与跟及的]{2,12}?)(?:和|与|跟|同)(?P<b>[^？?，,。、和与跟及的在对]{2,12}?)"
                                r"(?:之间)?(?:的|有)?(?:什么|何|哪些)?(?:不同|区别|差别|差异|异同)")

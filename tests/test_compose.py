@@ -385,6 +385,13 @@ def test_a_word_of_two_question_words_is_held_in_either_order():
     assert swapped > score_sentence("县级以上行政区划名称不得作为商标申请注册和使用", tokens, "general")
 
 
+def test_a_street_asked_for_is_answered_by_the_sentence_naming_it(seed_app):
+    # 律师事务所 is not a word of the plan (it says 律所): the street is the shape of the answer
+    answer = seed_app.answerer.ask("漕河泾的高端律师事务所会集中在哪条街？")
+    assert not answer.abstained and answer.text.startswith("“1商街”以徐家汇“漕溪北路”")
+    assert seed_app.answerer.ask("郑州的知识产权服务大厦在哪条街？").abstained  # the plan names no street
+
+
 def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
     analyser = QuestionAnalyser(seed_app.index)
     for question in ("能不能用县名注册商标？", "可不可以用县名注册商标？", "有没有用县名注册的商标？"):
