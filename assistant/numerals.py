@@ -208,7 +208,7 @@ def asked_measures(norm_question: str) -> frozenset[str]:
         measure = m["measure"]
         measures |= next((group for group in (*_SAME_TIME, *(kind | {"个"} for kind in _COUNT_KINDS), COUNT_MEASURES)
                           if measure in group and measure != "个"), COUNT_MEASURES if measure == "个" else {measure})
-    if _ASKS_TIME.search(norm_question):
+    if _ASKS_TIME.search(norm_question) and not measures & TIME_MEASURES:  # 期限是多少年 asks years only
         measures |= TIME_MEASURES
     if _ASKS_MONEY.search(norm_question) or any(_MONEY_NOUN.search(part) and _ASKING.search(part)
                                                 for part in _QUESTION_PART.split(norm_question)):

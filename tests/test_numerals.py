@@ -47,6 +47,7 @@ def test_search_normalisation_reads_traditional_numerals_too():
 @pytest.mark.parametrize("question, measures", [
     ("专利权质押登记多少个工作日内办结？", {"工作日", "个工作日"}),   # not answered by 三个月
     ("外观设计专利保护多少年？", {"年"}),
+    ("外观设计专利的保护期限是多少年？", {"年"}),                 # a term asked in years, not in months
     ("多少天内要答复？", {"日", "天", "工作日", "个工作日"}),
     ("优先权期限是多久？", set(TIME_MEASURES)),                    # any time answers 多久
     ("最多罚多少钱？", set(MONEY_MEASURES)),
