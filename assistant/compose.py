@@ -625,13 +625,17 @@ class Composer:
 
     def _measure_candidates(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The clauses that may say how something will be done. An indicator row (a label with its
-        unit and values: 示范点(站)(家)：…≥10) gives a figure, and a principle (基本原则: 坚持以人才培养
-        为基石) what the plan values, not what it will do: the measures asked for (a how-question; for
-        principles, any question answered by measures) come from the other clauses when one of them
-        holds as much of the question, as these would otherwise win on the question's very words alone.
-        A row or a principle stays when it is all the document says of the topic, or what is asked."""
+        unit and values: 示范点(站)(家)：…≥10) gives a figure, a goal (发展目标: …一体推进…) what the plan
+        aims at, and a principle (基本原则: 坚持以人才培养为基石) what the plan values, not what it will
+        do: the measures asked for (a how-question not asking for targets; for principles, any question
+        answered by measures) come from the other clauses when one of them holds as much of the question,
+        as these would otherwise win on the question's very words alone (a goals section names every
+        topic of the plan). A row, a goal or a principle stays when it is all the document says of the
+        topic, or what is asked."""
         content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
-        aside = [h for h in content if (query.asks_how and h.clause.kind == "table_row" and row_unit(h.clause.text))
+        asks_measures = query.asks_how and not _asks_target(query)
+        aside = [h for h in content if (asks_measures and (h.clause.kind == "table_row" and row_unit(h.clause.text)
+                                                           or self._states_aim(h.clause)))
                  or self._states_principle(h.clause)]
         prose = [h for h in content if h not in aside]
 
@@ -642,6 +646,10 @@ class Composer:
     def _states_principle(self, clause: Clause) -> bool:
         headings = GENRES[self.index.document_of(clause).genre].principle_headings
         return any(word in heading for heading in clause.path[:-1] for word in headings)
+
+    def _states_aim(self, clause: Clause) -> bool:
+        headings = GENRES[self.index.document_of(clause).genre].aim_headings
+        return any(word in normalize(heading) for heading in clause.path for word in headings)
 
     def measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """What the plan will do: the key sentences of the clause that answers, and of the

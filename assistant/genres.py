@@ -28,9 +28,12 @@ class Genre:
     name_paragraphs: bool           # parts of a long clause are named by paragraph (第二款)
     # sections that state what the document values rather than what it will do
     principle_headings: tuple[str, ...] = ()
+    # sections that state what the document aims at (its targets) rather than how it will get there
+    aim_headings: tuple[str, ...] = ()
 
 
-PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"))
+PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"),
+            aim_headings=("目标",))
 LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
             bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True)
 GENRES = {g.name: g for g in (PLAN, LAW)}

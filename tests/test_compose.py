@@ -392,6 +392,13 @@ def test_a_street_asked_for_is_answered_by_the_sentence_naming_it(seed_app):
     assert seed_app.answerer.ask("郑州的知识产权服务大厦在哪条街？").abstained  # the plan names no street
 
 
+def test_a_plans_goals_give_way_to_its_measures_when_asked_how(seed_app):
+    # 海曙's 发展目标 names every topic of the plan (质押融资 among them); 7.優化知識產權金融服務能力 says how
+    answer = seed_app.answerer.ask("浦东、徐汇和海曙在知识产权质押融资方面分别怎么推进？")
+    haishu = next(line for line in answer.text.splitlines() if line.startswith("海曙"))
+    assert "優化知識產權金融服務能力" in haishu and "發展目標" not in haishu
+
+
 def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
     analyser = QuestionAnalyser(seed_app.index)
     for question in ("能不能用县名注册商标？", "可不可以用县名注册商标？", "有没有用县名注册的商标？"):
