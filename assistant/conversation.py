@@ -45,7 +45,7 @@ _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
 # What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
-_FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
+_FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|其中|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
 _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "具体", "详细", "展开", "细说", "还有", "其他", "其余",
                            "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
                            "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
@@ -53,10 +53,11 @@ _ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?�
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
-_LEADING = re.compile(r"^(?:那么|那|对于|对|关于|在|的|又|呢|，|,|\s)+")
+# (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
+_LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
 _VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
-_TRAILING = re.compile(r"(?:的|之|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")
+_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "〇": 0, "零": 0, "十": 10}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
@@ -306,8 +307,8 @@ class Resolver:
         if years:  # 那到2024年呢？: the same question for another year
             understood = _swap_year(understood, years.group(0).strip())
         rest = _FILLER.sub("", _YEAR_PHRASE.sub("", self.mentions.strip_places(norm_name)))
-        if rest and (rest == topic or rest in normalize(understood)):
-            rest = ""  # 郑州的基本原则呢？ names the topic already in play
+        if rest and (rest == topic or rest in normalize(understood) or not topic_words(rest, self.mentions)):
+            rest = ""  # 郑州的基本原则呢？ names the topic already in play; 2026年的目标呢？ only what is asked of it
         if rest:
             titled = self.mentions.documents_titled(rest)
             if titled or re.search(_DOCUMENT_NOUN + "$", rest):  # a document's name takes the documents' place
@@ -378,6 +379,7 @@ class Resolver:
             return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
             frame = "分别" + frame  # several documents in play: one line each
+        frame = _beyond_topic(previous.topic, frame)
         return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
 
     def _continuation(self, question: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
@@ -453,6 +455,13 @@ def _swap_year(text: str, year: str) -> str:
     if _YEAR_PHRASE.search(normalize(text)):
         return _sub_original(text, _YEAR_PHRASE.pattern, year, count=1)
     return year + text
+
+
+def _beyond_topic(topic: str, frame: str) -> str:
+    """The frame without the words it starts with that end the topic (这项合作是为了什么, the topic
+    与世界知识产权组织的合作 → 是为了什么): they point back at it."""
+    shared = next((n for n in range(min(len(topic), len(frame)), 1, -1) if topic.endswith(frame[:n])), 0)
+    return frame[shared:]
 
 
 def _joint(frame: str) -> str:

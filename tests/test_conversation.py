@@ -53,6 +53,23 @@ def test_an_indicator_carried_to_a_plan_that_does_not_set_it_is_refused(seed_app
     assert fourth.answer.abstained and "没有与问题对应的条款" not in fourth.answer.text and "商业秘密" in fourth.answer.text
 
 
+def test_a_follow_up_naming_only_a_year_and_what_is_asked_keeps_the_indicator(seed_app):
+    # 目标 says what is asked of the indicator in play, not a new topic
+    first, target = talk(seed_app, "海曙区有效注册商标量2023年是多少？", "2026年的目标呢？")
+    assert target.resolution.understood_as == "海曙区有效注册商标量2026年是多少？"
+    assert "≥80000" in target.answer.text
+
+
+def test_a_pointer_to_the_topic_in_play_is_read_without_the_words_left_from_the_last_question(seed_app):
+    # the 和 that joined 浦东 and 徐汇, the 上 of 在…上 and the 合作 that 这项合作 repeats are not read again
+    _, purpose, other = talk(seed_app, "浦东和徐汇在与世界知识产权组织的合作上分别怎么安排？", "浦东这项合作是为了什么？",
+                             "那徐汇呢？")
+    assert purpose.resolution.understood_as == "浦东与世界知识产权组织的合作是为了什么？"
+    assert other.resolution.understood_as == "徐汇与世界知识产权组织的合作是为了什么？"
+    _, item = talk(seed_app, "浦东“五位一体”的知识产权价值实现体系指哪五个方面？", "其中“易”具体怎么做？")
+    assert "其中" not in item.resolution.understood_as and "知识产权交易" in item.answer.text
+
+
 def test_a_pronoun_refers_to_the_last_document(seed_app):
     first, second, third = talk(seed_app, "海曙區知識產權質押融資累計金額目標是多少？", "它的规划期是哪几年？",
                                 "该方案由哪个单位印发？")
