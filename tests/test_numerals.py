@@ -55,6 +55,7 @@ def test_search_normalisation_reads_traditional_numerals_too():
     ("复印几篇别人的文章发给学生，需要作者同意吗？", set()),       # a few, not how many
     ("要交几年的年费？", {"年"}),
     ("罚款金额是多少？", set(MONEY_MEASURES)),
+    ("难以计算时，法院判赔的范围是多少？", set(MONEY_MEASURES)),   # a sum awarded, asked a few words on
     ("违法所得数额巨大的，会判什么刑？", set()),                   # an amount in a condition asks for none
     ("大楼一共有多少层？", {"层", "级", "个"}),                      # floors, not 3次 or 10家
     ("要培养多少名代理师？", {"名", "人", "位", "户", "个"}),
