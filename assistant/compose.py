@@ -17,7 +17,7 @@ from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
-from .questions import (FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
+from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
                         topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
@@ -60,6 +60,8 @@ _NOT_EVIDENCED = ("metadata", "outline", "topic", "per_document")
 
 _NUMBER = re.compile(r"\d")
 # An item's own number (5.打造… （3）…), which counts the items and is no figure of the text.
+# The group an indicator table's row belongs to, which the table writes before it (高效益贡献加大：…).
+_ROW_GROUP = re.compile(r"^(?P<group>[^：:\n]{2,20})[：:]")
 _ITEM_NUMBER = re.compile(r"^\s*[（(]?\d+\s*[)）.．、](?!\d)")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
 _ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
@@ -511,6 +513,7 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         chosen += parallel_siblings(chosen, ranked)
+        chosen = self._named_group_rows(query, chosen)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
@@ -521,6 +524,18 @@ class Composer:
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)
+
+    def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+        """Every row of the indicator table's group the question names, in the table's order, when it
+        asks what they are (高效益贡献加大这一任务下列了哪些指标 → its three rows, not the two that
+        score best); the chosen sentences otherwise."""
+        first = chosen[0][2] if chosen else None
+        group = _ROW_GROUP.match(first.clause.text) if first and first.clause.kind == "table_row" else None
+        if not group or normalize(group["group"]) not in query.norm or not ENUMERATES.search(query.norm):
+            return chosen
+        rows = [c for c in self.index.documents[first.clause.doc_id].clauses if c.kind == "table_row"
+                and c.path[:1] == first.clause.path[:1] and c.text.startswith(group.group(0))]
+        return [(chosen[0][0], row.text, first._replace(clause=row)) for row in rows]
 
     def _other_indicator(self, query: Query, picks: list[tuple[str, Hit]]) -> str:
         """Why the figure of a named document's sentence is not the one asked for, if it is not."""

@@ -399,6 +399,13 @@ def test_a_plans_goals_give_way_to_its_measures_when_asked_how(seed_app):
     assert "優化知識產權金融服務能力" in haishu and "發展目標" not in haishu
 
 
+def test_the_rows_of_an_indicator_group_the_question_names_are_listed_whole(seed_app):
+    answer = seed_app.answerer.ask("漕河泾关键指标表里，高效益贡献加大包括哪几项？")
+    assert re.findall(r"高效益贡献加大：[^\[]*", answer.text) == [
+        "高效益贡献加大：实现知识产权服务业营业收入年均增长不低于7%", "高效益贡献加大：各类知识产权服务机构数量增长至210家",
+        "高效益贡献加大：规模以上服务机构数量增至45家"]   # all three, in the table's order
+
+
 def test_a_not_a_asks_yes_or_no_and_names_no_topic(seed_app):
     analyser = QuestionAnalyser(seed_app.index)
     for question in ("能不能用县名注册商标？", "可不可以用县名注册商标？", "有没有用县名注册的商标？"):
