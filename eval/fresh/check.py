@@ -44,7 +44,7 @@ PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts"
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
 SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
-VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence"}
+VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence", "split"}
 
 _T2S = opencc.OpenCC("t2s")
 
