@@ -117,8 +117,9 @@ PLAN_ABSENCE = {
                                    ("营业收入", "达")],
 }
 
-# For each unanswerable law question (of eval/fresh, then eval/fresh2): LIKE term combinations that would state the answer; each must have zero
-# hits among the articles of all current laws. The nearest articles are named in README.md.
+# For each unanswerable law question (of eval/fresh, then eval/fresh2): LIKE term combinations that would state
+# the answer; each must have zero hits among the articles of all current laws. The nearest articles are named in
+# each set's README.md.
 LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
     "请求宣告一件专利无效要交多少费用？": [("无效宣告", "费"), ("宣告", "无效", "请求费"), ("专利", "无效", "元")],
     "对商标注册提出异议要交多少钱？": [("商标", "异议", "费"), ("商标", "异议", "元"), ("商标", "元", "收费")],
