@@ -61,12 +61,13 @@ bench-laws: $(STAMP)
 eval-laws: $(STAMP)
 	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
-# The held-out set written on 2026-11-24 (eval/fresh/README.md): plans on the seeds, laws on the
-# knowledge base of eval-laws.
+# A held-out set written on 2026-11-24 (eval/fresh/README.md; `make eval-fresh FRESH=eval/fresh2` for the
+# second one): plans on the seeds, laws on the knowledge base of eval-laws.
+FRESH ?= eval/fresh
 eval-fresh: $(STAMP)
-	$(BIN)/policy-assistant eval --set eval/fresh/qa.jsonl --report-dir eval/fresh/plans
-	$(BIN)/policy-assistant eval-laws --set eval/fresh/laws.jsonl --statements eval/fresh/verify.jsonl \
-	  --report-dir eval/fresh/laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
+	$(BIN)/policy-assistant eval --set $(FRESH)/qa.jsonl --report-dir $(FRESH)/plans
+	$(BIN)/policy-assistant eval-laws --set $(FRESH)/laws.jsonl --statements $(FRESH)/verify.jsonl \
+	  --report-dir $(FRESH)/laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
 # A real chat model on loopback for the LLM benchmark (never part of `make test`): its own venv
 # (.venv-llm), llama-cpp-python compiled from source (15–40 min on 2 cores the first time), a

@@ -1,12 +1,14 @@
-"""The fresh held-out set (eval/fresh) is valid against the documents, and its checker catches bad items.
+"""The fresh held-out sets (eval/fresh, eval/fresh2) are valid against the documents, and their checker catches
+bad items.
 
-Nothing here runs the assistant: the set is checked against the parsed plans and the laws DB only."""
+Nothing here runs the assistant: the sets are checked against the parsed plans and the laws DB only."""
 from __future__ import annotations
 
 import collections
 import copy
 import importlib.util
 import json
+import re
 import sqlite3
 
 import pytest
@@ -16,6 +18,8 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.fast
 
 FRESH = ROOT / "eval" / "fresh"
+# Every fresh set, in the same formats; eval/fresh/check.py checks each (`--dir`).
+SETS = [FRESH, ROOT / "eval" / "fresh2"]
 PLANS = ("caohejing-2024", "xuhui-2022", "pudong-2017", "zhengzhou-2023", "haishu-2024")
 
 
@@ -29,8 +33,13 @@ def _load_checker():
 check = _load_checker()
 
 
-def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (FRESH / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+def _rows(name: str, folder=FRESH) -> list[dict]:
+    return [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(params=SETS, ids=lambda folder: folder.name)
+def folder(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -51,40 +60,40 @@ def _plan_errors(rows, clauses) -> list[str]:
     return report.errors
 
 
-def test_plan_items_are_valid(clauses):
-    assert _plan_errors(_rows("qa.jsonl"), clauses) == []
+def test_plan_items_are_valid(clauses, folder):
+    assert _plan_errors(_rows("qa.jsonl", folder), clauses) == []
 
 
-def test_law_and_verify_items_are_valid(db):
+def test_law_and_verify_items_are_valid(db, folder):
     report = check.Report()
-    check.check_laws(_rows("laws.jsonl"), db, report)
-    check.check_verify(_rows("verify.jsonl"), db, report)
+    check.check_laws(_rows("laws.jsonl", folder), db, report)
+    check.check_verify(_rows("verify.jsonl", folder), db, report)
     assert report.errors == []
 
 
-def test_the_set_has_the_promised_size_and_spread():
-    plans = _rows("qa.jsonl")
+def test_the_set_has_the_promised_size_and_spread(folder):
+    plans = _rows("qa.jsonl", folder)
     kinds = collections.Counter(row["kind"] for row in plans)
     for kind, least in {"paraphrase": 20, "how": 10, "outline": 8, "comparison": 10, "unanswerable": 12}.items():
         assert kinds[kind] >= least, kind
     assert {doc for row in plans for doc in row["doc_ids"]} == set(PLANS)
-    assert all(row["split"] == ("dev" if int(row["id"][1:]) % 2 else "held") for row in plans)
-    laws = _rows("laws.jsonl")
+    assert all(row["split"] == ("dev" if int(re.sub(r"\D", "", row["id"])) % 2 else "held") for row in plans)
+    laws = _rows("laws.jsonl", folder)
     assert sum(row["kind"] != "unanswerable" for row in laws) >= 24
     assert sum(row["kind"] == "unanswerable" for row in laws) >= 8
     assert len({row["law"] for row in laws if row["law"]}) >= 8
-    verdicts = collections.Counter(row["expected"] for row in _rows("verify.jsonl"))
+    verdicts = collections.Counter(row["expected"] for row in _rows("verify.jsonl", folder))
     assert verdicts["supported"] >= 6 and verdicts["contradicted"] >= 6
 
 
-def test_a_fact_missing_from_its_clause_is_caught(clauses):
-    row = copy.deepcopy(next(r for r in _rows("qa.jsonl") if r["kind"] == "paraphrase"))
+def test_a_fact_missing_from_its_clause_is_caught(clauses, folder):
+    row = copy.deepcopy(next(r for r in _rows("qa.jsonl", folder) if r["kind"] == "paraphrase"))
     row["gold_facts"] = ["这句话不在任何条款里"]
     assert any("not verbatim" in e for e in _plan_errors([row], clauses))
 
 
-def test_an_unknown_clause_id_is_caught(clauses):
-    row = copy.deepcopy(next(r for r in _rows("qa.jsonl") if r["kind"] == "how"))
+def test_an_unknown_clause_id_is_caught(clauses, folder):
+    row = copy.deepcopy(next(r for r in _rows("qa.jsonl", folder) if r["kind"] == "how"))
     row["gold_clauses"] = row["gold_clauses"] + ["xuhui-2022#9.9.9"]
     assert any("does not exist" in e for e in _plan_errors([row], clauses))
 
@@ -97,14 +106,14 @@ def test_an_unanswerable_question_the_plans_do_answer_is_caught(clauses, monkeyp
     assert any("absence pattern found" in e for e in _plan_errors([row], clauses))
 
 
-def test_a_comparison_without_a_fact_for_each_plan_is_caught(clauses):
-    row = copy.deepcopy(next(r for r in _rows("qa.jsonl") if r["kind"] == "comparison"))
+def test_a_comparison_without_a_fact_for_each_plan_is_caught(clauses, folder):
+    row = copy.deepcopy(next(r for r in _rows("qa.jsonl", folder) if r["kind"] == "comparison"))
     row["gold_facts"] = row["gold_facts"][:1]
     assert any("no gold fact for" in e for e in _plan_errors([row], clauses))
 
 
-def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db):
-    row = copy.deepcopy(next(r for r in _rows("laws.jsonl") if r["kind"] == "fact"))
+def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db, folder):
+    row = copy.deepcopy(next(r for r in _rows("laws.jsonl", folder) if r["kind"] == "fact"))
     wrong_fact = dict(row, gold_facts=["九十九年"])
     old_law = dict(row, law="中华人民共和国刑法")  # 已被修改 in the DB, not current
     report = check.Report()
@@ -113,9 +122,26 @@ def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db):
     assert any("not a current law" in e for e in report.errors)
 
 
-def test_a_supported_statement_with_a_wrong_figure_is_caught(db):
-    row = copy.deepcopy(next(r for r in _rows("verify.jsonl") if r["expected"] == "supported"))
+def test_a_supported_statement_with_a_wrong_figure_is_caught(db, folder):
+    row = copy.deepcopy(next(r for r in _rows("verify.jsonl", folder) if r["expected"] == "supported"))
     row["statement"] = row["statement"] + "期限为99年。"
     report = check.Report()
     check.check_verify([row], db, report)
     assert any("figures not in its evidence" in e for e in report.errors)
+
+
+def test_a_wrong_split_and_mixed_id_prefixes_are_caught(folder):
+    rows = copy.deepcopy(_rows("verify.jsonl", folder)[:2])
+    rows[0]["split"] = "held"  # an odd id must be dev
+    rows[1]["id"] = "X" + rows[1]["id"]
+    report = check.Report()
+    check.common_checks(rows, check.VERIFY_FIELDS, None, report)
+    assert any("split must be" in e for e in report.errors)
+    assert any("mix prefixes" in e for e in report.errors)
+
+
+def test_the_checker_runs_on_a_named_folder_and_refuses_a_missing_one(tmp_path, capsys):
+    assert check.main(["check.py", "--dir", str(ROOT / "eval" / "fresh2")]) == 0
+    assert "0 errors" in capsys.readouterr().out
+    assert check.main(["check.py", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().out.startswith("error:")

