@@ -13,8 +13,10 @@ from collections import Counter
 from typing import Iterable
 
 from .genres import PLAN, Genre, genre_of, is_national, paragraph_label
+from .lines import (ANNEX_LINE, CJK, CN_DIGITS, DATE_LINE, MAX_LABEL_CHARS, NUMBER_LINE, ORG_LINE, SENTENCE_BREAK,
+                    TITLE_LINE, UNITS, YEAR_RANGE_LINE, Heading, clean_lines, heading_of, is_heading_only, is_title,
+                    is_standalone, join_broken_lines, numbering, path_label, read_numeral)
 from .model import Clause, Document, UnreadableDocument
-from .numerals import numeral_value
 from .readers import read_source, with_pages
 from .tables import EMPTY_CELL, Table, find_tables
 from .text import to_simplified
@@ -37,52 +39,6 @@ MAX_CLAUSE_CHARS = 480
 # thousand characters a second on a small CPU).
 MAX_FILE_BYTES = 50_000_000
 MAX_TEXT_CHARS = 1_000_000
-MAX_LABEL_CHARS = 40
-
-
-# ---------------------------------------------------------------------------
-# Cleaning: capture artifacts repaired line by line
-# ---------------------------------------------------------------------------
-
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_CN_DIGITS = "零〇一二三四五六七八九十百千两"
-
-# Chrome is matched on the simplified form so both scripts are caught.
-CHROME_LINE = re.compile(
-    r"^(?:字号\s*[:：]?\s*[大中小\s]*"
-    r"|分享(?:到)?\s*[:：]?(?:\s|微信|微博|朋友圈|QQ|空间|豆瓣|[,，、/|])*"
-    r"|相关链接\s*[:：]?"
-    r"|.{0,12}收藏本页.{0,12}"
-    r"|(?:打印本页|关闭窗口|返回顶部|【?打印】?|【?关闭】?)"
-    r"|[^\s。，,；]{1,80}\.(?:pdf|docx?|wps|xlsx?|ofd)"
-    r"|[（(]此件(?:主动|依申请)?公开[)）])$",
-    re.IGNORECASE,
-)
-MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
-MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-ENGLISH_AND = re.compile(rf"(?<=[{_CJK}”’）)》」])\s+and\s+(?=[{_CJK}“‘（(《「])")
-MANGLED_MIDDLE_DOT = re.compile(r"(?<=\d)\?(?=\d)")
-
-
-def _clean_lines(text: str) -> list[str]:
-    lines = []
-    for raw in text.split("\n"):
-        if not raw.strip():
-            if "\u00a0" in raw:
-                lines.append(EMPTY_CELL)
-            continue
-        line = _repair(raw.strip())
-        if line and not CHROME_LINE.match(to_simplified(line)):
-            lines.append(line)
-    return lines
-
-
-def _repair(line: str) -> str:
-    line = MARKDOWN_HEADING.sub("", line)
-    line = MARKDOWN_BOLD.sub(r"\1", line).replace("**", "")
-    line = ENGLISH_AND.sub("和", line)
-    line = MANGLED_MIDDLE_DOT.sub("·", line)
-    return line.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -95,8 +51,8 @@ META_LABELS = ("规范性文件统一编号", "索引号", "信息名称", "文�
 _LABEL_ALTERNATION = "|".join(r"\s*".join(label) for label in META_LABELS)
 META_LABEL = re.compile(rf"(?:^|(?<=\s))({_LABEL_ALTERNATION})\s*(?:[:：]|(?=\s)|$)")
 LIST_MARK = re.compile(r"^[-•·]\s*")
-FIELD = re.compile(rf"^([{_CJK}\s]{{2,16}}?)\s*[:：]\s*(.*)$")
-SHORT_FIELD = re.compile(rf"^([{_CJK}]{{2,6}})\s*[:：]\s*(\S.*)$")
+FIELD = re.compile(rf"^([{CJK}\s]{{2,16}}?)\s*[:：]\s*(.*)$")
+SHORT_FIELD = re.compile(rf"^([{CJK}]{{2,6}})\s*[:：]\s*(\S.*)$")
 
 
 def _split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -134,135 +90,12 @@ def _header_pairs(line: str) -> list[tuple[str, str]] | None:
 
 
 # ---------------------------------------------------------------------------
-# Line kinds
-# ---------------------------------------------------------------------------
-
-@dataclass
-class _Heading:
-    style: str
-    token: str   # this level's piece of the clause key
-    label: str   # the heading as shown in paths
-
-
-HEADING_PATTERNS = (
-    ("chapter", re.compile(rf"^第([{_CN_DIGITS}\d]+)章(?![，。])")),
-    ("section", re.compile(rf"^第([{_CN_DIGITS}\d]+)[节節](?![，。])")),
-    ("article", re.compile(rf"^第([{_CN_DIGITS}\d]+)[条條](?:之([{_CN_DIGITS}]+))?(?![，。])")),
-    ("cn", re.compile(rf"^([{_CN_DIGITS}]+)\s*[、．.]")),
-    ("paren_cn", re.compile(rf"^[（(]\s*([{_CN_DIGITS}]+)\s*[)）]")),
-    ("arabic", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])")),
-    ("paren_arabic", re.compile(r"^[（(]\s*(\d{1,3})\s*[)）]")),
-    ("circled", re.compile(r"^([\u2460-\u2473])")),
-    ("dash", re.compile(r"^(?:——|—{2,}|-{2,})(?=\S)")),
-)
-STYLE_PREFIX = {"chapter": "c", "section": "s", "article": "a"}
-ANNEX_LINE = re.compile(rf"^(附表|附件|附录|附錄)\s*([\d{_CN_DIGITS}]*)\s*(?:[:：]\s*(.*))?$")
-SENTENCE_BREAK = re.compile(r"[。！？；!?;]")
-LABEL_END = re.compile(r"[。！？；!?;：:]")
-INLINE_BODY = re.compile(r"[。！？；!?;]|[：:]\s*\S")
-CLOSED_LINE = re.compile(r"(?:[。！？；：:!?;…]|\.{3})[”’」』）)】》\]]*$")
-PAREN_LINE = re.compile(r"^[（(].*[)）]$")
-DOC_KIND_WORDS = "方案|计划|规划|办法|意见|纲要|条例|规定|细则|措施|通知|决定|规则|指南|要点"
-TITLE_LINE = re.compile(rf"(?:{DOC_KIND_WORDS})(?:\s*[（(][^()（）]*[)）])?$")
-YEAR_RANGE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年?\s*[-—–~～至到]+\s*\d{4}\s*年?\s*[)）]$")
-YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[-—–~～至到]+\s*(\d{4})")
-NUMBER_LINE = re.compile(rf"^[{_CJK}]{{1,14}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*第?\s*\d+\s*[号號]$")
-DATE_LINE = re.compile(rf"^([\d{_CN_DIGITS}]{{4}})\s*年\s*([\d{_CN_DIGITS}]{{1,3}})\s*月\s*([\d{_CN_DIGITS}]{{1,3}})\s*日$")
-ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-NOTICE_TITLE = re.compile(r"(?:印发|转发|颁发|发布).*通知$")
-ORG_LINE = re.compile(r"^[^，。；,;:：\s]{4,40}?(?:政府|办公室|办公厅|委员会|管委会|局|厅|委|院|部|中心|公司|协会)"
-                      r"(?:[（(][^）)]*[)）])?$")
-UNITS = re.compile(r"[（(]\s*(?:落实|责任|牵头)单位\s*[:：]")
-
-
-def _heading(line: str) -> _Heading | None:
-    for style, pattern in HEADING_PATTERNS:
-        m = pattern.match(line)
-        if m:
-            number = m.group(1) if m.groups() else ""
-            token = STYLE_PREFIX.get(style, "") + str(_number(number)) if number else ""
-            if m.lastindex == 2:  # 第十七条之一, an article inserted by an amendment
-                token += f"_{_number(m.group(2))}"
-            return _Heading(style, token, _label(line))
-    return None
-
-
-def _numbering(line: str) -> str:
-    """The numbering of a heading line alone: 第四十二条."""
-    style = next(pattern for _, pattern in HEADING_PATTERNS if pattern.match(line))
-    return style.match(line).group(0).strip()
-
-
-def _label(line: str) -> str:
-    stop = LABEL_END.search(line)
-    label = (line[:stop.start()] if stop else line).strip()
-    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS] + "…"
-
-
-def _number(numeral: str) -> int:
-    """Arabic, circled or Chinese numerals (一, 十二, 二十一, 一千零二, 二〇二四)."""
-    if "\u2460" <= numeral <= "\u2473":
-        return ord(numeral) - 0x2460 + 1
-    if numeral.isdigit():
-        return int(numeral)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    if all(c in digits for c in numeral):  # digit by digit: 二〇二四
-        return int("".join(str(digits[c]) for c in numeral))
-    return int(float(numeral_value(numeral) or 0))
-
-
-def _is_heading_only(line: str) -> bool:
-    heading = _heading(line)
-    # An article (第X条) always carries provisions, even when it only introduces a list.
-    return heading is not None and heading.style != "article" and not INLINE_BODY.search(line)
-
-
-def _is_title(line: str) -> bool:
-    simple = to_simplified(line)
-    return (len(line) <= 100 and not re.search(r"[。；，,！？]", line)
-            and (TITLE_LINE.search(simple) is not None or YEAR_RANGE_LINE.match(line) is not None))
-
-
-def _is_standalone(line: str) -> bool:
-    """Lines that are complete by themselves: never joined to a neighbour."""
-    simple = to_simplified(line)
-    return bool(DATE_LINE.match(line) or NUMBER_LINE.match(line) or ANNEX_LINE.match(simple)
-                or ORG_LINE.match(simple) or UNITS.match(simple))
-
-
-def _ends_open(line: str) -> bool:
-    """A line broken mid-sentence by the capture (page or paragraph break)."""
-    if CLOSED_LINE.search(line) or _is_title(line) or _is_standalone(line) or PAREN_LINE.match(line):
-        return False
-    return _heading(line) is None or INLINE_BODY.search(line) is not None
-
-
-def _continues(line: str) -> bool:
-    # a wholly parenthesised line is a note of its own (a law's adoption note under its title)
-    return _heading(line) is None and not _is_standalone(line) and not PAREN_LINE.match(line)
-
-
-def _join_broken_lines(items: list) -> list:
-    out: list = []
-    for item in items:
-        if (isinstance(item, str) and out and isinstance(out[-1], str)
-                and _ends_open(out[-1]) and _continues(item)):
-            out[-1] = _join(out[-1], item)
-        else:
-            out.append(item)
-    return out
-
-
-def _join(first: str, second: str) -> str:
-    # A page break sometimes repeats the character it cut through (知⏎知识产权).
-    if first[-1] == second[0] and re.match(rf"[{_CJK}]", second[0]):
-        second = second[1:]
-    return first + second
-
-
-# ---------------------------------------------------------------------------
 # Document front matter: the issuing notice, the title, the preamble
 # ---------------------------------------------------------------------------
+
+ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+NOTICE_TITLE = re.compile(r"(?:印发|转发|颁发|发布).*通知$")
+
 
 @dataclass
 class _Front:
@@ -279,7 +112,7 @@ def _notice_span(items: list) -> tuple[int, int] | None:
         if not isinstance(item, str):
             return None
         simple = to_simplified(item)
-        if NOTICE_TITLE.search(simple) or (simple.endswith((":", "：")) and _heading(item) is None):
+        if NOTICE_TITLE.search(simple) or (simple.endswith((":", "：")) and heading_of(item) is None):
             end = next((j for j in range(i + 1, min(i + 30, len(items)))
                         if isinstance(items[j], str) and DATE_LINE.match(items[j])), None)
             span = items[i:end]
@@ -303,9 +136,9 @@ def _front(items: list) -> _Front:
     quoted = _quoted_title(notice)
     for i in range(start, min(start + 6, len(items))):
         item = items[i]
-        if not isinstance(item, str) or _heading(item) or (span is None and i > start + 2):
+        if not isinstance(item, str) or heading_of(item) or (span is None and i > start + 2):
             break
-        if _is_title(item) and not NOTICE_TITLE.search(to_simplified(item)) and not YEAR_RANGE_LINE.match(item):
+        if is_title(item) and not NOTICE_TITLE.search(to_simplified(item)) and not YEAR_RANGE_LINE.match(item):
             title, end = item, i + 1
             if end < len(items) and isinstance(items[end], str) and YEAR_RANGE_LINE.match(items[end]):
                 title, end = title + items[end], end + 1
@@ -313,7 +146,7 @@ def _front(items: list) -> _Front:
     if quoted:
         return _Front(notice, date, signature, _tidy_title(quoted), start)
     first = items[start] if start < len(items) else ""
-    if isinstance(first, str) and len(first) <= 60 and not SENTENCE_BREAK.search(first) and not _heading(first):
+    if isinstance(first, str) and len(first) <= 60 and not SENTENCE_BREAK.search(first) and not heading_of(first):
         return _Front(notice, date, signature, _tidy_title(first), start + 1)  # a title of another kind
     return _Front(notice, date, signature, "", start)
 
@@ -343,7 +176,7 @@ def _iso_date(text: str) -> str | None:
     m = DATE_LINE.match(text.strip()) or ISO_DATE.search(text)
     if not m:
         return None
-    year, month, day = (_number(part) for part in m.groups())
+    year, month, day = (read_numeral(part) for part in m.groups())
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
@@ -357,6 +190,7 @@ PROVINCE_LEVEL = ("北京", "天津", "上海", "重庆", "河北", "山西", "�
 PLACE_END = re.compile(r"关于|国家|知识产权|专利|商标|版权")
 GENERIC_PLACE_SUFFIX = re.compile(r"(?:高新技术产业开发区|经济技术开发区|新兴技术开发区|技术开发区|开发区|产业园区|园区)$")
 PLACE_FALLBACK = re.compile(r"^.{2,12}?(?:自治区|省|市|区|县|旗|盟|州)")
+YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[-—–~～至到]+\s*(\d{4})")
 
 
 def _number_of(fields: dict[str, str], items: list) -> str | None:
@@ -386,7 +220,7 @@ def _date_of(front: _Front, fields: dict[str, str]) -> str | None:
 
 
 ADOPTION_NOTE = re.compile(r"^[（(].*(?:通过|修正|修订|公布).*[)）]$")
-ANY_DATE = re.compile(rf"([\d{_CN_DIGITS}]{{4}})\s*年\s*([\d{_CN_DIGITS}]{{1,3}})\s*月\s*([\d{_CN_DIGITS}]{{1,3}})\s*日")
+ANY_DATE = re.compile(rf"([\d{CN_DIGITS}]{{4}})\s*年\s*([\d{CN_DIGITS}]{{1,3}})\s*月\s*([\d{CN_DIGITS}]{{1,3}})\s*日")
 
 
 def _revision_date(items: list) -> str | None:
@@ -451,7 +285,7 @@ class _Draft:
 
     @property
     def heading_only(self) -> bool:
-        return len(self.lines) == 1 and self.level is not None and _is_heading_only(self.lines[0])
+        return len(self.lines) == 1 and self.level is not None and is_heading_only(self.lines[0])
 
 
 class _Outline:
@@ -475,7 +309,7 @@ class _Outline:
                 self._table(item)
             elif ANNEX_LINE.match(to_simplified(item)):
                 self._annex(item)
-            elif (heading := _heading(item)) is not None and not self._inline(heading):
+            elif (heading := heading_of(item)) is not None and not self._inline(heading):
                 self._heading(item, heading)
             elif isinstance(following, Table) and self._is_caption(item):
                 self._finish(keep_heading_only=False)
@@ -488,7 +322,7 @@ class _Outline:
     def _path(self) -> tuple[str, ...]:
         return tuple(level.label for level in self.stack)
 
-    def _inline(self, heading: _Heading) -> bool:
+    def _inline(self, heading: Heading) -> bool:
         """A law's items （一）… are part of the article they stand in."""
         return (heading.style in self.genre.inline_styles and self.current is not None
                 and self.current.level is not None and self.current.level.style == "article")
@@ -496,8 +330,8 @@ class _Outline:
     def _key(self) -> str:
         return ".".join(level.token for level in self.stack if level.token)
 
-    def _heading(self, line: str, heading: _Heading) -> None:
-        label = _numbering(line) if heading.style in self.genre.bare_label_styles else heading.label
+    def _heading(self, line: str, heading: Heading) -> None:
+        label = numbering(line) if heading.style in self.genre.bare_label_styles else heading.label
         level = _Level(heading.style, heading.token, label)
         stack = self._nest(level)
         if heading.style == "dash":
@@ -528,7 +362,7 @@ class _Outline:
         self.caption = None
 
     def _is_caption(self, line: str) -> bool:
-        return len(line) <= 60 and not SENTENCE_BREAK.search(line) and not _is_standalone(line)
+        return len(line) <= 60 and not SENTENCE_BREAK.search(line) and not is_standalone(line)
 
     def _text(self, line: str) -> None:
         if self.current is None:
@@ -540,11 +374,11 @@ class _Outline:
         self.tables += 1
         path = self._path()
         if self.caption and not any(self.caption in label for label in path):
-            path += (_label(self.caption),)
+            path += (path_label(self.caption),)
         prefix = f"{self._key()}." if self._key() else ""
         for index in range(len(table.rows)):
             number = table.row_number(index)
-            label = _label(f"{number}. {table.row_label(index)}")
+            label = path_label(f"{number}. {table.row_label(index)}")
             self.drafts.append(_Draft(path + (label,), f"{prefix}t{self.tables}r{number}",
                                       [table.row_text(index)], kind="table_row"))
         self.caption = None
@@ -602,7 +436,7 @@ def _paragraph_starts(lines: list[str], genre: Genre) -> list[int]:
     the paragraph that introduced it."""
     starts, offset = [], 0
     for i, line in enumerate(lines):
-        heading = _heading(line) if i else None
+        heading = heading_of(line) if i else None
         if i == 0 or heading is None or heading.style not in genre.inline_styles:
             starts.append(offset)
         offset += len(line) + 1
@@ -668,18 +502,18 @@ def _unique(key: str, seen: set[str], next_suffix: dict[str, int]) -> str:
 # ---------------------------------------------------------------------------
 
 def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") -> Document:
-    fields, lines = _split_header(_clean_lines(text))
-    items = _join_broken_lines([i for i in find_tables(lines) if i != EMPTY_CELL])
+    fields, lines = _split_header(clean_lines(text))
+    items = join_broken_lines([i for i in find_tables(lines) if i != EMPTY_CELL])
     front = _front(items)
     drafts: list[_Draft] = []
     if front.notice:
         drafts.append(_Draft(("印发通知",), "notice", front.notice, kind="notice"))
     body = items[front.body_start:]
     first_heading = next((i for i, item in enumerate(body) if not isinstance(item, str)
-                          or _heading(item) or ANNEX_LINE.match(to_simplified(item))), len(body))
+                          or heading_of(item) or ANNEX_LINE.match(to_simplified(item))), len(body))
     if body[:first_heading]:
         drafts.append(_Draft(("前言",), "preamble", body[:first_heading], kind="preamble"))
-    genre = genre_of(Counter(h.style for item in body if isinstance(item, str) and (h := _heading(item))))
+    genre = genre_of(Counter(h.style for item in body if isinstance(item, str) and (h := heading_of(item))))
     drafts.extend(_Outline(genre).feed(body[first_heading:]))
     title = front.title or Path(source).stem
     return Document(
