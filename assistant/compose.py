@@ -12,11 +12,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
-from .outline import paragraphs
 from .questions import (FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
                         topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
