@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .documents import paragraphs
+from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from assistant.documents import (
-    MAX_CLAUSE_CHARS,
     SUPPORTED_SUFFIXES,
     document_id,
     load_corpus,
@@ -15,6 +14,7 @@ from assistant.documents import (
     parse_document,
 )
 from assistant.model import Clause, Document, UnreadableDocument
+from assistant.outline import MAX_CLAUSE_CHARS
 from assistant.readers import read_text
 
 CORPUS = Path(__file__).parent.parent / "corpus"
