@@ -67,6 +67,10 @@ _TOP_LEVEL_NUMBER = re.compile(r"^\s*(?P<n>[一二三四五六七八九十]+)\s*
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|(?!\d))")
 ISSUED = r"(?:印发|发布|出台|制定|成文)"  # "2022年印发的方案": the year names the document, not the figure
 _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|旗)$")
+# One character before 市, 区, 镇, 乡 or 省 is a word jieba's dictionary tags as a place but that is
+# seldom one (产品上市, 城市, 山区, 新区, 古镇): a city's or district's own name has two characters or
+# more (宁波市, 闵行区). Counties keep one (沛县, 萧县).
+_SUFFIX_ONLY = re.compile(r"[\u4e00-\u9fff](?:省|市|区|镇|乡)")
 _BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
@@ -249,7 +253,8 @@ def place_names(norm_question: str) -> list[str]:
     """Place names in the question: the gazetteer's, and any word jieba tags as a place
     (闵行区, 鄞州区), so that a district no list here names is still seen as a place."""
     found = [p for p in known_places() if p in norm_question]
-    return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found]
+    return found + [w for w, flag in tagged(norm_question) if flag == "ns" and len(w) >= 2 and w not in found
+                    and not _SUFFIX_ONLY.fullmatch(w)]
 
 
 def annual_days(norm_question: str, tokens: dict[str, float], aliases: dict[str, tuple[str, ...]]

@@ -178,6 +178,8 @@ def test_a_district_no_list_here_names_is_still_seen_as_a_place(seed_app):
     answer = seed_app.answerer.ask("闵行区知识产权服务机构数量的目标是多少？")
     assert answer.abstained and "闵行区" in answer.text
     assert not seed_app.answerer.analyser.analyse("浦东和海曙在知识产权保护上有什么不同？").scope.unknown
+    # jieba's dictionary tags 上市 and 城市 as places; one character before 市 names no city
+    assert not seed_app.answerer.analyser.analyse("漕河泾会帮企业在产品上市前做专利分析吗？").scope.unknown
 
 
 def test_a_how_question_about_a_section_with_items_answers_with_its_items(seed_app):
