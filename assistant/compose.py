@@ -38,11 +38,6 @@ LINE_SENTENCES = 3
 # train split; on that split the two give the same answers, and a paraphrase, which every
 # document's line holds little of, still gets its lines.
 LINE_SHARE = 0.5
-# A document the question names is asked about: its line is given on less, since one plan may hold
-# every word of the question where another says the same in its own words (交易平台 / 交易服务中心).
-# Chosen on eval/fresh2's `dev` items (18 of 30 at 0.25 and 0.1, 17 at 0.35, 16 at 0.5; this set's
-# `train` gives the same answers at all four); its `held` items 20 → 21 of 30.
-NAMED_LINE_SHARE = 0.25
 # A document the question names answers it only when the document, anywhere in its text, holds at
 # least this share of what the best clause of any document holds (idf-weighted question words):
 # 郑州 asked about what only other plans treat (商业秘密) is not answered by 郑州's nearest clause.
@@ -578,8 +573,7 @@ class Composer:
         best = max((held for *_, held in lines.values()), default=0.0)
         picks, missing = [], []
         for doc_id in doc_ids:
-            share = NAMED_LINE_SHARE if doc_id in query.scope.doc_ids else LINE_SHARE
-            if doc_id in lines and lines[doc_id][2] > 0 and lines[doc_id][2] >= share * best:
+            if doc_id in lines and lines[doc_id][2] > 0 and lines[doc_id][2] >= LINE_SHARE * best:
                 picks.append(lines[doc_id][:2])
             elif doc_id in query.scope.doc_ids:
                 missing.append(self.index.documents[doc_id].short_title)
