@@ -28,7 +28,7 @@ INTENTS = (  # checked in order; the first that matches wins
     ("units", re.compile(r"哪些单位|哪些部门|由谁|谁(来)?负责|落实单位|牵头|责任单位|负责单位|哪个部门负责")),
     ("place", ASKS_ADDRESS),
     ("date", re.compile(r"什么时候|何时|哪一年|哪年|哪个阶段|时间安排|日期|期限|起止")),
-    ("figure", re.compile(r"多少|几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
+    ("figure", re.compile(r"多少|(?<!哪)几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
 )
 FIGURE_PATTERN = INTENTS[-1][1]
 # "How will they …": the answer is what the plan will do, the measures of a clause, not one figure.
@@ -52,6 +52,7 @@ MIN_HEADING_PART = 4
 MAX_OUTLINE_REST = 0.4
 # A heading is named by a question that holds this share of its words (idf-weighted).
 HEADING_COVERAGE = 0.7
+_HEADING_PARTS = re.compile(r"[,，;；]")
 # …and names one of its sub-sections when words only that one has carry this share of it.
 NAMES_SUBSECTION = 0.3
 # A question that names a numbered unit asks for that unit: 第63条 (an article; 第六十三条 once
@@ -467,7 +468,13 @@ class QuestionAnalyser:
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
-        (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育)."""
+        (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育), or of one of its parts: a heading
+        that says what will be done and what it achieves names its section by either
+        (跟创新主体双向赋能 → （四）与创新主体双向赋能,实现知识产权“高水平服务创新”)."""
+        parts = [heading, *(p for p in _HEADING_PARTS.split(heading) if len(p) >= 4)]
+        return any(self._words_covered(norm, part) for part in dict.fromkeys(parts))
+
+    def _words_covered(self, norm: str, heading: str) -> bool:
         words = {t: self.index.idf.of(t) for t in _heading_words(heading)}
         total = sum(words.values())
         return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE

@@ -47,6 +47,15 @@ def test_an_outline_lists_every_heading_under_the_section_named_each_cited(seed_
         assert citation.clause.path[:2] == ("一、总体要求", "(三)发展目标")
 
 
+def test_a_section_is_named_by_one_part_of_its_heading_and_which_items_is_no_count(seed_app):
+    # （四）与创新主体双向赋能,实现知识产权“高水平服务创新”: the question names its first part only;
+    # 哪几项 asks which items, not how many
+    answer = seed_app.answerer.ask("漕河泾跟创新主体双向赋能那部分包括哪几项？")
+    assert answer.intent == "outline" and not answer.abstained
+    assert [re.sub(r"\[\d+\]$", "", line) for line in lines_of(answer)[1:]] == [
+        "1.引导服务业为创新主体提质增效", "2.促进服务业支撑科技成果转移转化", "3.打造知识产权新业态新模式"]
+
+
 def test_an_outline_in_traditional_script_keeps_the_documents_headings(seed_app):
     answer = seed_app.answerer.ask("海曙區的保障措施包括哪些？")
     assert answer.intent == "outline"
