@@ -221,6 +221,8 @@ def _bodies(norm_question: str) -> list[str]:
         at += len(word)
     bodies = []
     for match in _BODY_SUFFIX.finditer(norm_question):
+        if len(match.group()) == 1 and _jieba().get_FREQ(norm_question[max(0, match.start() - 1):match.end()]):
+            continue  # 局 of a word of its own (布局, 格局, 大局) ends no bureau's name
         before = [t for t in tokens if t[0] < match.start()]
         run_start = match.start()
         for start, flag in reversed(before):
