@@ -52,7 +52,8 @@ MIN_HEADING_PART = 4
 MAX_OUTLINE_REST = 0.4
 # A heading is named by a question that holds this share of its words (idf-weighted).
 HEADING_COVERAGE = 0.7
-_HEADING_PARTS = re.compile(r"[,，;；]")
+# A heading's own clauses (与创新主体双向赋能,实现知识产权“高水平服务创新”): what is done, what it achieves.
+_HEADING_CLAUSES = re.compile(r"[,，;；]")
 # …and names one of its sub-sections when words only that one has carry this share of it.
 NAMES_SUBSECTION = 0.3
 # A question that names a numbered unit asks for that unit: 第63条 (an article; 第六十三条 once
@@ -473,7 +474,7 @@ class QuestionAnalyser:
         (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育), or of one of its parts: a heading
         that says what will be done and what it achieves names its section by either
         (跟创新主体双向赋能 → （四）与创新主体双向赋能,实现知识产权“高水平服务创新”)."""
-        parts = [heading, *(p for p in _HEADING_PARTS.split(heading) if len(p) >= 4)]
+        parts = [heading, *(p for p in _HEADING_CLAUSES.split(heading) if len(p) >= MIN_HEADING_PART)]
         return any(self._words_covered(norm, part) for part in dict.fromkeys(parts))
 
     def _words_covered(self, norm: str, heading: str) -> bool:
