@@ -30,12 +30,16 @@ class Genre:
     principle_headings: tuple[str, ...] = ()
     # sections that state what the document aims at (its targets) rather than how it will get there
     aim_headings: tuple[str, ...] = ()
+    # a section is named by most of its heading's words in any order (a plan's 深化知识产权优势企业培育
+    # by 怎么培育知识产权优势企业); a law's chapters (与著作权有关的权利) share their words with every
+    # question about the law, and are named by their heading or their number only
+    sections_by_words: bool = True
 
 
 PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"),
             aim_headings=("目标",))
 LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
-            bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True)
+            bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True, sections_by_words=False)
 GENRES = {g.name: g for g in (PLAN, LAW)}
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .index import Index
+from .genres import GENRES
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
 from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
@@ -24,7 +25,9 @@ INTENTS = (  # checked in order; the first that matches wins
     ("topic", re.compile(r"(哪些|哪几个|哪个)(方案|文件|文档|计划|地方|地区)?.{0,6}?(提到|提及|涉及|提出了?(?!.*目标)|谈到)")),
     ("metadata", re.compile(r"文号|印发(?!的.{0,12}?(?:方案|文件|计划|规划))|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)"
                             r"|规划期|实施期|哪几年|起止年")),
-    ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文件|文档|计划|地方)|哪几个|对比|比较|相比")),
+    # (提交哪些文件 asks for paperwork to hand in, not which documents say something)
+    ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文档|计划|地方)|(?<![交备供具带])哪些文件"
+                                r"|哪几个|对比|比较|相比")),
     ("units", re.compile(r"哪些单位|哪些部门|由谁|谁(来)?负责|落实单位|牵头|责任单位|负责单位|哪个部门负责")),
     ("place", ASKS_ADDRESS),
     ("date", re.compile(r"什么时候|何时|哪一年|哪年|哪个阶段|时间安排|日期|期限|起止")),
@@ -360,6 +363,11 @@ def _heading_words(heading: str) -> tuple[str, ...]:
     return tuple(t for t in tokenize(heading_core(heading)) if len(t) > 1)
 
 
+def _titles_only(heading: str, title: str) -> bool:
+    words = _heading_words(heading)
+    return bool(words) and all(w in normalize(title) for w in words)
+
+
 def heading_named(norm_question: str, heading: str) -> bool:
     """The question names the heading: all of it, or a long part of it (a heading
     like （一）集聚多方合力，实现…“高质量服务集聚” is named by 集聚多方合力)."""
@@ -536,8 +544,11 @@ class QuestionAnalyser:
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
-                by_words = heading_named(norm, parent[-1]) or self._heading_covered(norm, parent[-1]) \
-                    or self._names_items(norm, doc_id, kids)
+                # A heading that only says what the whole document is about (第二章 著作权 of 著作权法)
+                # is not named by the question's saying it: every question about the law does.
+                by_words = not _titles_only(parent[-1], document.title) and (
+                    heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
+                        self._heading_covered(norm, parent[-1]) or self._names_items(norm, doc_id, kids)))
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
                 # Naming one of its sub-sections as well asks about that one, and about its own items

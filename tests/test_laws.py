@@ -228,18 +228,27 @@ def test_the_numbered_unit_a_question_names(question, unit):
     assert named_unit(normalize(question)) == unit
 
 
-@pytest.fixture(scope="module")
-def trademark_app(tmp_path_factory) -> App:
-    """Seeds + 商标法, indexed by `laws add`."""
-    root = tmp_path_factory.mktemp("trademark-kb")
+def _seeds_with_laws(tmp_path_factory, name: str, *laws: str) -> App:
+    """Seeds + the given laws, indexed by `laws add`."""
+    root = tmp_path_factory.mktemp(name)
     shutil.copytree(CORPUS, root / "corpus")
     (root / "index").mkdir()
     if EMBEDDING_CACHE.exists():
         shutil.copy(EMBEDDING_CACHE, root / "index" / "embeddings.sqlite")
     app = App(Settings(corpus=root / "corpus", index=root / "index"))
-    result = run_cli(app, "laws", "add", "商标法")
+    result = run_cli(app, "laws", "add", *laws)
     assert result.exit_code == 0, result.output
     return App(Settings(corpus=root / "corpus", index=root / "index"))
+
+
+@pytest.fixture(scope="module")
+def trademark_app(tmp_path_factory) -> App:
+    return _seeds_with_laws(tmp_path_factory, "trademark-kb", "商标法")
+
+
+@pytest.fixture(scope="module")
+def copyright_app(tmp_path_factory) -> App:
+    return _seeds_with_laws(tmp_path_factory, "copyright-kb", "著作权法")
 
 
 @pytest.mark.slow
@@ -264,6 +273,15 @@ def test_a_quantity_stated_of_another_kind_of_the_thing_asked_does_not_answer_it
     assert other.abstained and "国家秘密" in other.text and "商业秘密" in other.text
     own = ask("国家秘密的保密期限最长是多少年？")
     assert not own.abstained and "三十年" in own.text
+
+
+@pytest.mark.slow
+def test_a_laws_chapters_are_not_outlined_for_sharing_the_laws_words(copyright_app):
+    analyse = copyright_app.answerer.analyser.analyse
+    # 第二章 著作权 and 第四章 与著作权有关的权利 share their words with any question on 著作权法
+    assert analyse("转让著作权要签什么样的合同？合同里主要写哪些内容？").intent != "outline"
+    assert analyse("著作权法第四章包括哪几节？").intent == "outline"        # by its number it is named
+    assert analyse("申请专利要提交哪些文件？").intent != "per_document"   # paperwork, not which documents
 
 
 def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
