@@ -572,8 +572,8 @@ class QuestionAnalyser:
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
         norm = _A_NOT_A.sub(" ", normalize(question))
-        words = {t for t in tokenize(norm) if (len(t) > 1 or t.isdigit()) and not _COUNT_WORD.match(t)} \
-            - question_words() - straddling_subwords(norm)
+        words = {t for t in tokenize(norm) if (len(t) > 1 or t.isdigit()) and not _COUNT_WORD.match(t)
+                 and not self._glued(t)} - question_words() - straddling_subwords(norm)
         return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
 
@@ -585,6 +585,12 @@ class QuestionAnalyser:
         if not scope.doc_ids:
             return tokens
         return {t: w for t, w in tokens.items() if t in scope.query}
+
+    def _glued(self, token: str) -> bool:
+        """Two characters that no dictionary and no document has as a word: jieba's guess at joining
+        two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about."""
+        return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None and not self.in_corpus(token) \
+            and not _jieba().get_FREQ(token)
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in

@@ -171,6 +171,12 @@ def test_bodies_in_a_question_are_names_not_any_two_characters(seed_app, questio
     assert (unknown in scope.unknown) if unknown else not scope.unknown
 
 
+def test_two_characters_jieba_glued_together_are_no_word_of_the_question(seed_app):
+    tokens = seed_app.answerer.analyser.weighted_tokens("花钱请人设计了一个图案，卖有品种权的种子要注意什么？")
+    assert "请人" not in tokens and "卖有" not in tokens      # in no dictionary and no document
+    assert "花钱" in tokens and "图案" in tokens              # everyday words jieba knows stay
+
+
 def test_words_no_document_uses_weigh_by_how_specific_they_are_in_general_chinese(seed_app):
     """Everyday phrasing (这些, 自己) says little about a question; a specific word (个人所得税) much.
     Both are absent from the seeds, so the corpus alone would weigh them the same."""
