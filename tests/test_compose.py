@@ -175,6 +175,8 @@ def test_two_characters_jieba_glued_together_are_no_word_of_the_question(seed_ap
     tokens = seed_app.answerer.analyser.weighted_tokens("花钱请人设计了一个图案，卖有品种权的种子要注意什么？")
     assert "请人" not in tokens and "卖有" not in tokens      # in no dictionary and no document
     assert "花钱" in tokens and "图案" in tokens              # everyday words jieba knows stay
+    pronouns = seed_app.answerer.analyser.weighted_tokens("别家的APP在我们的软件里插链接，跳到他们那边，违法吗？")
+    assert not {"别家", "我们", "他们", "那边"} & set(pronouns) and "链接" in pronouns  # who, not what
 
 
 def test_words_no_document_uses_weigh_by_how_specific_they_are_in_general_chinese(seed_app):
