@@ -363,6 +363,7 @@ def _heading_words(heading: str) -> tuple[str, ...]:
     return tuple(t for t in tokenize(heading_core(heading)) if len(t) > 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _titles_only(heading: str, title: str) -> bool:
     words = _heading_words(heading)
     return bool(words) and all(w in normalize(title) for w in words)
@@ -546,9 +547,9 @@ class QuestionAnalyser:
                 # Naming one of its sub-sections as well asks about that one (保障措施 … 资金投入).
                 # A heading that only says what the whole document is about (第二章 著作权 of 著作权法)
                 # is not named by the question's saying it: every question about the law does.
-                by_words = not _titles_only(parent[-1], document.title) and (
-                    heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
-                        self._heading_covered(norm, parent[-1]) or self._names_items(norm, doc_id, kids)))
+                by_words = (heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
+                    self._heading_covered(norm, parent[-1]) or self._names_items(norm, doc_id, kids))) \
+                    and not _titles_only(parent[-1], document.title)
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
                 # Naming one of its sub-sections as well asks about that one, and about its own items
