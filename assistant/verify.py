@@ -289,7 +289,13 @@ class Verifier:
         scored = [(context_similarity(q.context, quantity.context), q) for q in same_measure]
         best = max((similarity for similarity, _ in scored), default=0.0)
         if best >= MIN_CONTEXT_SIMILARITY:
-            closest = [q for similarity, q in scored if similarity == best]
+            # Of the phrases alike, the one sharing the statement's rarer words speaks of its subject:
+            # 木本或者藤本植物…4年 is about 木本或者藤本植物未超过6年, not 在境内销售、推广…种子未超过4年,
+            # though the latter shares more characters.
+            alike = [q for similarity, q in scored if similarity >= MIN_CONTEXT_SIMILARITY]
+            shared = {q: self._shared_weight(q.context, quantity.context) for q in alike}
+            top = max(shared.values())
+            closest = [q for q in alike if shared[q] == top]
             if not any(q.value == quantity.value for q in closest):
                 # a phrase may state a range (一倍以上五倍以下): name all it states
                 stated = "、".join(dict.fromkeys(q.text for q in closest))
@@ -300,6 +306,11 @@ class Verifier:
             finding.fail("not_found", f"条款中未见 {quantity.text}")
 
     # --- helpers ----------------------------------------------------------------
+    def _shared_weight(self, context: str, other: str) -> float:
+        """The idf of the words two phrases share: what they are about, not how they are put."""
+        words = set(tokenize(other))
+        return sum(self.index.idf.of(w) for w in set(tokenize(context)) & words if len(w) > 1)
+
     @functools.cached_property
     def _place_prefix(self) -> re.Pattern:
         names = set(known_places()) | {normalize(d.region) for d in self.index.documents.values() if d.region}

@@ -248,7 +248,7 @@ def trademark_app(tmp_path_factory) -> App:
 
 @pytest.fixture(scope="module")
 def copyright_app(tmp_path_factory) -> App:
-    return _seeds_with_laws(tmp_path_factory, "copyright-kb", "著作权法")
+    return _seeds_with_laws(tmp_path_factory, "copyright-kb", "著作权法", "种子法")
 
 
 @pytest.mark.slow
@@ -282,6 +282,18 @@ def test_a_laws_chapters_are_not_outlined_for_sharing_the_laws_words(copyright_a
     assert analyse("转让著作权要签什么样的合同？合同里主要写哪些内容？").intent != "outline"
     assert analyse("著作权法第四章包括哪几节？").intent == "outline"        # by its number it is named
     assert analyse("申请专利要提交哪些文件？").intent != "per_document"   # paperwork, not which documents
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("statement, status", [
+    ("木本或者藤本植物品种在境外销售、推广其种子未超过4年的，仍具备新颖性。", "contradicted"),
+    ("木本或者藤本植物品种在境外销售、推广其种子未超过六年的，仍具备新颖性。", "supported"),
+])
+def test_verify_weighs_the_subject_over_the_phrasing_a_figure_shares(copyright_app, statement, status):
+    # 种子法: 在境内…未超过一年；在境外，木本或者藤本植物未超过六年，其他植物未超过四年 — and, apart,
+    # 在境内销售、推广该品种种子未超过四年的, which shares more characters with the statement but not its subject
+    [sentence] = copyright_app.verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason
 
 
 def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
