@@ -52,6 +52,8 @@ MIN_COVERAGE = 0.6
 MIN_CONTEXT_SIMILARITY = 0.5
 # The body a rule names as acting or deciding: 向人民法院 (起诉), 由国务院…主管部门 (授予), 经…局 (批准).
 ACTING_BODY = re.compile(r"(?<=[向由经报请])[\u4e00-\u9fff、]{2,18}?(?:法院|局|部门|委员会|机关|政府|署|厅|办公室)")
+# How far something reaches: the whole country, a province, a city … (全国 is not 全省).
+REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
 
 
@@ -354,13 +356,18 @@ class Verifier:
 
 
 def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
-    """(the sentence's body, the clause's body) where the clause says the same thing of another body:
-    向人民法院请求复审 against 向国务院专利行政部门请求复审 — the phrases, bodies masked, are alike."""
+    """(the sentence's body or reach, the clause's) where the clause says the same thing of another body
+    or at another level: 向人民法院请求复审 against 向国务院专利行政部门请求复审, 在全省有重大影响 against
+    在全国有重大影响 — the phrases, that word masked, are alike."""
+    return [pair for pattern in (ACTING_BODY, REACH) for pair in _other_terms(pattern, norm_sentence, evidence_text)]
+
+
+def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
     found = []
     acting_phrases = [(m.group(0), p.replace(m.group(0), "#")) for p in PHRASE.split(evidence_text)
-                      if (m := ACTING_BODY.search(p))]
+                      if (m := pattern.search(p))]
     for phrase in PHRASE.split(norm_sentence):
-        acting = ACTING_BODY.search(phrase)
+        acting = pattern.search(phrase)
         if not acting or not acting_phrases:
             continue
         masked = phrase.replace(acting.group(0), "#")

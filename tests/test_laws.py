@@ -108,6 +108,8 @@ def test_law_questions_are_answered_from_the_article(law_app):
     ("实用新型专利权的期限为十五年。", "contradicted"),
     ("专利申请人对驳回申请的决定不服的，可以自收到通知之日起三个月内向国务院专利行政部门请求复审。", "supported"),
     ("专利申请人对驳回申请的决定不服的，可以自收到通知之日起三个月内向人民法院请求复审。", "contradicted"),
+    ("国务院专利行政部门可以应专利权人或者利害关系人的请求，处理在全国有重大影响的专利侵权纠纷。", "supported"),
+    ("国务院专利行政部门可以应专利权人或者利害关系人的请求，处理在全省有重大影响的专利侵权纠纷。", "contradicted"),
 ])
 def test_verify_reads_numerals_and_bodies_for_the_right_subject(law_app, statement, status):
     [sentence] = law_app.verifier.verify(statement).sentences
