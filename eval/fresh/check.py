@@ -321,11 +321,17 @@ def check_laws(rows: list[dict], db: sqlite3.Connection, report: Report) -> None
         texts = cited_text(db, row, report)
         if not row.get("gold_facts"):
             report.error(f"{rid}: answerable item needs gold_facts")
+        not_verbatim(rid, "fact", row.get("gold_facts", []), texts, report)
         for fact in row.get("gold_facts", []):
-            if texts and not any(fact in t for t in texts):
-                report.error(f"{rid}: fact {fact!r} not verbatim in the cited articles")
             if fact in row.get("question", ""):
                 report.error(f"{rid}: fact {fact!r} is already in the question")
+
+
+def not_verbatim(rid: str, what: str, spans: list[str], texts: list[str], report: Report) -> None:
+    """Each span must stand word for word in one of the cited articles."""
+    for span in spans:
+        if texts and not any(span in t for t in texts):
+            report.error(f"{rid}: {what} {span!r} not verbatim in the cited articles")
 
 
 def figures(text: str) -> set[str]:
@@ -342,9 +348,8 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
         texts = cited_text(db, row, report)
         if not row.get("evidence"):
             report.error(f"{rid}: no evidence")
+        not_verbatim(rid, "evidence", row.get("evidence", []), texts, report)
         for span in row.get("evidence", []):
-            if texts and not any(span in t for t in texts):
-                report.error(f"{rid}: evidence {span!r} not verbatim in the cited articles")
             if row.get("expected") == "contradicted" and span in row.get("statement", ""):
                 report.error(f"{rid}: contradicted statement contains its own evidence")
         if row.get("expected") == "supported":
