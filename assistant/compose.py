@@ -17,8 +17,8 @@ from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
-from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds, outline_of,
-                        topic_terms)
+from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
+                        outline_of, topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
 
@@ -60,9 +60,9 @@ _NOT_EVIDENCED = ("metadata", "outline", "topic", "per_document")
 
 _NUMBER = re.compile(r"\d")
 # An item's own number (5.打造… （3）…), which counts the items and is no figure of the text.
+_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d+\s*[)）.．、](?!\d)")
 # The group an indicator table's row belongs to, which the table writes before it (高效益贡献加大：…).
 _ROW_GROUP = re.compile(r"^(?P<group>[^：:\n]{2,20})[：:]")
-_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d+\s*[)）.．、](?!\d)")
 # Asking for an amount of money itself (奖励金额是多少), not for a rate of one (保险金额年均增幅).
 _ASKS_MONEY = re.compile(r"多少(?:万|亿)?(?:美)?元|多少钱|(?:金额|资金|奖励|补贴|补助|资助|经费|额度|费用|资本|租金)(?:的?目标值?)?(?:是|为|有|要?达到)?多少"
                          r"|多少\S{0,4}(?:奖励|补贴|补助|资助|经费|额度|费用|资本|租金)")
