@@ -11,8 +11,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .index import Index
 from .genres import GENRES
+from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
 from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
@@ -595,7 +595,7 @@ class QuestionAnalyser:
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in
-        general Chinese (jieba's table) over the table's median. Everyday words (这些, 没有,
+        general Chinese (jieba's table) over the table's median. Everyday words (就是, 没有,
         自己) say little, specific ones (个人所得税, 兜底) much; a word the corpus has counts fully."""
         if self.in_corpus(token):
             return 1.0
