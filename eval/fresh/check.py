@@ -1,8 +1,8 @@
 """Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
 Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
-`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl); without it, eval/fresh is checked.
-Exit status 1 if any check fails.
+`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl, and dialogs.jsonl when present); without
+it, eval/fresh is checked. Exit status 1 if any check fails.
 
 - qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
   the text of its gold clauses (for `outline`, in their text or section path); every comparison has one fact
@@ -13,6 +13,12 @@ Exit status 1 if any check fails.
   patterns among the articles of ALL current laws.
 - verify.jsonl: every evidence span occurs verbatim in the cited articles; a contradicted statement does not
   contain its evidence; every figure of a supported statement is in its evidence (after cn2an, 3个月 = 三个月).
+- dialogs.jsonl (optional): every conversation has 2–4 turns; a first turn is read as typed (`understood_as`
+  empty), a follow-up has a reading and a known kind (`follow_up`); every gold clause exists (plans through
+  `load_corpus`, laws parsed from the DB as the knowledge base holds them: `中华人民共和国专利法#c5.a42`); every
+  gold fact occurs verbatim in its gold clauses and not in the question; a comparison has a fact per document;
+  a refusal turn has empty gold fields and absence patterns (`词+词`: terms that would state the answer, all in
+  one clause) that match no clause of the documents it names (`absence_docs`), nor, for a law, any current law.
 """
 from __future__ import annotations
 
@@ -43,8 +49,16 @@ PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
 PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
 SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
+DIALOG_FILE = "dialogs.jsonl"  # optional: conversations of follow-up questions
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
 VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence", "split"}
+DIALOG_FIELDS = {"id", "turns", "split"}
+TURN_FIELDS = {"question", "understood_as", "expect", "doc_ids", "gold_clauses", "gold_facts"}
+# What a follow-up leans on: another place, another year, how it is done, who carries it out, the plan's own
+# metadata (这个方案/它), 还有吗, a comparison, another right or act of a law, another item of the same plan,
+# a detail of the previous answer.
+FOLLOW_UPS = {"place", "year", "how", "units", "meta", "more", "compare", "law", "item", "detail"}
+DIALOG_TURNS = (2, 4)
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -358,12 +372,138 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
                 report.error(f"{rid}: supported statement has figures not in its evidence: {sorted(extra)}")
 
 
+# ---------------------------------------------------------------------------
+# Dialogs
+# ---------------------------------------------------------------------------
+
+class LawClauses:
+    """Clauses of current laws as the knowledge base holds them (the file `<law name>.txt` parsed by the
+    project's parser), looked up by document id and read from the DB on first use."""
+
+    def __init__(self, db_path: str) -> None:
+        sys.path.insert(0, str(ROOT))
+        from assistant.documents import document_id
+        from assistant.laws import LawCatalog
+        self.catalog = LawCatalog.open(Path(db_path))
+        self.entries = {document_id(Path(e.file_name)): e for e in self.catalog.entries}
+        self.parsed: dict[str, dict] = {}
+
+    def of(self, doc_id: str) -> dict | None:
+        """Clause id → Clause of the law `doc_id`, None when no current law has that id."""
+        if doc_id not in self.entries:
+            return None
+        if doc_id not in self.parsed:
+            from assistant.documents import parse_document
+            entry = self.entries[doc_id]
+            document = parse_document(self.catalog.text(entry), doc_id, entry.file_name)
+            self.parsed[doc_id] = {clause.id: clause for clause in document.clauses}
+        return self.parsed[doc_id]
+
+
+def split_pattern(pattern: str) -> tuple[str, ...]:
+    return tuple(term.strip() for term in pattern.split("+") if term.strip())
+
+
+def check_dialog_turn(rid: str, number: int, turn: dict, clauses_of, db: sqlite3.Connection,
+                      report: Report) -> None:
+    where = f"{rid}.{number}"
+    missing = TURN_FIELDS - turn.keys()
+    if missing:
+        report.error(f"{where}: missing fields {sorted(missing)}")
+    if number == 1 and (turn.get("understood_as") or turn.get("follow_up")):
+        report.error(f"{where}: a first turn is read as typed (empty understood_as, no follow_up)")
+    if number > 1 and not turn.get("understood_as"):
+        report.error(f"{where}: a follow-up needs its standalone reading (understood_as)")
+    if number > 1 and turn.get("follow_up") not in FOLLOW_UPS:
+        report.error(f"{where}: unknown follow_up {turn.get('follow_up')!r}")
+    if "script" in turn and (turn["script"] != "traditional" or not is_traditional(turn.get("question", ""))):
+        report.error(f"{where}: script must be 'traditional' and the question must have traditional characters")
+    gold, facts, docs = turn.get("gold_clauses", []), turn.get("gold_facts", []), turn.get("doc_ids", [])
+    if turn.get("expect") == "refuse":
+        check_refusal_turn(where, turn, gold or facts or docs, clauses_of, db, report)
+        return
+    if turn.get("expect") != "answer":
+        report.error(f"{where}: expect must be 'answer' or 'refuse'")
+        return
+    if turn.get("absence") or turn.get("absence_docs"):
+        report.error(f"{where}: an answer turn has no absence patterns")
+    if not gold or not facts:
+        report.error(f"{where}: answer turn needs gold_clauses and gold_facts")
+    known = []
+    for cid in gold:
+        clause = (clauses_of(cid.split("#")[0]) or {}).get(cid)
+        if clause is None:
+            report.error(f"{where}: clause {cid} does not exist")
+        else:
+            known.append(clause)
+    if sorted({c.doc_id for c in known}) != sorted(set(docs)):
+        report.error(f"{where}: doc_ids {docs} do not match the gold clauses' documents")
+    for fact in facts:
+        if not any(fact in c.text for c in known):
+            report.error(f"{where}: fact {fact!r} not verbatim in its gold clauses")
+        if fact in turn.get("question", ""):
+            report.error(f"{where}: fact {fact!r} is already in the question")
+    if turn.get("follow_up") == "compare":
+        for doc in docs:
+            if not any(f in c.text for f in facts for c in known if c.doc_id == doc):
+                report.error(f"{where}: no gold fact for {doc}")
+
+
+def check_refusal_turn(where: str, turn: dict, has_gold, clauses_of, db: sqlite3.Connection,
+                       report: Report) -> None:
+    """A refusal turn carries no gold; its absence patterns match no clause of the documents it names
+    (text and section path, normalised), and a law's none of any current law either."""
+    if has_gold:
+        report.error(f"{where}: refusal turn has gold fields")
+    patterns = [split_pattern(p) for p in turn.get("absence", [])]
+    if not patterns or not all(patterns):
+        report.error(f"{where}: refusal turn needs absence patterns")
+        return
+    if not turn.get("absence_docs"):
+        report.error(f"{where}: refusal turn must name the documents that do not hold the answer (absence_docs)")
+    for doc in turn.get("absence_docs", []):
+        clauses = clauses_of(doc)
+        if clauses is None:
+            report.error(f"{where}: absence document {doc} does not exist")
+            continue
+        for hit in plan_absence_hits(patterns, clauses):
+            report.error(f"{where}: absence pattern found: {hit}")
+        if not doc.endswith(tuple("0123456789")):  # a law (plans are named <place>-<year>)
+            for hit in law_absence_hits(db, patterns):
+                report.error(f"{where}: absence pattern found among current laws: {hit}")
+
+
+def check_dialogs(rows: list[dict], clauses: dict, db: sqlite3.Connection, db_path: str, report: Report) -> None:
+    common_checks(rows, DIALOG_FIELDS, None, report)
+    plans = collections.defaultdict(dict)
+    for cid, clause in clauses.items():
+        plans[clause.doc_id][cid] = clause
+    laws = None
+
+    def clauses_of(doc_id: str) -> dict | None:
+        nonlocal laws
+        if doc_id in plans:
+            return plans[doc_id]
+        laws = laws or LawClauses(db_path)
+        return laws.of(doc_id)
+
+    for row in rows:
+        rid, turns = row.get("id", "?"), row.get("turns") or []
+        if not DIALOG_TURNS[0] <= len(turns) <= DIALOG_TURNS[1]:
+            report.error(f"{rid}: a conversation has {DIALOG_TURNS[0]}–{DIALOG_TURNS[1]} turns, not {len(turns)}")
+        for number, turn in enumerate(turns, 1):
+            check_dialog_turn(rid, number, turn, clauses_of, db, report)
+
+
 def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
     report = Report()
-    check_plans(read_jsonl(folder / "qa.jsonl", report), load_clauses(), report)
+    clauses = load_clauses()
+    check_plans(read_jsonl(folder / "qa.jsonl", report), clauses, report)
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         check_laws(read_jsonl(folder / "laws.jsonl", report), db, report)
         check_verify(read_jsonl(folder / "verify.jsonl", report), db, report)
+        if (folder / DIALOG_FILE).is_file():
+            check_dialogs(read_jsonl(folder / DIALOG_FILE, report), clauses, db, db_path, report)
     return report
 
 
@@ -374,6 +514,14 @@ def counts(folder: Path = HERE) -> str:
         by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
         trad = sum(1 for r in rows if r.get("script") == "traditional")
         lines.append(f"{name}: {len(rows)} items {dict(by)}; traditional {trad}")
+    if (folder / DIALOG_FILE).is_file():
+        dialogs = [json.loads(l) for l in (folder / DIALOG_FILE).read_text(encoding="utf-8").splitlines() if l.strip()]
+        turns = [t for d in dialogs for t in d.get("turns", [])]
+        by = collections.Counter(t.get("follow_up", "first") for t in turns)
+        expects = collections.Counter(t.get("expect") for t in turns)
+        trad = sum(1 for t in turns if t.get("script") == "traditional")
+        lines.append(f"{DIALOG_FILE}: {len(dialogs)} conversations, {len(turns)} turns {dict(expects)}; "
+                     f"{dict(by)}; traditional {trad}")
     return "\n".join(lines)
 
 
