@@ -1,5 +1,5 @@
-"""The fresh held-out sets (eval/fresh, eval/fresh2) are valid against the documents, and their checker catches
-bad items.
+"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations) are valid against the
+documents, and their checker catches bad items.
 
 Nothing here runs the assistant: the sets are checked against the parsed plans and the laws DB only."""
 from __future__ import annotations
@@ -145,3 +145,112 @@ def test_the_checker_runs_on_a_named_folder_and_refuses_a_missing_one(tmp_path, 
     assert "0 errors" in capsys.readouterr().out
     assert check.main(["check.py", "--dir", str(tmp_path)]) == 2
     assert capsys.readouterr().out.startswith("error:")
+
+
+# --- conversations (eval/fresh2/dialogs.jsonl) ---------------------------------------------------------
+
+DIALOGS = ROOT / "eval" / "fresh2" / check.DIALOG_FILE
+
+
+def _dialog_errors(rows, clauses, db) -> list[str]:
+    report = check.Report()
+    check.check_dialogs(rows, clauses, db, check.DEFAULT_DB, report)
+    return report.errors
+
+
+@pytest.fixture(scope="module")
+def dialogs() -> list[dict]:
+    return _rows(check.DIALOG_FILE, DIALOGS.parent)
+
+
+def _turn(dialogs, predicate) -> tuple[dict, int]:
+    """A copy of the first conversation with a turn satisfying `predicate`, and that turn's index."""
+    for row in dialogs:
+        for number, turn in enumerate(row["turns"]):
+            if predicate(turn):
+                return copy.deepcopy(row), number
+    raise AssertionError("no such turn")
+
+
+def test_dialogs_are_valid(dialogs, clauses, db):
+    assert _dialog_errors(dialogs, clauses, db) == []
+
+
+def test_the_dialogs_have_the_promised_size_and_spread(dialogs):
+    assert [row["id"] for row in dialogs] == [f"e{n:02d}" for n in range(1, 25)]
+    turns = [turn for row in dialogs for turn in row["turns"]]
+    assert all(2 <= len(row["turns"]) <= 4 for row in dialogs)
+    assert 5 <= sum(turn["expect"] == "refuse" for turn in turns) <= 9
+    kinds = collections.Counter(turn.get("follow_up") for turn in turns[1:] if turn.get("follow_up"))
+    assert set(check.FOLLOW_UPS) <= set(kinds)
+    assert sum(turn.get("script") == "traditional" for turn in turns) >= 6
+    documents = {doc for turn in turns for doc in turn["doc_ids"] + turn.get("absence_docs", [])}
+    assert set(PLANS) <= documents
+    on_laws = [row for row in dialogs
+               if any(doc.startswith("中华人民共和国") for turn in row["turns"] for doc in turn["doc_ids"])]
+    assert 4 <= len(on_laws) <= 6
+    for split in ("dev", "held"):  # both halves hold refusals and law conversations
+        assert any(t["expect"] == "refuse" for row in dialogs if row["split"] == split for t in row["turns"])
+        assert any(row["split"] == split for row in on_laws)
+
+
+def test_a_dialog_fact_missing_from_its_clause_is_caught(dialogs, clauses, db):
+    row, number = _turn(dialogs, lambda t: t["expect"] == "answer" and t.get("follow_up") == "place")
+    row["turns"][number]["gold_facts"] = ["这句话不在任何条款里"]
+    assert any(f"{row['id']}.{number + 1}: fact" in e and "not verbatim" in e
+               for e in _dialog_errors([row], clauses, db))
+
+
+def test_a_law_fact_not_in_its_article_and_an_unknown_article_are_caught(dialogs, clauses, db):
+    row, number = _turn(dialogs, lambda t: any(d.startswith("中华人民共和国") for d in t["doc_ids"]))
+    turn = row["turns"][number]
+    turn["gold_facts"] = ["九十九年"]
+    turn["gold_clauses"] = turn["gold_clauses"] + [turn["doc_ids"][0] + "#c99.a999"]
+    errors = _dialog_errors([row], clauses, db)
+    assert any("not verbatim" in e for e in errors)
+    assert any("does not exist" in e for e in errors)
+
+
+def test_a_refusal_the_named_document_does_answer_is_caught(dialogs, clauses, db):
+    row, number = _turn(dialogs, lambda t: t["expect"] == "refuse" and t["absence_docs"] == ["haishu-2024"])
+    row["turns"][number]["absence"] = row["turns"][number]["absence"] + ["PCT+2026"]  # the table's 2026 target
+    assert any("absence pattern found: PCT+2026 in haishu-2024#" in e for e in _dialog_errors([row], clauses, db))
+
+
+def test_a_law_refusal_any_current_law_answers_is_caught(dialogs, clauses, db):
+    row, number = _turn(dialogs, lambda t: t["expect"] == "refuse"
+                        and any(d.startswith("中华人民共和国") for d in t["absence_docs"]))
+    row["turns"][number]["absence"] = ["诉讼时效+三年"]  # not 专利法 alone: 民法典 and others say it too
+    errors = _dialog_errors([row], clauses, db)
+    assert any("among current laws" in e and "诉讼时效+三年" in e for e in errors)
+
+
+def test_a_refusal_with_gold_a_follow_up_without_reading_and_a_wrong_split_are_caught(dialogs, clauses, db):
+    refusal, number = _turn(dialogs, lambda t: t["expect"] == "refuse")
+    refusal["turns"][number]["gold_facts"] = ["10家"]
+    refusal["split"] = "held" if refusal["split"] == "dev" else "dev"
+    errors = _dialog_errors([refusal], clauses, db)
+    assert any("refusal turn has gold fields" in e for e in errors)
+    assert any("split must be" in e for e in errors)
+    follow_up = copy.deepcopy(dialogs[0])
+    follow_up["turns"][1]["understood_as"] = ""
+    follow_up["turns"][1]["follow_up"] = "guess"
+    errors = _dialog_errors([follow_up], clauses, db)
+    assert any("needs its standalone reading" in e for e in errors)
+    assert any("unknown follow_up" in e for e in errors)
+
+
+def test_a_comparison_turn_without_a_fact_for_each_plan_is_caught(dialogs, clauses, db):
+    row, number = _turn(dialogs, lambda t: t.get("follow_up") == "compare")
+    turn = row["turns"][number]
+    first = turn["doc_ids"][0]
+    turn["gold_facts"] = [f for f in turn["gold_facts"]
+                          if not any(f in clauses[c].text for c in turn["gold_clauses"] if c.startswith(first + "#"))]
+    assert any(f"no gold fact for {first}" in e for e in _dialog_errors([row], clauses, db))
+
+
+def test_the_checker_reports_the_dialogs_of_a_folder_that_has_them(capsys):
+    assert check.main(["check.py", "--dir", str(DIALOGS.parent)]) == 0
+    assert "dialogs.jsonl: 24 conversations" in capsys.readouterr().out
+    assert check.main(["check.py"]) == 0  # eval/fresh has no dialogs: its checks run as before
+    assert "dialogs.jsonl" not in capsys.readouterr().out
