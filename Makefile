@@ -62,12 +62,16 @@ eval-laws: $(STAMP)
 	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
 # A held-out set written on 2026-11-24 (eval/fresh/README.md; `make eval-fresh FRESH=eval/fresh2` for the
-# second one): plans on the seeds, laws on the knowledge base of eval-laws.
+# second one): plans on the seeds, laws on the knowledge base of eval-laws; a set's conversations
+# (dialogs.jsonl, when it has one) on that knowledge base too, since some of them ask about laws.
 FRESH ?= eval/fresh
 eval-fresh: $(STAMP)
 	$(BIN)/policy-assistant eval --set $(FRESH)/qa.jsonl --report-dir $(FRESH)/plans
 	$(BIN)/policy-assistant eval-laws --set $(FRESH)/laws.jsonl --statements $(FRESH)/verify.jsonl \
 	  --report-dir $(FRESH)/laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
+	if [ -f $(FRESH)/dialogs.jsonl ]; then \
+	  $(BIN)/policy-assistant eval --dialogs $(FRESH)/dialogs.jsonl --report-dir $(FRESH)/dialogs \
+	    --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index; fi
 
 # A real chat model on loopback for the LLM benchmark (never part of `make test`): its own venv
 # (.venv-llm), llama-cpp-python compiled from source (15–40 min on 2 cores the first time), a
