@@ -376,37 +376,51 @@ def check_verify(rows: list[dict], db: sqlite3.Connection, report: Report) -> No
 # Dialogs
 # ---------------------------------------------------------------------------
 
-class LawClauses:
-    """Clauses of current laws as the knowledge base holds them (the file `<law name>.txt` parsed by the
-    project's parser), looked up by document id and read from the DB on first use."""
+class DialogDocuments:
+    """The clauses a conversation may cite, by document id: the five plans, and current laws as the knowledge
+    base holds them (the file `<law name>.txt` parsed by the project's parser), read from the DB on first use."""
 
-    def __init__(self, db_path: str) -> None:
-        sys.path.insert(0, str(ROOT))
-        from assistant.documents import document_id
-        from assistant.laws import LawCatalog
-        self.catalog = LawCatalog.open(Path(db_path))
-        self.entries = {document_id(Path(e.file_name)): e for e in self.catalog.entries}
-        self.parsed: dict[str, dict] = {}
+    def __init__(self, clauses: dict, db_path: str) -> None:
+        self.plans: dict[str, dict] = collections.defaultdict(dict)
+        for cid, clause in clauses.items():
+            self.plans[clause.doc_id][cid] = clause
+        self.db_path = db_path
+        self.laws: dict[str, dict] = {}
+        self.catalog = self.law_entries = None
 
-    def of(self, doc_id: str) -> dict | None:
-        """Clause id → Clause of the law `doc_id`, None when no current law has that id."""
-        if doc_id not in self.entries:
+    def is_law(self, doc_id: str) -> bool:
+        return doc_id not in self.plans
+
+    def clauses(self, doc_id: str) -> dict | None:
+        """Clause id → Clause of the document, None when neither a plan nor a current law has that id."""
+        if doc_id in self.plans:
+            return self.plans[doc_id]
+        if self.catalog is None:
+            sys.path.insert(0, str(ROOT))
+            from assistant.documents import document_id
+            from assistant.laws import LawCatalog
+            self.catalog = LawCatalog.open(Path(self.db_path))
+            self.law_entries = {document_id(Path(e.file_name)): e for e in self.catalog.entries}
+        if doc_id not in self.law_entries:
             return None
-        if doc_id not in self.parsed:
+        if doc_id not in self.laws:
             from assistant.documents import parse_document
-            entry = self.entries[doc_id]
+            entry = self.law_entries[doc_id]
             document = parse_document(self.catalog.text(entry), doc_id, entry.file_name)
-            self.parsed[doc_id] = {clause.id: clause for clause in document.clauses}
-        return self.parsed[doc_id]
+            self.laws[doc_id] = {clause.id: clause for clause in document.clauses}
+        return self.laws[doc_id]
+
+    def clause(self, cid: str):
+        return (self.clauses(cid.split("#")[0]) or {}).get(cid)
 
 
 def split_pattern(pattern: str) -> tuple[str, ...]:
+    """`商业秘密+万元` → the terms that must all stand in one clause."""
     return tuple(term.strip() for term in pattern.split("+") if term.strip())
 
 
-def check_dialog_turn(rid: str, number: int, turn: dict, clauses_of, db: sqlite3.Connection,
+def check_dialog_turn(where: str, number: int, turn: dict, documents: DialogDocuments, db: sqlite3.Connection,
                       report: Report) -> None:
-    where = f"{rid}.{number}"
     missing = TURN_FIELDS - turn.keys()
     if missing:
         report.error(f"{where}: missing fields {sorted(missing)}")
@@ -418,20 +432,25 @@ def check_dialog_turn(rid: str, number: int, turn: dict, clauses_of, db: sqlite3
         report.error(f"{where}: unknown follow_up {turn.get('follow_up')!r}")
     if "script" in turn and (turn["script"] != "traditional" or not is_traditional(turn.get("question", ""))):
         report.error(f"{where}: script must be 'traditional' and the question must have traditional characters")
-    gold, facts, docs = turn.get("gold_clauses", []), turn.get("gold_facts", []), turn.get("doc_ids", [])
     if turn.get("expect") == "refuse":
-        check_refusal_turn(where, turn, gold or facts or docs, clauses_of, db, report)
-        return
-    if turn.get("expect") != "answer":
+        check_refusal_turn(where, turn, documents, db, report)
+    elif turn.get("expect") == "answer":
+        check_answer_turn(where, turn, documents, report)
+    else:
         report.error(f"{where}: expect must be 'answer' or 'refuse'")
-        return
+
+
+def check_answer_turn(where: str, turn: dict, documents: DialogDocuments, report: Report) -> None:
+    """Gold clauses exist, their documents are the turn's, every fact stands verbatim in them (and not in the
+    question), and a comparison has a fact for each document."""
+    gold, facts, docs = turn.get("gold_clauses", []), turn.get("gold_facts", []), turn.get("doc_ids", [])
     if turn.get("absence") or turn.get("absence_docs"):
         report.error(f"{where}: an answer turn has no absence patterns")
     if not gold or not facts:
         report.error(f"{where}: answer turn needs gold_clauses and gold_facts")
     known = []
     for cid in gold:
-        clause = (clauses_of(cid.split("#")[0]) or {}).get(cid)
+        clause = documents.clause(cid)
         if clause is None:
             report.error(f"{where}: clause {cid} does not exist")
         else:
@@ -449,11 +468,11 @@ def check_dialog_turn(rid: str, number: int, turn: dict, clauses_of, db: sqlite3
                 report.error(f"{where}: no gold fact for {doc}")
 
 
-def check_refusal_turn(where: str, turn: dict, has_gold, clauses_of, db: sqlite3.Connection,
+def check_refusal_turn(where: str, turn: dict, documents: DialogDocuments, db: sqlite3.Connection,
                        report: Report) -> None:
     """A refusal turn carries no gold; its absence patterns match no clause of the documents it names
     (text and section path, normalised), and a law's none of any current law either."""
-    if has_gold:
+    if turn.get("gold_clauses") or turn.get("gold_facts") or turn.get("doc_ids"):
         report.error(f"{where}: refusal turn has gold fields")
     patterns = [split_pattern(p) for p in turn.get("absence", [])]
     if not patterns or not all(patterns):
@@ -462,37 +481,26 @@ def check_refusal_turn(where: str, turn: dict, has_gold, clauses_of, db: sqlite3
     if not turn.get("absence_docs"):
         report.error(f"{where}: refusal turn must name the documents that do not hold the answer (absence_docs)")
     for doc in turn.get("absence_docs", []):
-        clauses = clauses_of(doc)
+        clauses = documents.clauses(doc)
         if clauses is None:
             report.error(f"{where}: absence document {doc} does not exist")
             continue
         for hit in plan_absence_hits(patterns, clauses):
             report.error(f"{where}: absence pattern found: {hit}")
-        if not doc.endswith(tuple("0123456789")):  # a law (plans are named <place>-<year>)
+        if documents.is_law(doc):  # another law must not answer it either
             for hit in law_absence_hits(db, patterns):
                 report.error(f"{where}: absence pattern found among current laws: {hit}")
 
 
 def check_dialogs(rows: list[dict], clauses: dict, db: sqlite3.Connection, db_path: str, report: Report) -> None:
     common_checks(rows, DIALOG_FIELDS, None, report)
-    plans = collections.defaultdict(dict)
-    for cid, clause in clauses.items():
-        plans[clause.doc_id][cid] = clause
-    laws = None
-
-    def clauses_of(doc_id: str) -> dict | None:
-        nonlocal laws
-        if doc_id in plans:
-            return plans[doc_id]
-        laws = laws or LawClauses(db_path)
-        return laws.of(doc_id)
-
+    documents = DialogDocuments(clauses, db_path)
     for row in rows:
         rid, turns = row.get("id", "?"), row.get("turns") or []
         if not DIALOG_TURNS[0] <= len(turns) <= DIALOG_TURNS[1]:
             report.error(f"{rid}: a conversation has {DIALOG_TURNS[0]}–{DIALOG_TURNS[1]} turns, not {len(turns)}")
         for number, turn in enumerate(turns, 1):
-            check_dialog_turn(rid, number, turn, clauses_of, db, report)
+            check_dialog_turn(f"{rid}.{number}", number, turn, documents, db, report)
 
 
 def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
