@@ -570,3 +570,17 @@ def test_a_section_pointed_at_without_items_is_answered_by_its_own_text(seed_app
     assert part.citations[0].clause.path[0].startswith("二、") and "四大能力" in part.text
     stage = seed_app.answerer.ask("海曙实施步骤第二阶段要做什么？")
     assert stage.citations[0].clause.path[-1].startswith("(二)組織實施階段")
+
+
+def test_a_name_written_short_holds_the_words_it_shortens(seed_app):
+    """漕河泾 writes 市商标审协中心, 审查协作 shortened to the first character of each word: its line is
+    that clause, not 未找到; the short form counts only beside the question's next word (商标审协),
+    not where the last word stands whole (商标审协中 is only ever the start of 商标审协中心)."""
+    analyser = seed_app.answerer.analyser
+    question = "漕河泾和徐汇分别提到哪个商标审查协作中心？"
+    assert analyser.contracted_forms(normalize(question)) == {"审查": ("审协",), "协作": ("审协",)}
+    assert analyser.contracted_forms(normalize("徐汇和浦东在知识产权纠纷调解上分别怎么安排？")) == {}
+    answer = seed_app.answerer.ask(question)
+    caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
+    assert "市商标审协中心" in caohejing and NOT_STATED not in caohejing
+    assert any(c.clause.id == "caohejing-2024#2.6.2" for c in answer.citations)
