@@ -444,9 +444,8 @@ class QuestionAnalyser:
             tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens
                    if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t))}
-        for word, short in self.contracted_forms(norm).items():
-            if word in tokens:
-                aliases[word] = aliases.get(word, ()) + short
+        for word, short in self.contracted_forms(norm, tokens).items():
+            aliases[word] = aliases.get(word, ()) + short
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
         asks_how = bool(HOW.search(norm))
@@ -489,23 +488,23 @@ class QuestionAnalyser:
         found = {form for row in rows for pattern in patterns for form in pattern.findall(texts[row])}
         return tuple(sorted(found))[:MAX_INFIXED]
 
-    def contracted_forms(self, norm: str) -> dict[str, tuple[str, ...]]:
-        """The question's words that the documents write short, with each word of a run of two or
+    def contracted_forms(self, norm: str, tokens: dict[str, float]) -> dict[str, tuple[str, ...]]:
+        """The question's topic words that the documents write short, with each word of a run of two or
         three written by its first character (商标审查协作中心 → 商标审协中心: 审查 and 协作 are held by
-        审协). The short form counts only where a document writes it beside the question's word next to
-        the run (商标审协 or 审协中心): two characters that meet by chance are not taken for a name."""
-        words = _jieba().lcut(norm)
+        审协). The short form counts only where a document writes it beside the topic word next to the
+        run (商标审协 or 审协中心): two characters that meet by chance are not taken for a name."""
+        words = [w if w in tokens and _is_word(w) else "" for w in _jieba().lcut(norm)]
         found: dict[str, tuple[str, ...]] = {}
         for start in range(len(words)):
             for end in range(start + 2, min(start + MAX_CONTRACTED_WORDS, len(words)) + 1):
                 run = words[start:end]
-                if not all(map(_is_word, run)):
+                if not all(run):
                     break
                 short = "".join(w[0] for w in run)
                 before = words[start - 1] if start else ""
                 after = words[end] if end < len(words) else ""
-                if (_is_word(before) and self._written_short(before + short, before + short[:-1] + run[-1])) \
-                        or (_is_word(after) and self.in_corpus(short + after)):
+                if (before and self._written_short(before + short, before + short[:-1] + run[-1])) \
+                        or (after and self.in_corpus(short + after)):
                     for w in run:
                         found[w] = found.get(w, ()) + (short,)
         return found

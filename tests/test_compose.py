@@ -578,8 +578,11 @@ def test_a_name_written_short_holds_the_words_it_shortens(seed_app):
     not where the last word stands whole (商标审协中 is only ever the start of 商标审协中心)."""
     analyser = seed_app.answerer.analyser
     question = "漕河泾和徐汇分别提到哪个商标审查协作中心？"
-    assert analyser.contracted_forms(normalize(question)) == {"审查": ("审协",), "协作": ("审协",)}
-    assert analyser.contracted_forms(normalize("徐汇和浦东在知识产权纠纷调解上分别怎么安排？")) == {}
+    query = analyser.analyse(question)
+    assert analyser.contracted_forms(query.norm, query.tokens) == {"审查": ("审协",), "协作": ("审协",)}
+    assert query.aliases["审查"] == ("审协",) and "中心" not in query.aliases
+    other = analyser.analyse("徐汇和浦东在知识产权纠纷调解上分别怎么安排？")
+    assert analyser.contracted_forms(other.norm, other.tokens) == {}
     answer = seed_app.answerer.ask(question)
     caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
     assert "市商标审协中心" in caohejing and NOT_STATED not in caohejing
