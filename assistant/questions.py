@@ -95,7 +95,7 @@ _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$
 _COUNT_WORD = re.compile(r"^(?:[两二三四五六七八九十\d]+[个项类种条大]|大[块类项点])$")
 MIN_INFIXED, MAX_INFIXED = 3, 5
 # A run of two or three of the question's words may be written short by each word's first character
-# (审查协作 → 审协, 市场监督管理 → 市监管), as names are abbreviated in Chinese.
+# (商标审查协作中心 → 商标审协中心), as names are abbreviated in Chinese.
 MAX_CONTRACTED_WORDS = 3
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
