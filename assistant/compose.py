@@ -133,9 +133,16 @@ def held_share(tokens: dict[str, float], texts: list[tuple[str, str]],
     if not total:
         return 1.0
     text = "".join(norm for norm, _ in texts)
-    found = sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and holds(t, text, aliases=aliases))
-    return (found + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
-                        and any(holds(t, norm, raw) for norm, raw in texts))) / total
+    found = with_parts({t for t in tokens if t not in MEASURE_KINDS and holds(t, text, aliases=aliases)}, tokens)
+    return (sum(tokens[t] for t in found) + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
+                                                and any(holds(t, norm, raw) for norm, raw in texts))) / total
+
+
+def with_parts(held: set[str], tokens: dict[str, float]) -> set[str]:
+    """The question words held, with the question's words inside them: a text holding a word by
+    another name of it (WIPO for 世界知识产权组织) holds its parts (世界, 组织) as well, as a text
+    writing the word itself does; else 国际组织 in another clause would count for more than WIPO."""
+    return held | {t for t in tokens if t not in MEASURE_KINDS and any(t != h and t in h for h in held)}
 
 
 def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
@@ -330,7 +337,8 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     # What a sentence says it does not cover is not what it is about (技术合同 … 不包括专利权转让书据;
     # 著作权(署名权除外)的保护期).
     norm = _EXCLUDED.sub("", normalize(sentence))
-    score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases) or held_swapped(t, norm, tokens))
+    score = sum(tokens[t] for t in with_parts({t for t in tokens if holds(t, norm, sentence, aliases)
+                                               or held_swapped(t, norm, tokens)}, tokens))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and gives_number(norm):

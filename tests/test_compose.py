@@ -587,3 +587,16 @@ def test_a_name_written_short_holds_the_words_it_shortens(seed_app):
     caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
     assert "市商标审协中心" in caohejing and NOT_STATED not in caohejing
     assert any(c.clause.id == "caohejing-2024#2.6.2" for c in answer.citations)
+
+
+def test_a_word_held_by_another_name_holds_the_words_inside_it(seed_app):
+    """徐汇 writes WIPO for 世界知识产权组织: its task 深化徐汇与 WIPO 交流合作 holds the question as fully as
+    if it wrote the name out, and is not outweighed by a goal whose 国际组织 holds 组织 by chance."""
+    query = seed_app.answerer.analyser.analyse("徐汇怎么跟世界知识产权组织合作？")
+    short = coverage(query.known, ["深化徐汇与 WIPO 交流合作"], query.aliases)
+    assert short == pytest.approx(coverage(query.known, ["深化徐汇与世界知识产权组织交流合作"], query.aliases))
+    assert short == pytest.approx(1.0)
+    answer = seed_app.answerer.ask("浦东和徐汇分别怎么跟世界知识产权组织合作？")
+    xuhui = next(line for line in lines_of(answer) if line.startswith("徐汇"))
+    assert "深化徐汇与 WIPO 交流合作" in xuhui
+    assert [c.clause.id for c in answer.citations if c.clause.doc_id == "xuhui-2022"] == ["xuhui-2022#3.4.1"]
