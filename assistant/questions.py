@@ -492,7 +492,8 @@ class QuestionAnalyser:
         """The question's topic words that the documents write short, with each word of a run of two or
         three written by its first character (商标审查协作中心 → 商标审协中心: 审查 and 协作 are held by
         审协). The short form counts only where a document writes it beside the topic word next to the
-        run (商标审协 or 审协中心): two characters that meet by chance are not taken for a name."""
+        run (商标审协 or 审协中心), and only when it is no word of its own: two characters that meet by chance
+        are not taken for a name."""
         words = [w if w in tokens and _is_word(w) else "" for w in _jieba().lcut(norm)]
         found: dict[str, tuple[str, ...]] = {}
         for start in range(len(words)):
@@ -501,6 +502,8 @@ class QuestionAnalyser:
                 if not all(run):
                     break
                 short = "".join(w[0] for w in run)
+                if _jieba().get_FREQ(short):  # a word of general Chinese (公共服务平台 → 公平) is that word
+                    continue
                 before = words[start - 1] if start else ""
                 after = words[end] if end < len(words) else ""
                 if (before and self._written_short(before + short, before + short[:-1] + run[-1])) \

@@ -583,6 +583,9 @@ def test_a_name_written_short_holds_the_words_it_shortens(seed_app):
     assert query.aliases["审查"] == ("审协",) and "中心" not in query.aliases
     other = analyser.analyse("徐汇和浦东在知识产权纠纷调解上分别怎么安排？")
     assert analyser.contracted_forms(other.norm, other.tokens) == {}
+    # 知识产权保护 is in the documents, but 保护 is a word of its own, not 保障护航 written short.
+    chance = analyser.analyse("徐汇的知识产权保障护航有哪些举措？")
+    assert analyser.contracted_forms(chance.norm, chance.tokens) == {}
     answer = seed_app.answerer.ask(question)
     caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
     assert "市商标审协中心" in caohejing and NOT_STATED not in caohejing
