@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .outline import paragraphs
@@ -38,6 +39,10 @@ LINE_SENTENCES = 3
 # train split; on that split the two give the same answers, and a paraphrase, which every
 # document's line holds little of, still gets its lines.
 LINE_SHARE = 0.5
+# A plan's figure stated in the shape most plans' lines have (a sentence, or an indicator row) is
+# quoted instead of its best when it scores at least this share of that best: nearly as good, as
+# a second sentence must be to join an answer (Composer.sentences). Not fitted.
+ALIKE_LINE_SHARE = 0.8
 # A document the question names answers it only when the document, anywhere in its text, holds at
 # least this share of what the best clause of any document holds (idf-weighted question words):
 # 郑州 asked about what only other plans treat (商业秘密) is not answered by 郑州's nearest clause.
@@ -133,9 +138,16 @@ def held_share(tokens: dict[str, float], texts: list[tuple[str, str]],
     if not total:
         return 1.0
     text = "".join(norm for norm, _ in texts)
-    found = sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and holds(t, text, aliases=aliases))
-    return (found + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
-                        and any(holds(t, norm, raw) for norm, raw in texts))) / total
+    found = with_parts({t for t in tokens if t not in MEASURE_KINDS and holds(t, text, aliases=aliases)}, tokens)
+    return (sum(tokens[t] for t in found) + sum(w for t, w in tokens.items() if t in MEASURE_KINDS
+                                                and any(holds(t, norm, raw) for norm, raw in texts))) / total
+
+
+def with_parts(held: set[str], tokens: dict[str, float]) -> set[str]:
+    """The question words held, with the question's words inside them: a text holding a word by
+    another name of it (WIPO for 世界知识产权组织) holds its parts (世界, 组织) as well, as a text
+    writing the word itself does; else 国际组织 in another clause would count for more than WIPO."""
+    return held | {t for t in tokens if t not in MEASURE_KINDS and any(t != h and t in h for h in held)}
 
 
 def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str]:
@@ -330,7 +342,8 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     # What a sentence says it does not cover is not what it is about (技术合同 … 不包括专利权转让书据;
     # 著作权(署名权除外)的保护期).
     norm = _EXCLUDED.sub("", normalize(sentence))
-    score = sum(w for t, w in tokens.items() if holds(t, norm, sentence, aliases) or held_swapped(t, norm, tokens))
+    score = sum(tokens[t] for t in with_parts({t for t in tokens if holds(t, norm, sentence, aliases)
+                                               or held_swapped(t, norm, tokens)}, tokens))
     if measures and (any(q.measure in measures for q in find_quantities(norm)) or row_unit(sentence) in measures):
         score *= 2.0  # the quantity the question asks for (多少年 → …15年)
     elif intent == "figure" and gives_number(norm):
@@ -593,23 +606,35 @@ class Composer:
         if query.asks_how:
             return {d: self._measure_line(query, hits) for d, hits in searches.items()}
         if FIGURE_PATTERN.search(query.norm):
-            return {d: self._figure_line(query, hits) for d, hits in searches.items()}
+            return self._figure_lines(query, searches)
         measures = {d: self._measure_line(query, hits) for d, hits in searches.items()}
         if not _asks_target(query):
             return measures
-        figures = {d: self._figure_line(query, hits) for d, hits in searches.items()}
+        figures = self._figure_lines(query, searches)
         if not any(figures[d] and measures[d] and figures[d][2] > 0 and figures[d][2] >= measures[d][2] for d in searches):
             return measures
         return {d: figures[d] or measures[d] for d in searches}  # a target its clauses state in words only
 
-    def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
-        """A document's line for a figure, with how much of the question its sentence holds."""
-        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query), aliases=query.aliases)
-                  if gives_number(r[1])]
-        if not ranked:
-            return None
-        return (readable(ranked[0][1], ranked[0][2], query), ranked[0][2],
-                coverage(query.tokens, [ranked[0][1]], query.aliases))
+    def _figure_lines(self, query: Query, searches: dict[str, list[Hit]]) -> dict[str, tuple | None]:
+        """Each document's line for a figure, with how much of the question its sentence holds. The
+        lines of one comparison read alike, so that the figures stand side by side: when most plans'
+        best is a sentence of their text, a plan whose best is an indicator row (海曙's 知識產權服務機構：
+        2026年目標值 ≥60家…) quotes its own sentence stating the figure (到2026年底,知識產權服務機構60家以上)
+        if that scores nearly as well; when most give rows, the other way round."""
+        ranked = {d: [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query),
+                                                aliases=query.aliases) if gives_number(r[1])]
+                  for d, hits in searches.items()}
+        rows = Counter(candidates[0][2].clause.kind == "table_row" for candidates in ranked.values() if candidates)
+        most_rows = rows[True] > rows[False] if rows[True] != rows[False] else None
+
+        def line(candidates: list[tuple[float, str, Hit]]) -> tuple[str, Hit, float] | None:
+            if not candidates:
+                return None
+            alike = [r for r in candidates if (r[2].clause.kind == "table_row") == most_rows
+                     and r[0] >= ALIKE_LINE_SHARE * candidates[0][0]]
+            _, sentence, hit = (alike or candidates)[0]
+            return readable(sentence, hit, query), hit, coverage(query.tokens, [sentence], query.aliases)
+        return {d: line(candidates) for d, candidates in ranked.items()}
 
     def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
         """A document's line for anything else, with how much of the question its clause holds."""

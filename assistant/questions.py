@@ -94,6 +94,9 @@ _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$
 # A count in the question (哪两个层次, 三个方面) says how many items are asked for, not what about.
 _COUNT_WORD = re.compile(r"^(?:[两二三四五六七八九十\d]+[个项类种条大]|大[块类项点])$")
 MIN_INFIXED, MAX_INFIXED = 3, 5
+# A run of two or three of the question's words may be written short by each word's first character
+# (商标审查协作中心 → 商标审协中心), as names are abbreviated in Chinese.
+MAX_CONTRACTED_WORDS = 3
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _JOINS_NOUNS = frozenset({"或", "和", "与", "及", "、", "或者", "以及"})
 
@@ -278,6 +281,11 @@ def annual_days(norm_question: str, tokens: dict[str, float], aliases: dict[str,
     return tokens, aliases
 
 
+def _is_word(text: str) -> bool:
+    """A word of two or more Chinese characters (not a particle, a figure or punctuation)."""
+    return len(text) >= 2 and _CJK_WORD.fullmatch(text) is not None
+
+
 def asked_thing(norm_question: str) -> list[str]:
     """The nouns that name the kind of thing asked for, right after 什么/哪些 (jieba's parts of speech):
     为引进人才设了什么专项政策或资金 → 专项, 政策, 资金. The question's other words say what it is
@@ -436,6 +444,8 @@ class QuestionAnalyser:
             tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens
                    if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t))}
+        for word, short in self.contracted_forms(norm, tokens).items():
+            aliases[word] = aliases.get(word, ()) + short
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
         asks_how = bool(HOW.search(norm))
@@ -477,6 +487,35 @@ class QuestionAnalyser:
         patterns = [re.compile(f"{token[:i]}[\u4e00-\u9fff]{{1,2}}{token[i:]}") for i in range(1, len(token))]
         found = {form for row in rows for pattern in patterns for form in pattern.findall(texts[row])}
         return tuple(sorted(found))[:MAX_INFIXED]
+
+    def contracted_forms(self, norm: str, tokens: dict[str, float]) -> dict[str, tuple[str, ...]]:
+        """The question's topic words that the documents write short, with each word of a run of two or
+        three written by its first character (商标审查协作中心 → 商标审协中心: 审查 and 协作 are held by
+        审协). The short form counts only where a document writes it beside the topic word next to the
+        run (商标审协 or 审协中心), and only when it is no word of its own: two characters that meet by chance
+        are not taken for a name."""
+        words = [w if w in tokens and _is_word(w) else "" for w in _jieba().lcut(norm)]
+        found: dict[str, tuple[str, ...]] = {}
+        for start in range(len(words)):
+            for end in range(start + 2, min(start + MAX_CONTRACTED_WORDS, len(words)) + 1):
+                run = words[start:end]
+                if not all(run):
+                    break
+                short = "".join(w[0] for w in run)
+                if _jieba().get_FREQ(short):  # a word of general Chinese (公共服务平台 → 公平) is that word
+                    continue
+                before = words[start - 1] if start else ""
+                after = words[end] if end < len(words) else ""
+                if (before and self._written_short(before + short, before + short[:-1] + run[-1])) \
+                        or (after and self.in_corpus(short + after)):
+                    for w in run:
+                        found[w] = found.get(w, ()) + (short,)
+        return found
+
+    def _written_short(self, short: str, whole_last: str) -> bool:
+        """Whether the documents write a contracted form other than as the start of the form whose last
+        word stands whole (商标审协中 is only ever the start of 商标审协中心: 中心 is not written short)."""
+        return self.in_corpus(short) and self.corpus_text.count(short) > self.corpus_text.count(whole_last)
 
     def _heading_covered(self, norm: str, heading: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not

@@ -570,3 +570,48 @@ def test_a_section_pointed_at_without_items_is_answered_by_its_own_text(seed_app
     assert part.citations[0].clause.path[0].startswith("二、") and "四大能力" in part.text
     stage = seed_app.answerer.ask("海曙实施步骤第二阶段要做什么？")
     assert stage.citations[0].clause.path[-1].startswith("(二)組織實施階段")
+
+
+def test_a_name_written_short_holds_the_words_it_shortens(seed_app):
+    """漕河泾 writes 市商标审协中心, 审查协作 shortened to the first character of each word: its line is
+    that clause, not 未找到; the short form counts only beside the question's next word (商标审协),
+    not where the last word stands whole (商标审协中 is only ever the start of 商标审协中心)."""
+    analyser = seed_app.answerer.analyser
+    question = "漕河泾和徐汇分别提到哪个商标审查协作中心？"
+    query = analyser.analyse(question)
+    assert analyser.contracted_forms(query.norm, query.tokens) == {"审查": ("审协",), "协作": ("审协",)}
+    assert query.aliases["审查"] == ("审协",) and "中心" not in query.aliases
+    other = analyser.analyse("徐汇和浦东在知识产权纠纷调解上分别怎么安排？")
+    assert analyser.contracted_forms(other.norm, other.tokens) == {}
+    # 知识产权保护 is in the documents, but 保护 is a word of its own, not 保障护航 written short.
+    chance = analyser.analyse("徐汇的知识产权保障护航有哪些举措？")
+    assert analyser.contracted_forms(chance.norm, chance.tokens) == {}
+    answer = seed_app.answerer.ask(question)
+    caohejing = next(line for line in lines_of(answer) if line.startswith("漕河泾"))
+    assert "市商标审协中心" in caohejing and NOT_STATED not in caohejing
+    assert any(c.clause.id == "caohejing-2024#2.6.2" for c in answer.citations)
+
+
+def test_a_word_held_by_another_name_holds_the_words_inside_it(seed_app):
+    """徐汇 writes WIPO for 世界知识产权组织: its task 深化徐汇与 WIPO 交流合作 holds the question as fully as
+    if it wrote the name out, and is not outweighed by a goal whose 国际组织 holds 组织 by chance."""
+    query = seed_app.answerer.analyser.analyse("徐汇怎么跟世界知识产权组织合作？")
+    short = coverage(query.known, ["深化徐汇与 WIPO 交流合作"], query.aliases)
+    assert short == pytest.approx(coverage(query.known, ["深化徐汇与世界知识产权组织交流合作"], query.aliases))
+    assert short == pytest.approx(1.0)
+    answer = seed_app.answerer.ask("浦东和徐汇分别怎么跟世界知识产权组织合作？")
+    xuhui = next(line for line in lines_of(answer) if line.startswith("徐汇"))
+    assert "深化徐汇与 WIPO 交流合作" in xuhui
+    assert [c.clause.id for c in answer.citations if c.clause.doc_id == "xuhui-2022"] == ["xuhui-2022#3.4.1"]
+
+
+def test_the_figure_lines_of_a_comparison_read_alike(seed_app):
+    """徐汇 and 郑州 state their 质押融资 targets in sentences; 海曙 states its target in its indicator table
+    and in its task 7 as well: beside the two sentences, 海曙's line is its own sentence. Asked of 海曙 and
+    郑州 only (one row, one sentence: no shape most lines have), 海曙's best, its table row, stays."""
+    answer = seed_app.answerer.ask("徐汇、郑州和海曙的知识产权质押融资目标分别是多少？")
+    haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
+    assert "知識產權質押融資總額超200億元" in haishu and "目標值" not in haishu
+    assert {c.clause.kind for c in answer.citations} == {"item"}
+    pair = seed_app.answerer.ask("海曙和郑州的知识产权质押融资目标分别是多少？")
+    assert "2026年目標值 ≥200億元" in next(line for line in lines_of(pair) if line.startswith("海曙"))
