@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .outline import paragraphs
@@ -39,10 +38,6 @@ LINE_SENTENCES = 3
 # train split; on that split the two give the same answers, and a paraphrase, which every
 # document's line holds little of, still gets its lines.
 LINE_SHARE = 0.5
-# A plan's figure stated in the shape most plans' lines have (a sentence, or an indicator row) is
-# quoted instead of its best when it scores at least this share of that best: nearly as good, as
-# a second sentence must be to join an answer (Composer.sentences). Not fitted.
-ALIKE_LINE_SHARE = 0.8
 # A document the question names answers it only when the document, anywhere in its text, holds at
 # least this share of what the best clause of any document holds (idf-weighted question words):
 # 郑州 asked about what only other plans treat (商业秘密) is not answered by 郑州's nearest clause.
@@ -606,35 +601,23 @@ class Composer:
         if query.asks_how:
             return {d: self._measure_line(query, hits) for d, hits in searches.items()}
         if FIGURE_PATTERN.search(query.norm):
-            return self._figure_lines(query, searches)
+            return {d: self._figure_line(query, hits) for d, hits in searches.items()}
         measures = {d: self._measure_line(query, hits) for d, hits in searches.items()}
         if not _asks_target(query):
             return measures
-        figures = self._figure_lines(query, searches)
+        figures = {d: self._figure_line(query, hits) for d, hits in searches.items()}
         if not any(figures[d] and measures[d] and figures[d][2] > 0 and figures[d][2] >= measures[d][2] for d in searches):
             return measures
         return {d: figures[d] or measures[d] for d in searches}  # a target its clauses state in words only
 
-    def _figure_lines(self, query: Query, searches: dict[str, list[Hit]]) -> dict[str, tuple | None]:
-        """Each document's line for a figure, with how much of the question its sentence holds. The
-        lines of one comparison read alike, so that the figures stand side by side: when most plans'
-        best is a sentence of their text, a plan whose best is an indicator row (海曙's 知識產權服務機構：
-        2026年目標值 ≥60家…) quotes its own sentence stating the figure (到2026年底,知識產權服務機構60家以上)
-        if that scores nearly as well; when most give rows, the other way round."""
-        ranked = {d: [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query),
-                                                aliases=query.aliases) if gives_number(r[1])]
-                  for d, hits in searches.items()}
-        rows = Counter(candidates[0][2].clause.kind == "table_row" for candidates in ranked.values() if candidates)
-        most_rows = rows[True] > rows[False] if rows[True] != rows[False] else None
-
-        def line(candidates: list[tuple[float, str, Hit]]) -> tuple[str, Hit, float] | None:
-            if not candidates:
-                return None
-            alike = [r for r in candidates if (r[2].clause.kind == "table_row") == most_rows
-                     and r[0] >= ALIKE_LINE_SHARE * candidates[0][0]]
-            _, sentence, hit = (alike or candidates)[0]
-            return readable(sentence, hit, query), hit, coverage(query.tokens, [sentence], query.aliases)
-        return {d: line(candidates) for d, candidates in ranked.items()}
+    def _figure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
+        """A document's line for a figure, with how much of the question its sentence holds."""
+        ranked = [r for r in best_sentences(hits, query.tokens, "figure", _asks_target(query), aliases=query.aliases)
+                  if gives_number(r[1])]
+        if not ranked:
+            return None
+        return (readable(ranked[0][1], ranked[0][2], query), ranked[0][2],
+                coverage(query.tokens, [ranked[0][1]], query.aliases))
 
     def _measure_line(self, query: Query, hits: list[Hit]) -> tuple[str, Hit, float] | None:
         """A document's line for anything else, with how much of the question its clause holds."""

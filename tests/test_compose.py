@@ -603,15 +603,3 @@ def test_a_word_held_by_another_name_holds_the_words_inside_it(seed_app):
     xuhui = next(line for line in lines_of(answer) if line.startswith("徐汇"))
     assert "深化徐汇与 WIPO 交流合作" in xuhui
     assert [c.clause.id for c in answer.citations if c.clause.doc_id == "xuhui-2022"] == ["xuhui-2022#3.4.1"]
-
-
-def test_the_figure_lines_of_a_comparison_read_alike(seed_app):
-    """徐汇 and 郑州 state their 质押融资 targets in sentences; 海曙 states its target in its indicator table
-    and in its task 7 as well: beside the two sentences, 海曙's line is its own sentence. Asked of 海曙 and
-    郑州 only (one row, one sentence: no shape most lines have), 海曙's best, its table row, stays."""
-    answer = seed_app.answerer.ask("徐汇、郑州和海曙的知识产权质押融资目标分别是多少？")
-    haishu = next(line for line in lines_of(answer) if line.startswith("海曙"))
-    assert "知識產權質押融資總額超200億元" in haishu and "目標值" not in haishu
-    assert {c.clause.kind for c in answer.citations} == {"item"}
-    pair = seed_app.answerer.ask("海曙和郑州的知识产权质押融资目标分别是多少？")
-    assert "2026年目標值 ≥200億元" in next(line for line in lines_of(pair) if line.startswith("海曙"))
