@@ -76,7 +76,7 @@ _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|�
 # seldom one (产品上市, 城市, 山区, 新区, 古镇): a city's or district's own name has two characters or
 # more (宁波市, 闵行区). Counties keep one (沛县, 萧县).
 _SUFFIX_ONLY = re.compile(r"[\u4e00-\u9fff](?:省|市|区|镇|乡)")
-_BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
+_BODY_SUFFIX = re.compile(r"局|署|委员会|法院|法庭|检察院|协会|办公室|研究院")
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
@@ -225,8 +225,10 @@ def _bodies(norm_question: str) -> list[str]:
         at += len(word)
     bodies = []
     for match in _BODY_SUFFIX.finditer(norm_question):
-        if len(match.group()) == 1 and _jieba().get_FREQ(norm_question[max(0, match.start() - 1):match.end()]):
-            continue  # 局 of a word of its own (布局, 格局, 大局) ends no bureau's name
+        ending = next(flag for start, flag in reversed(tokens) if start < match.end())
+        if len(match.group()) == 1 and ending != "nt" \
+                and _jieba().get_FREQ(norm_question[max(0, match.start() - 1):match.end()]):
+            continue  # 局 of a word of its own (布局, 格局, 大局) ends no bureau's name; 海关总署 is one
         before = [t for t in tokens if t[0] < match.start()]
         run_start = match.start()
         for start, flag in reversed(before):
