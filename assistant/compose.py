@@ -20,7 +20,7 @@ from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
                         outline_of, topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
+from .text import ADDRESS, ASKS_ADDRESS, ASKS_LEVEL, LEVEL, _jieba, defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -217,6 +217,8 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出具体时间。"
     if ASKS_ADDRESS.search(query.norm) and not ADDRESS.search(normalize(text)):
         return "文档未给出具体地点。"
+    if ASKS_LEVEL.search(query.norm) and not LEVEL.search(normalize(text)):
+        return "文档未给出所问的级别。"
     if lacks_asked_quantity(query, normalize(text), picks):
         return "文档未给出所问的数值。"
     if query.intent != "figure":

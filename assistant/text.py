@@ -177,6 +177,10 @@ _DEFINITION_ASKED = (
 # Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
 ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
 ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
+# Asking at which level of government or courts (哪一级法院, 什么级别), which the text gives as a level
+# (中级人民法院, 省级, 县级以上, 设区的市).
+ASKS_LEVEL = re.compile(r"哪一?级(?!别)|(?:什么|哪个)级别|(?:哪个|哪一)层级")
+LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|地市|厅|部)级|基层|中级|高级|最高|省、自治区、直辖市|设区的市")
 
 
 # 集体商标和证明商标有什么不同: the difference of two terms is in what each of them means.

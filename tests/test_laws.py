@@ -278,6 +278,18 @@ def test_a_quantity_stated_of_another_kind_of_the_thing_asked_does_not_answer_it
 
 
 @pytest.mark.slow
+def test_a_level_asked_for_is_answered_only_by_a_text_naming_one(law_app):
+    ask = law_app.answerer.ask
+    # 专利法 says courts and 管理专利工作的部门 handle infringement disputes, never at which level
+    courts = ask("专利纠纷的案子归哪一级法院审？")
+    assert courts.abstained and "级别" in courts.text and "管理专利工作的部门" in courts.text
+    levels = ask("绝密级国家秘密由哪一级机关确定？")     # 中央国家机关、省级机关…
+    assert not levels.abstained and "省级机关" in levels.text
+    grades = ask("国家秘密的密级分为哪几级？")           # how many grades, not which level
+    assert not grades.abstained and "绝密、机密、秘密三级" in grades.text
+
+
+@pytest.mark.slow
 def test_a_laws_chapters_are_not_outlined_for_sharing_the_laws_words(copyright_app):
     analyse = copyright_app.answerer.analyser.analyse
     # 第二章 著作权 and 第四章 与著作权有关的权利 share their words with any question on 著作权法
