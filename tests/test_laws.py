@@ -78,6 +78,9 @@ def test_law_questions_are_answered_from_the_article(law_app):
     assert not answer.abstained
     assert answer.citations[0].clause.path[-1] == "第四十二条"
     assert "十五年" in answer.text
+    # in everyday words: the articles about designs share more of the question, and state no term
+    everyday = law_app.answerer.ask("外观设计专利保护多少年？")
+    assert not everyday.abstained and everyday.citations[0].clause.path[-1] == "第四十二条"
     defined = law_app.answerer.ask("专利法里说的“实用新型”是指什么？")
     assert defined.citations[0].clause.path[-1] == "第二条"
     assert "形状、构造或者其结合" in defined.text
