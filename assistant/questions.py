@@ -15,7 +15,7 @@ from .genres import GENRES
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
-from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .text import ASKS_ADDRESS, _jieba, abbreviation_forms, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -406,10 +406,11 @@ class QuestionAnalyser:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
+        self._expanded: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
     def corpus_text(self) -> str:
-        return "\n".join(self.index.search_texts) + "\n".join(
+        return self.index.text + "\n".join(
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
 
     def in_corpus(self, text: str) -> bool:
@@ -437,7 +438,8 @@ class QuestionAnalyser:
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens
-                   if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t))}
+                   if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t)
+                       or self.expanded_forms(t))}
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
         asks_how = bool(HOW.search(norm))
@@ -593,7 +595,15 @@ class QuestionAnalyser:
         """Two characters that no dictionary and no document has as a word: jieba's guess at joining
         two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about."""
         return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None and not self.in_corpus(token) \
-            and not _jieba().get_FREQ(token)
+            and not _jieba().get_FREQ(token) and not self.expanded_forms(token)
+
+    def expanded_forms(self, token: str) -> tuple[str, ...]:
+        """For an abbreviation no document and no dictionary has (营收, 专代), the full form the
+        documents write (营业收入, 专利代理): see `abbreviation_forms`."""
+        if token not in self._expanded:
+            known = len(token) != 2 or self.in_corpus(token) or _jieba().get_FREQ(token)
+            self._expanded[token] = () if known else abbreviation_forms(token, self.index.text)
+        return self._expanded[token]
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in

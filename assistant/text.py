@@ -5,6 +5,7 @@ space between Chinese characters); what users see is always the original.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import unicodedata
@@ -133,6 +134,21 @@ def words(norm: str) -> list[str]:
     words, punctuation and single characters: what a phrase says, each thing once."""
     stop = stopwords()
     return [w for w in _jieba().lcut(norm) if len(w) > 1 and _WORD.search(w) and w not in stop]
+
+
+def abbreviation_forms(token: str, corpus: str) -> tuple[str, ...]:
+    """The full form a corpus writes a two-character abbreviation in: two words, each opening with
+    one of its characters (营收 → 营业收入, 审协 → 审查协作, 专代 → 专利代理), as Chinese shortens a
+    compound. The corpus's most frequent such form, when it occurs twice or more and makes at least
+    half of them; none otherwise (a form met once may be two words meeting by chance)."""
+    if not re.fullmatch("[\u4e00-\u9fff]{2}", token):
+        return ()
+    jieba = _jieba()
+    forms = collections.Counter(re.findall(f"{token[0]}[\u4e00-\u9fff]{token[1]}[\u4e00-\u9fff]", corpus))
+    words = [(form, n) for form, n in forms.most_common() if jieba.get_FREQ(form[:2]) and jieba.get_FREQ(form[2:])]
+    if not words or words[0][1] < 2 or 2 * words[0][1] < sum(n for _, n in words):
+        return ()
+    return (words[0][0],)
 
 
 def straddling_subwords(norm: str) -> set[str]:
