@@ -70,6 +70,23 @@ def test_a_pointer_to_the_topic_in_play_is_read_without_the_words_left_from_the_
     assert "其中" not in item.resolution.understood_as and "知识产权交易" in item.answer.text
 
 
+def test_this_respect_said_of_another_place_asks_the_topic_there(seed_app):
+    first, second = talk(seed_app, "浦东怎么加强知识产权行政执法？", "徐汇在这方面有什么安排？")
+    assert "行政执法" in second.understood_as and "这方面" not in second.understood_as
+    assert second.resolution.doc_ids == ("xuhui-2022",) and cited_docs(second) == {"xuhui-2022"}
+
+
+def test_a_follow_up_saying_only_what_is_done_acts_on_the_topic_in_play(seed_app):
+    first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "怎么申请？")
+    assert "知识产权服务" in second.understood_as and "申请" in second.understood_as
+    assert second.resolution.doc_ids == ("zhengzhou-2023",)
+
+
+def test_a_thing_of_the_same_kind_takes_the_place_of_the_one_the_documents_list_it_with(seed_app):
+    first, second = talk(seed_app, "浦东对专利质押融资有什么安排？", "商标呢？")   # 专利、商标 … in the plans' lists
+    assert "商标质押融资" in second.understood_as and "专利" not in second.understood_as
+
+
 def test_a_pronoun_refers_to_the_last_document(seed_app):
     first, second, third = talk(seed_app, "海曙區知識產權質押融資累計金額目標是多少？", "它的规划期是哪几年？",
                                 "该方案由哪个单位印发？")
