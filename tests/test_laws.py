@@ -281,6 +281,14 @@ def test_a_quantity_stated_of_another_kind_of_the_thing_asked_does_not_answer_it
 
 
 @pytest.mark.slow
+def test_two_characters_a_law_holds_only_inside_its_words_are_no_word_of_the_question(law_app):
+    analyser = law_app.answerer.analyser
+    assert analyser.in_corpus("请人")             # 申请人 of 专利法
+    tokens = analyser.weighted_tokens("花钱请人设计了一个图案，专利归谁？")
+    assert "请人" not in tokens and "图案" in tokens and "专利" in tokens
+
+
+@pytest.mark.slow
 def test_a_level_asked_for_is_answered_only_by_a_text_naming_one(law_app):
     ask = law_app.answerer.ask
     # 专利法 says courts and 管理专利工作的部门 handle infringement disputes, never at which level
