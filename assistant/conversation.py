@@ -51,7 +51,7 @@ _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,�
 _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "具体", "详细", "展开", "细说", "还有", "其他", "其余",
                            "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
                            "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
-_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
+_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
@@ -144,14 +144,14 @@ class Mentions:
         return [doc_id for doc_id, title in self.titles.items() if len(name) >= 2 and name in title]
 
     def places_in(self, norm: str) -> list[str]:
-        """Place names in the text (documents' regions first, then the gazetteer), longest
-        first and without the ones inside a longer name."""
+        """Place names in the text (documents' regions first, then the gazetteer), without the ones
+        inside a longer name, in the order the text names them."""
         found: list[str] = []
         names = [k for k in self.keys.values() if k] + list(known_places())
         for name in sorted(set(names), key=len, reverse=True):
             if name in norm and not any(name in longer for longer in found):
                 found.append(name)
-        return found
+        return sorted(found, key=norm.find)
 
     def strip_places(self, norm: str) -> str:
         """The text without the places and document names in it: they say where, not what."""

@@ -35,6 +35,13 @@ def test_another_place_keeps_the_indicator(seed_app):
     assert "750" in second.answer.text and cited_docs(second) == {"caohejing-2024"}
 
 
+def test_several_places_asked_each_keep_the_indicator_in_the_order_named(seed_app):
+    first, second = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "那漕河泾和郑州分别呢？")
+    assert second.understood_as.startswith("漕河泾和郑州") and "专利代理师" in second.understood_as
+    assert "分别呢" not in second.understood_as
+    assert cited_docs(second) == {"caohejing-2024", "zhengzhou-2023"}
+
+
 def test_a_place_no_document_covers_is_refused_in_a_dialog_too(seed_app):
     _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "那北京呢？")
     assert "北京" in follow_up.understood_as and "专利代理师" in follow_up.understood_as
