@@ -8,8 +8,11 @@ weighted by how distinctive they are in the corpus.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .genres import GENRES
 from .index import Index
@@ -482,18 +485,26 @@ class QuestionAnalyser:
         found = {form for row in rows for pattern in patterns for form in pattern.findall(texts[row])}
         return tuple(sorted(found))[:MAX_INFIXED]
 
-    def _heading_covered(self, norm: str, heading: str) -> bool:
+    def _heading_covered(self, norm: str, heading: str, doc_id: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
         (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育), or of one of its parts: a heading
         that says what will be done and what it achieves names its section by either
         (跟创新主体双向赋能 → （四）与创新主体双向赋能,实现知识产权“高水平服务创新”)."""
         parts = [heading, *(p for p in _HEADING_CLAUSES.split(heading) if len(p) >= MIN_HEADING_PART)]
-        return any(self._words_covered(norm, part) for part in dict.fromkeys(parts))
+        return any(self._words_covered(norm, part, doc_id) for part in dict.fromkeys(parts))
 
-    def _words_covered(self, norm: str, heading: str) -> bool:
-        words = {t: self.index.idf.of(t) for t in _heading_words(heading)}
+    def _words_covered(self, norm: str, heading: str, doc_id: str) -> bool:
+        words = {t: self.document_weight(t, doc_id) for t in _heading_words(heading)}
         total = sum(words.values())
         return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE
+
+    def document_weight(self, token: str, doc_id: str) -> float:
+        """How rare a word is among one document's clauses: what tells its headings apart is how that
+        document words them, whatever else the corpus holds (laws beside a plan make 建设 rare)."""
+        start, end = self.index.document_spans[doc_id]
+        rows = self.index.keywords.rows_with(token)
+        held = int(np.count_nonzero((rows >= start) & (rows < end)))
+        return math.log((end - start + 1) / (held + 0.5))
 
     @staticmethod
     def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],
@@ -552,7 +563,7 @@ class QuestionAnalyser:
                 # A heading that only says what the whole document is about (第二章 著作权 of 著作权法)
                 # is not named by the question's saying it: every question about the law does.
                 by_words = (heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
-                    self._heading_covered(norm, parent[-1]) or self._names_items(norm, doc_id, kids))) \
+                    self._heading_covered(norm, parent[-1], doc_id) or self._names_items(norm, doc_id, kids))) \
                     and not _titles_only(parent[-1], document.title)
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
@@ -567,8 +578,9 @@ class QuestionAnalyser:
                         leaves.append((doc_id, placed[0]))
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
-                total = sum(tokens.values())
-                rest = sum(w for t, w in tokens.items() if t not in said)
+                weights = {t: self.document_weight(t, doc_id) for t in tokens}  # as the document words it
+                total = sum(weights.values())
+                rest = sum(w for t, w in weights.items() if t not in said)
                 if not total or rest / total <= MAX_OUTLINE_REST:
                     found.append((doc_id, parent))
         # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.

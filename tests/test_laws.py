@@ -289,6 +289,18 @@ def test_two_characters_a_law_holds_only_inside_its_words_are_no_word_of_the_que
 
 
 @pytest.mark.slow
+def test_a_plans_sections_are_named_by_its_own_wording_whatever_laws_are_added(law_app, seed_app):
+    """Laws beside the plans change how rare 建设 or 知识产权 are in the corpus, not how a plan's
+    headings are told apart: the section a question names is the same with them."""
+    with_laws, seeds = law_app.answerer.analyser, seed_app.answerer.analyser
+    assert with_laws.index.idf.of("建设") != seeds.index.idf.of("建设")
+    for word in ("建设", "推动", "服务平台", "知识产权"):
+        assert with_laws.document_weight(word, "zhengzhou-2023") == seeds.document_weight(word, "zhengzhou-2023")
+    question = "郑州要建设哪些知识产权服务平台？"
+    assert with_laws.analyse(question).sections == seeds.analyse(question).sections != []
+
+
+@pytest.mark.slow
 def test_a_level_asked_for_is_answered_only_by_a_text_naming_one(law_app):
     ask = law_app.answerer.ask
     # 专利法 says courts and 管理专利工作的部门 handle infringement disputes, never at which level
