@@ -20,7 +20,7 @@ from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
                         outline_of, topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
-from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
+from .text import ADDRESS, ASKS_ADDRESS, ASKS_LEVEL, LEVEL, _jieba, defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
 # The line of a document the question names that does not address it (it quotes nothing).
@@ -224,6 +224,8 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出具体时间。"
     if ASKS_ADDRESS.search(query.norm) and not ADDRESS.search(normalize(text)):
         return "文档未给出具体地点。"
+    if ASKS_LEVEL.search(query.norm) and not LEVEL.search(normalize(text)):
+        return "文档未给出所问的级别。"
     if lacks_asked_quantity(query, normalize(text), picks):
         return "文档未给出所问的数值。"
     if query.intent != "figure":
@@ -527,11 +529,26 @@ class Composer:
             # (罚多少 → its penalty paragraph)
             answering = {hit.clause.id for _, _, hit in chosen}
             chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1]
+            if not states_measure(" ".join(s for _, s, _ in chosen), measures):
+                chosen = self._stated_further(query, hits, measures, chosen)
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)
+
+    def _stated_further(self, query: Query, hits: list[Hit], measures: frozenset[str],
+                        chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+        """When no sentence of the best clauses states the quantity asked for, a sentence of the clauses
+        retrieved after them that states it and holds at least as much of the question: the term of a
+        外观设计 patent stands in the one article that gives every term, which shares fewer of the
+        question's words than the articles about designs do."""
+        held = coverage(query.tokens, [s for _, s, _ in chosen], query.aliases)
+        further = [r for r in best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),
+                                             measures, self.index, aliases=query.aliases)
+                   if states_measure(r[1], measures)]
+        stating = next((r for r in further if coverage(query.tokens, [r[1]], query.aliases) >= max(held, 1e-9)), None)
+        return [stating] if stating else chosen
 
     def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
         """Every row of the indicator table's group the question names, in the table's order, when it

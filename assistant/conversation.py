@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import INTENTS, check_question, classify, question_words
+from .questions import INTENTS, check_question, classify, question_words, tagged
 from .model import Clause, Document
 from .index import Index
 from .retrieve import Filters
@@ -41,6 +41,8 @@ _PLURAL = re.compile(rf"这{_SEVERAL}|{_SEVERAL}[个份]|二者|两者|它们|�
 _DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|{_SEVERAL}个|{_SEVERAL}份|些)?{_DOCUMENT_NOUN}"
                       rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这{_SEVERAL}")
 _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容)")
+# 在这方面, 这块: the topic in play, as a pronoun is a document in play.
+_TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
@@ -49,7 +51,7 @@ _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,�
 _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "具体", "详细", "展开", "细说", "还有", "其他", "其余",
                            "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
                            "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
-_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
+_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
@@ -142,14 +144,14 @@ class Mentions:
         return [doc_id for doc_id, title in self.titles.items() if len(name) >= 2 and name in title]
 
     def places_in(self, norm: str) -> list[str]:
-        """Place names in the text (documents' regions first, then the gazetteer), longest
-        first and without the ones inside a longer name."""
+        """Place names in the text (documents' regions first, then the gazetteer), without the ones
+        inside a longer name, in the order the text names them."""
         found: list[str] = []
         names = [k for k in self.keys.values() if k] + list(known_places())
         for name in sorted(set(names), key=len, reverse=True):
             if name in norm and not any(name in longer for longer in found):
                 found.append(name)
-        return found
+        return sorted(found, key=norm.find)
 
     def strip_places(self, norm: str) -> str:
         """The text without the places and document names in it: they say where, not what."""
@@ -198,9 +200,16 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
     """The words that say what a question is about: not question words, places, pronouns,
     follow-up words, ordinals, nor the words saying which kind of answer it wants."""
     norm = _intent_spans_removed(mentions.strip_places(normalize(question)))
-    norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", norm)))
+    norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", _TOPIC_DEICTIC.sub(" ", norm))))
     skip = question_words() | stopwords() | _DIALOG_WORDS | frame_words()
     return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()]
+
+
+def only_acts(words: list[str], norm: str) -> bool:
+    """Whether a question's topic words are all verbs (侵犯了会被罚多少钱？ 怎么申请？): it says what is
+    done, not to what, which the topic in play supplies."""
+    flags = {word: flag for word, flag in tagged(norm)}
+    return all(flags.get(word, "")[:1] == "v" for word in words)
 
 
 def topic_phrase(question: str, mentions: Mentions) -> str:
@@ -264,7 +273,7 @@ class Resolver:
             return self._elliptical(question, written, base)
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
-        if own_topic and not deictic and not ordinal:
+        if own_topic and not deictic and not ordinal and not (previous.topic and not places and only_acts(own_topic, norm)):
             return self._fresh(question, norm)
         if ordinal:
             return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
@@ -275,7 +284,7 @@ class Resolver:
             if continuing:
                 return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
             return self._frame_on_topic(question, previous, referred)
-        if continuing:
+        if continuing and not places:
             return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
         if places and classify(question) == "metadata":
             return self._fresh(question, norm)  # 海曙的规划期是哪几年？ is complete: it asks about a document
@@ -314,6 +323,9 @@ class Resolver:
             if titled or re.search(_DOCUMENT_NOUN + "$", rest):  # a document's name takes the documents' place
                 understood = self._swap_documents(understood, rest, previous)
                 doc_ids = titled
+            elif parallel := self._listed_with(rest, understood):  # 发明 … 外观设计呢？ → 外观设计 …
+                understood = _sub_original(understood, re.escape(parallel), rest, count=1)
+                topic = topic.replace(parallel, rest) if parallel in topic else rest
             elif topic and topic in normalize(understood):
                 understood = _sub_original(understood, re.escape(topic), rest, count=1)
                 topic = rest
@@ -324,6 +336,15 @@ class Resolver:
         if previous.continuation in ("expand", "more", "search"):  # the same detail, asked of another place
             resolution.continuation = "search"
         return resolution
+
+    def _listed_with(self, name: str, question: str) -> str:
+        """The word of the question that the documents list alongside the name (发明、实用新型和外观设计;
+        专利、商标): the thing a follow-up naming another of its kind (外观设计呢？) swaps out. The word
+        listed with it most often; none when no word of the question is."""
+        candidates = [w for w in topic_words(question, self.mentions) if w not in name and name not in w]
+        counts = {w: len(_listing(w, name).findall(self.index.text)) for w in dict.fromkeys(candidates)}
+        best = max(counts, key=lambda w: (counts[w], len(w)), default="")
+        return best if counts.get(best) else ""
 
     def _years_of(self, text: str, doc_ids: list[str]) -> str:
         """A year the previous document's plan ran to (浦东到2019年…) is dropped when the question
@@ -408,6 +429,7 @@ class Resolver:
         """The question without its places, pronouns and leading 那/对: what it asks for."""
         frame = _sub_original(question, _DEICTIC.pattern, "")
         frame = _sub_original(frame, _CLAUSE_DEICTIC.pattern, "")
+        frame = _sub_original(frame, _TOPIC_DEICTIC.pattern, "")
         for name in self.mentions.places_in(normalize(frame)):
             frame = _sub_original(frame, re.escape(name) + r"(?:新区|区|市|县|省)?", "")
         return re.sub(r"\s+", "", _LEADING.sub("", frame))
@@ -442,6 +464,13 @@ class Resolver:
         else:
             message = "请说明要问的具体事项（例如哪个地区、哪一项指标）。"
         return Resolution(question, question, needs_clarification=message)
+
+
+def _listing(a: str, b: str) -> re.Pattern:
+    """Two terms in one list: joined by 、/和/及/或者/与, with at most three short items between."""
+    joiner, item = r"(?:、|和|及|以及|或者|或|与)", r"[\u4e00-\u9fff]{1,8}?"
+    between = rf"(?:{joiner}{item}){{0,3}}{joiner}"
+    return re.compile(rf"{re.escape(a)}{between}{re.escape(b)}|{re.escape(b)}{between}{re.escape(a)}")
 
 
 def _as_written(text: str, norm: str, fragment: str) -> str:

@@ -190,6 +190,11 @@ class Index:
         return json.loads((self.build / SEARCH_TEXTS_FILE).read_text(encoding="utf-8"))
 
     @cached_property
+    def text(self) -> str:
+        """Every clause's search text, one per line: where a form of words is looked for in the corpus."""
+        return "\n".join(self.search_texts)
+
+    @cached_property
     def idf(self) -> "TermWeights":
         """Inverse document frequency of each token over the clauses."""
         return self.keywords.term_weights()

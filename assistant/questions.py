@@ -8,14 +8,17 @@ weighted by how distinctive they are in the corpus.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .genres import GENRES
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
-from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .text import ASKS_ADDRESS, _jieba, abbreviation_forms, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -76,7 +79,7 @@ _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|�
 # seldom one (产品上市, 城市, 山区, 新区, 古镇): a city's or district's own name has two characters or
 # more (宁波市, 闵行区). Counties keep one (沛县, 萧县).
 _SUFFIX_ONLY = re.compile(r"[\u4e00-\u9fff](?:省|市|区|镇|乡)")
-_BODY_SUFFIX = re.compile(r"局|委员会|法院|检察院|协会|办公室|研究院")
+_BODY_SUFFIX = re.compile(r"局|署|委员会|法院|法庭|检察院|协会|办公室|研究院")
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
@@ -228,8 +231,10 @@ def _bodies(norm_question: str) -> list[str]:
         at += len(word)
     bodies = []
     for match in _BODY_SUFFIX.finditer(norm_question):
-        if len(match.group()) == 1 and _jieba().get_FREQ(norm_question[max(0, match.start() - 1):match.end()]):
-            continue  # 局 of a word of its own (布局, 格局, 大局) ends no bureau's name
+        ending = next(flag for start, flag in reversed(tokens) if start < match.end())
+        if len(match.group()) == 1 and ending != "nt" \
+                and _jieba().get_FREQ(norm_question[max(0, match.start() - 1):match.end()]):
+            continue  # 局 of a word of its own (布局, 格局, 大局) ends no bureau's name; 海关总署 is one
         before = [t for t in tokens if t[0] < match.start()]
         run_start = match.start()
         for start, flag in reversed(before):
@@ -412,10 +417,11 @@ class QuestionAnalyser:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
+        self._expanded: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
     def corpus_text(self) -> str:
-        return "\n".join(self.index.search_texts) + "\n".join(
+        return self.index.text + "\n".join(
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
 
     def in_corpus(self, text: str) -> bool:
@@ -443,7 +449,8 @@ class QuestionAnalyser:
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
         aliases = {t: others for t in tokens
-                   if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t))}
+                   if (others := self.synonyms.equivalents(t) or self.everyday_synonyms(t) or self.infixed_forms(t)
+                       or self.expanded_forms(t))}
         for word, short in self.contracted_forms(norm, tokens).items():
             aliases[word] = aliases.get(word, ()) + short
         tokens, aliases = annual_days(norm, tokens, aliases)
@@ -517,18 +524,26 @@ class QuestionAnalyser:
         word stands whole (商标审协中 is only ever the start of 商标审协中心: 中心 is not written short)."""
         return self.in_corpus(short) and self.corpus_text.count(short) > self.corpus_text.count(whole_last)
 
-    def _heading_covered(self, norm: str, heading: str) -> bool:
+    def _heading_covered(self, norm: str, heading: str, doc_id: str) -> bool:
         """The question holds most of a heading's distinctive words, in its own order or not
         (怎么培育知识产权优势企业 → （五）深化知识产权优势企业培育), or of one of its parts: a heading
         that says what will be done and what it achieves names its section by either
         (跟创新主体双向赋能 → （四）与创新主体双向赋能,实现知识产权“高水平服务创新”)."""
         parts = [heading, *(p for p in _HEADING_CLAUSES.split(heading) if len(p) >= MIN_HEADING_PART)]
-        return any(self._words_covered(norm, part) for part in dict.fromkeys(parts))
+        return any(self._words_covered(norm, part, doc_id) for part in dict.fromkeys(parts))
 
-    def _words_covered(self, norm: str, heading: str) -> bool:
-        words = {t: self.index.idf.of(t) for t in _heading_words(heading)}
+    def _words_covered(self, norm: str, heading: str, doc_id: str) -> bool:
+        words = {t: self.document_weight(t, doc_id) for t in _heading_words(heading)}
         total = sum(words.values())
         return bool(total) and sum(w for t, w in words.items() if t in norm) / total >= HEADING_COVERAGE
+
+    def document_weight(self, token: str, doc_id: str) -> float:
+        """How rare a word is among one document's clauses: what tells its headings apart is how that
+        document words them, whatever else the corpus holds (laws beside a plan make 建设 rare)."""
+        start, end = self.index.document_spans[doc_id]
+        rows = self.index.keywords.rows_with(token)
+        held = int(np.count_nonzero((rows >= start) & (rows < end)))
+        return math.log((end - start + 1) / (held + 0.5))
 
     @staticmethod
     def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],
@@ -587,7 +602,7 @@ class QuestionAnalyser:
                 # A heading that only says what the whole document is about (第二章 著作权 of 著作权法)
                 # is not named by the question's saying it: every question about the law does.
                 by_words = (heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
-                    self._heading_covered(norm, parent[-1]) or self._names_items(norm, doc_id, kids))) \
+                    self._heading_covered(norm, parent[-1], doc_id) or self._names_items(norm, doc_id, kids))) \
                     and not _titles_only(parent[-1], document.title)
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
@@ -602,8 +617,9 @@ class QuestionAnalyser:
                         leaves.append((doc_id, placed[0]))
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
-                total = sum(tokens.values())
-                rest = sum(w for t, w in tokens.items() if t not in said)
+                weights = {t: self.document_weight(t, doc_id) for t in tokens}  # as the document words it
+                total = sum(weights.values())
+                rest = sum(w for t, w in weights.items() if t not in said)
                 if not total or rest / total <= MAX_OUTLINE_REST:
                     found.append((doc_id, parent))
         # The deepest section named: 主要任务 › （一）… rather than 主要任务 when both match.
@@ -628,9 +644,19 @@ class QuestionAnalyser:
 
     def _glued(self, token: str) -> bool:
         """Two characters that no dictionary and no document has as a word: jieba's guess at joining
-        two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about."""
-        return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None and not self.in_corpus(token) \
-            and not _jieba().get_FREQ(token)
+        two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about.
+        A document may hold the two inside its own words (申请人, 需要建立): that makes them no word."""
+        return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None \
+            and token not in self.index.keywords.term_ids and not _jieba().get_FREQ(token) \
+            and not self.expanded_forms(token)
+
+    def expanded_forms(self, token: str) -> tuple[str, ...]:
+        """For an abbreviation no document and no dictionary has (营收, 专代), the full form the
+        documents write (营业收入, 专利代理): see `abbreviation_forms`."""
+        if token not in self._expanded:
+            known = len(token) != 2 or self.in_corpus(token) or _jieba().get_FREQ(token)
+            self._expanded[token] = () if known else abbreviation_forms(token, self.index.text)
+        return self._expanded[token]
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in

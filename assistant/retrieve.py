@@ -18,7 +18,7 @@ from .embedders import Embedder
 from .index import Index
 from .model import Clause
 from .numerals import find_quantities, preferred_measures
-from .text import ADDRESS, ASKS_ADDRESS, defined_terms, defines, normalize, tokenize
+from .text import ADDRESS, ASKS_ADDRESS, _jieba, abbreviation_forms, defined_terms, defines, normalize, tokenize
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -91,6 +91,7 @@ class HybridRetriever:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
+        self._expanded: dict[str, tuple[str, ...]] = {}
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
         return self.embedder.embed([normalize(question)], query=True)[0]
@@ -119,11 +120,19 @@ class HybridRetriever:
         norm = normalize(question)
         alternatives = [(tokenize(own), tokenize(other)) for own, other in self.synonyms.missing_equivalents(norm)]
         tokens = tokenize(norm)
+        alternatives += [([t], tokenize(form)) for t in dict.fromkeys(tokens) for form in self.expanded_forms(t)]
         scores = self.index.keywords.scores_with(tokens, alternatives, allowed, self.related_words(tokens), RELATED_WEIGHT)
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[h.clause_id], h.score, None, h.score) for h in self.index.keywords.top(scores, k)
                 if h.clause_id in by_id]
         return hits, scores
+
+    def expanded_forms(self, token: str) -> tuple[str, ...]:
+        """The full form of an abbreviation no clause uses and no dictionary knows (营收 → 营业收入)."""
+        if token not in self._expanded:
+            unknown = token not in self.index.keywords.term_ids and not _jieba().get_FREQ(token)
+            self._expanded[token] = abbreviation_forms(token, self.index.text) if unknown else ()
+        return self._expanded[token]
 
     def related_words(self, tokens: list[str]) -> list[tuple[str, list[str]]]:
         """Each question word that no clause uses, with the thesaurus's synonyms of it that some

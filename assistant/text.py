@@ -5,6 +5,7 @@ space between Chinese characters); what users see is always the original.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import unicodedata
@@ -135,6 +136,21 @@ def words(norm: str) -> list[str]:
     return [w for w in _jieba().lcut(norm) if len(w) > 1 and _WORD.search(w) and w not in stop]
 
 
+def abbreviation_forms(token: str, corpus: str) -> tuple[str, ...]:
+    """The full form a corpus writes a two-character abbreviation in: two words, each opening with
+    one of its characters (营收 → 营业收入, 审协 → 审查协作, 专代 → 专利代理), as Chinese shortens a
+    compound. The corpus's most frequent such form, when it occurs twice or more and makes at least
+    half of them; none otherwise (a form met once may be two words meeting by chance)."""
+    if not re.fullmatch("[\u4e00-\u9fff]{2}", token):
+        return ()
+    jieba = _jieba()
+    forms = collections.Counter(re.findall(f"{token[0]}[\u4e00-\u9fff]{token[1]}[\u4e00-\u9fff]", corpus))
+    words = [(form, n) for form, n in forms.most_common() if jieba.get_FREQ(form[:2]) and jieba.get_FREQ(form[2:])]
+    if not words or words[0][1] < 2 or 2 * words[0][1] < sum(n for _, n in words):
+        return ()
+    return (words[0][0],)
+
+
 def straddling_subwords(norm: str) -> set[str]:
     """Sub-words that jieba's search mode finds across the join of two parts of a longer word
     that its sub-words tile (律法 in 法律|法规, 华人 in 中华|人民|共和国): dictionary words the
@@ -177,6 +193,10 @@ _DEFINITION_ASKED = (
 # Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
 ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
 ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
+# Asking at which level of government or courts (哪一级法院, 什么级别), which the text gives as a level
+# (中级人民法院, 省级, 县级以上, 设区的市).
+ASKS_LEVEL = re.compile(r"哪一?级(?!别)|(?:什么|哪个)级别|(?:哪个|哪一)层级")
+LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|地市|厅|部)级|基层|中级|高级|最高|省、自治区、直辖市|设区的市")
 
 
 # 集体商标和证明商标有什么不同: the difference of two terms is in what each of them means.

@@ -165,6 +165,9 @@ def test_an_amount_the_plan_leaves_open_is_refused_with_the_clause_that_names_it
     ("徐汇区检察院负责哪些工作？", None),                  # the plan's own 区检察院, with its place
     ("国家版权局对此有什么规定？", "国家版权局"),
     ("漕河泾和徐汇的知识产权服务业空间布局分别怎么规划？", None),  # 布局 is a word, not a bureau (…局)
+    ("杭州知识产权法庭受理哪些案件？", "知识产权法庭"),     # a tribunal is a body, as a court is
+    ("海关总署对此有什么规定？", "海关总署"),
+    ("漕河泾怎么部署服务机构集聚？", None),                # 部署 is a word, not an office (…署)
 ])
 def test_bodies_in_a_question_are_names_not_any_two_characters(seed_app, question, unknown):
     scope = seed_app.answerer.analyser.analyse(question).scope

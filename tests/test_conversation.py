@@ -35,6 +35,13 @@ def test_another_place_keeps_the_indicator(seed_app):
     assert "750" in second.answer.text and cited_docs(second) == {"caohejing-2024"}
 
 
+def test_several_places_asked_each_keep_the_indicator_in_the_order_named(seed_app):
+    first, second = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "那漕河泾和郑州分别呢？")
+    assert second.understood_as.startswith("漕河泾和郑州") and "专利代理师" in second.understood_as
+    assert "分别呢" not in second.understood_as
+    assert cited_docs(second) == {"caohejing-2024", "zhengzhou-2023"}
+
+
 def test_a_place_no_document_covers_is_refused_in_a_dialog_too(seed_app):
     _, follow_up = talk(seed_app, "郑州计划培养多少名执业专利代理师？", "那北京呢？")
     assert "北京" in follow_up.understood_as and "专利代理师" in follow_up.understood_as
@@ -68,6 +75,23 @@ def test_a_pointer_to_the_topic_in_play_is_read_without_the_words_left_from_the_
     assert other.resolution.understood_as == "徐汇与世界知识产权组织的合作是为了什么？"
     _, item = talk(seed_app, "浦东“五位一体”的知识产权价值实现体系指哪五个方面？", "其中“易”具体怎么做？")
     assert "其中" not in item.resolution.understood_as and "知识产权交易" in item.answer.text
+
+
+def test_this_respect_said_of_another_place_asks_the_topic_there(seed_app):
+    first, second = talk(seed_app, "浦东怎么加强知识产权行政执法？", "徐汇在这方面有什么安排？")
+    assert "行政执法" in second.understood_as and "这方面" not in second.understood_as
+    assert second.resolution.doc_ids == ("xuhui-2022",) and cited_docs(second) == {"xuhui-2022"}
+
+
+def test_a_follow_up_saying_only_what_is_done_acts_on_the_topic_in_play(seed_app):
+    first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "怎么申请？")
+    assert "知识产权服务" in second.understood_as and "申请" in second.understood_as
+    assert second.resolution.doc_ids == ("zhengzhou-2023",)
+
+
+def test_a_thing_of_the_same_kind_takes_the_place_of_the_one_the_documents_list_it_with(seed_app):
+    first, second = talk(seed_app, "浦东对专利质押融资有什么安排？", "商标呢？")   # 专利、商标 … in the plans' lists
+    assert "商标质押融资" in second.understood_as and "专利" not in second.understood_as
 
 
 def test_a_pronoun_refers_to_the_last_document(seed_app):

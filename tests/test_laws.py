@@ -78,6 +78,9 @@ def test_law_questions_are_answered_from_the_article(law_app):
     assert not answer.abstained
     assert answer.citations[0].clause.path[-1] == "第四十二条"
     assert "十五年" in answer.text
+    # in everyday words: the articles about designs share more of the question, and state no term
+    everyday = law_app.answerer.ask("外观设计专利保护多少年？")
+    assert not everyday.abstained and everyday.citations[0].clause.path[-1] == "第四十二条"
     defined = law_app.answerer.ask("专利法里说的“实用新型”是指什么？")
     assert defined.citations[0].clause.path[-1] == "第二条"
     assert "形状、构造或者其结合" in defined.text
@@ -275,6 +278,38 @@ def test_a_quantity_stated_of_another_kind_of_the_thing_asked_does_not_answer_it
     assert other.abstained and "国家秘密" in other.text and "商业秘密" in other.text
     own = ask("国家秘密的保密期限最长是多少年？")
     assert not own.abstained and "三十年" in own.text
+
+
+@pytest.mark.slow
+def test_two_characters_a_law_holds_only_inside_its_words_are_no_word_of_the_question(law_app):
+    analyser = law_app.answerer.analyser
+    assert analyser.in_corpus("请人")             # 申请人 of 专利法
+    tokens = analyser.weighted_tokens("花钱请人设计了一个图案，专利归谁？")
+    assert "请人" not in tokens and "图案" in tokens and "专利" in tokens
+
+
+@pytest.mark.slow
+def test_a_plans_sections_are_named_by_its_own_wording_whatever_laws_are_added(law_app, seed_app):
+    """Laws beside the plans change how rare 建设 or 知识产权 are in the corpus, not how a plan's
+    headings are told apart: the section a question names is the same with them."""
+    with_laws, seeds = law_app.answerer.analyser, seed_app.answerer.analyser
+    assert with_laws.index.idf.of("建设") != seeds.index.idf.of("建设")
+    for word in ("建设", "推动", "服务平台", "知识产权"):
+        assert with_laws.document_weight(word, "zhengzhou-2023") == seeds.document_weight(word, "zhengzhou-2023")
+    question = "郑州要建设哪些知识产权服务平台？"
+    assert with_laws.analyse(question).sections == seeds.analyse(question).sections != []
+
+
+@pytest.mark.slow
+def test_a_level_asked_for_is_answered_only_by_a_text_naming_one(law_app):
+    ask = law_app.answerer.ask
+    # 专利法 says courts and 管理专利工作的部门 handle infringement disputes, never at which level
+    courts = ask("专利纠纷的案子归哪一级法院审？")
+    assert courts.abstained and "级别" in courts.text and "管理专利工作的部门" in courts.text
+    levels = ask("绝密级国家秘密由哪一级机关确定？")     # 中央国家机关、省级机关…
+    assert not levels.abstained and "省级机关" in levels.text
+    grades = ask("国家秘密的密级分为哪几级？")           # how many grades, not which level
+    assert not grades.abstained and "绝密、机密、秘密三级" in grades.text
 
 
 @pytest.mark.slow

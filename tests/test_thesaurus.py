@@ -2,6 +2,7 @@
 import numpy as np
 
 from assistant.keywords import KeywordIndex
+from assistant.text import abbreviation_forms
 from assistant.thesaurus import Thesaurus
 
 
@@ -58,3 +59,21 @@ def test_the_clauses_holding_a_term_are_listed_from_its_postings():
     index = KeywordIndex.build(["a", "b", "c"], ["a", "b", "c"], [["交易", "金额"], ["融资"], ["交易"]])
     assert index.rows_with("交易").tolist() == [0, 2]
     assert index.rows_with("未知").tolist() == []
+
+
+def test_an_abbreviation_is_read_as_the_two_words_the_documents_shorten():
+    corpus = "营业收入年均增长。营业收入达到。营运收入。专利代理机构。专利代理师。专业代理。"
+    assert abbreviation_forms("营收", corpus) == ("营业收入",)     # 2 of 3 forms
+    assert abbreviation_forms("专代", corpus) == ("专利代理",)
+    assert abbreviation_forms("知保", "知道保险。知识保护。") == ()  # each form met once: chance
+    assert abbreviation_forms("营业收入", corpus) == ()           # only two characters are shortened
+
+
+def test_an_abbreviation_no_document_uses_finds_the_clause_that_writes_it_out(seed_app):
+    analyser = seed_app.answerer.analyser
+    query = analyser.analyse("漕河泾知识产权服务业营收每年增长多少？")
+    assert query.aliases["营收"] == ("营业收入",) and "营收" in query.known
+    assert analyser.expanded_forms("能用") == ()   # a word the dictionary knows is no abbreviation
+    # read as 服务业 and 2025 alone, the question was answered by the preamble's 《…(2023—2025年)》
+    answer = seed_app.answerer.ask("漕河泾2025年的服务业营收目标是多少？")
+    assert answer.abstained and "营业收入年均增长不低于7%" in answer.text
