@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
@@ -256,6 +257,25 @@ def quantity_of_other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_te
     stating = [pick for pick in picks if not lacks_asked_quantity(query, normalize(pick[0]), [pick])]
     kinds = [other_kind(query, [pick], corpus_text) for pick in stating]
     return kinds[0] if kinds and all(kinds) else None
+
+
+def measured_elsewhere(query: Query, picks: list[tuple[str, Hit]]) -> str:
+    """Why the quoted figures do not answer, when every sentence stating a quantity of the measure
+    asked gives it for another thing than the question's (see measured.other_thing_measured)."""
+    measures = asked_measures(query.norm)
+    asked = [w for w in asked_of(query.norm) if w in query.known] if measures else []
+    stating = [(normalize(sentence), hit) for sentence, hit in picks if states_measure(sentence, measures)]
+    if not asked or not stating:
+        return ""
+    found = []
+    for norm, hit in stating:
+        context = normalize(" ".join(hit.clause.path) + hit.clause.text)
+        found.append(other_thing_measured(asked, figure_of(norm, measures), query.norm, norm, context,
+                                          held=lambda word, text: holds(word, text, aliases=query.aliases)))
+    if not all(found):
+        return ""
+    given, wanted = found[0]
+    return f"文档给出的是“{given}”的数值，不是问题所问“{wanted}”的。"
 
 
 def _modifiers_of(thing: str, norm_text: str) -> list[str]:
@@ -520,7 +540,8 @@ class Composer:
             answering = {hit.clause.id for _, _, hit in chosen}
             chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1]
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
-        reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks)
+        reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
+            or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)
