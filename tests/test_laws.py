@@ -352,3 +352,14 @@ def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
     design = normalize("外观设计专利权的期限为十五年")
     assert other_thing_measured(["外观设计", "专利", "保护期"], figure_of(design, frozenset({"年"})),
                                 normalize("外观设计专利保护期多长？"), design, design) is None
+
+
+@pytest.mark.slow
+def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it(trademark_app):
+    ask = trademark_app.answerer.ask
+    # the article names who recognises a 驰名商标; its list of criteria holds more of the question's words
+    body = ask("驰名商标是由哪个机关认定的？")
+    assert not body.abstained and "国务院商标管理部门" in body.text and "最高人民法院指定的人民法院" in body.text
+    # a plan's office is a body too (办公室), not the 金融机构 a clause on loans names in passing
+    office = ask("徐汇的企业在海外遇到商标纠纷，区里有哪个机构能提供支持？")
+    assert "上海商标海外维权办公室" in office.text
