@@ -384,6 +384,18 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     return score / (1.0 + len(norm) / 400) if brief else score
 
 
+def headed(unit: str, norm_headings: str, tokens: dict[str, float],
+           aliases: dict[str, tuple[str, ...]] | None = None) -> float:
+    """The weight of the question's words that the headings over a unit hold and the unit does not:
+    a sentence under 第三章 著作权许可使用和转让合同 is about 著作权 where it only says 权利, as much as
+    one of the chapter that names 著作权人 in passing."""
+    if not norm_headings:
+        return 0.0
+    norm = normalize(unit)
+    return sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and not holds(t, norm, unit, aliases)
+               and holds(t, norm_headings, aliases=aliases))
+
+
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
                    measures: frozenset[str] = frozenset(), index: Index | None = None,
                    terms: tuple[str, ...] = (),
@@ -400,8 +412,11 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_
             prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
         genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
         whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
+        headings = normalize(" ".join(hit.clause.path[:-1]))
         for unit in quotable_units(hit.clause, intent, genre):
-            score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole, aliases=aliases)
+            brief = unit not in whole
+            score = score_sentence(unit, tokens, intent, measures, brief=brief, aliases=aliases) \
+                + headed(unit, headings, tokens, aliases) / (1.0 + len(unit) / 400 if brief else 1.0)
             if any(defines(normalize(unit), term) for term in terms):
                 score *= DEFINITION_GAIN
             ranked.append((score * prior, unit, hit))

@@ -363,3 +363,13 @@ def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it
     # a plan's office is a body too (办公室), not the 金融机构 a clause on loans names in passing
     office = ask("徐汇的企业在海外遇到商标纠纷，区里有哪个机构能提供支持？")
     assert "上海商标海外维权办公室" in office.text
+
+
+@pytest.mark.slow
+def test_the_headings_over_an_article_say_what_its_sentences_are_about(copyright_app):
+    ask = copyright_app.answerer.ask
+    # 第二十七条 says 权利 under 第三章 著作权许可使用和转让合同; 第二十九条 names 著作权人 in its own words
+    contents = ask("著作权转让合同要写明哪些内容？")
+    assert contents.citations[0].clause.path[-1] == "第二十七条" and "转让价金" in contents.text
+    form = ask("转让著作权的合同应当采用什么形式？")
+    assert form.citations[0].clause.path[-1] == "第二十七条" and "书面合同" in form.text
