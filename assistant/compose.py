@@ -19,7 +19,7 @@ from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
-                        outline_of, topic_terms)
+                        outline_of, topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, split_sentences
 
@@ -299,6 +299,19 @@ def body_first(query: Query, ranked: list[tuple[float, str, Hit]]) -> list[tuple
     return sorted(scored, key=lambda r: -r[0])
 
 
+def _citing_with_measure(chosen: list[tuple[float, str, Hit]], ranked: list[tuple[float, str, Hit]],
+                         measures: frozenset[str]) -> list[tuple[float, str, Hit]]:
+    """For a question asking a penalty, the best unit stating the measure asked among those of another
+    retrieved article of the same law that cites a chosen one: a law sets a duty in one article and
+    its penalty in another that refers back to it (违反本法第四十五条规定…处五万元以上五十万元以下的罚款);
+    what is due otherwise (异议要交多少钱) is no fine an article citing it sets."""
+    cited = {(hit.clause.doc_id, f"第{number[1]}条") for _, _, hit in chosen
+             if (number := unit_number(hit.clause)) and number[0] == "article"}
+    taken = {hit.clause.id for _, _, hit in chosen}
+    return [r for r in ranked if r[2].clause.id not in taken and states_measure(r[1], measures)
+            and any(doc_id == r[2].clause.doc_id and label in normalize(r[2].clause.text) for doc_id, label in cited)][:1]
+
+
 def _modifiers_of(thing: str, norm_text: str) -> list[str]:
     """What stands right before the thing in the text, wherever it occurs: the rest of the word that
     ends in it (注册 of 注册商标) with the words of two or more characters before it (监督检查 of
@@ -575,7 +588,8 @@ class Composer:
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
             answering = {hit.clause.id for _, _, hit in chosen}
-            chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1]
+            chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1] \
+                or (_citing_with_measure(chosen, ranked, measures) if _ASKS_SENTENCE.search(query.norm) else [])
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
             or measured_elsewhere(query, picks)

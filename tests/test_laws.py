@@ -373,3 +373,25 @@ def test_the_headings_over_an_article_say_what_its_sentences_are_about(copyright
     assert contents.citations[0].clause.path[-1] == "第二十七条" and "转让价金" in contents.text
     form = ask("转让著作权的合同应当采用什么形式？")
     assert form.citations[0].clause.path[-1] == "第二十七条" and "书面合同" in form.text
+
+
+@pytest.mark.slow
+def test_the_penalty_asked_for_is_taken_from_the_article_citing_the_one_chosen(law_app, monkeypatch):
+    """第十条 forbids infringing 商业秘密 and states no penalty; 第二十六条 fines a breach of 本法第十条,
+    第二十七条 one of 第十一条: the fine of the article citing the chosen one is quoted beside it."""
+    from assistant import compose
+    from assistant.retrieve import Filters, Hit
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国反不正当竞争法"}
+    duty, other, penalty = (Hit(articles[n], s, None, None) for n, s in
+                            (("第十条", 1.0), ("第二十七条", 0.9), ("第二十六条", 0.8)))
+    # the order of the units as this knowledge base's statistics may well rank them
+    ranked = [(24.0, duty.clause.text.split("\n")[0], duty), (18.0, other.clause.text, other),
+              (11.0, penalty.clause.text, penalty)]
+    monkeypatch.setattr(compose, "best_sentences", lambda *args, **kwargs: ranked)
+    query = law_app.answerer.analyser.analyse("用不正当手段获取别人的商业秘密，会怎么处罚？")
+    draft = law_app.answerer.composer.sentences(query, [duty, other, penalty], Filters())
+    quoted = "".join(sentence for sentence, _ in draft.picks)
+    assert "十万元以上一百万元以下" in quoted and "五万元以上五十万元以下" not in quoted
+    fee = law_app.answerer.analyser.analyse("用不正当手段获取别人的商业秘密，要交多少钱？")   # no penalty asked
+    assert "十万元" not in "".join(s for s, _ in law_app.answerer.composer.sentences(fee, [duty, other, penalty],
+                                                                                      Filters()).picks)
