@@ -38,12 +38,14 @@ def _is_noun(word: str, flag: str) -> bool:
 
 
 def _nouns_after(words: list[tuple[str, str]]) -> list[str]:
-    """The run of nouns that opens the words after a quantity (…以下的罚款 → 罚款)."""
-    nouns = []
+    """The run of nouns that opens the words after a quantity (…以下的罚款 → 罚款; after 的, a verb
+    names a thing too: …以下的赔偿)."""
+    nouns, joined = [], False
     for word, flag in words:
         if not nouns and (word == "的" or _CONTINUES.match(word) or flag in _QUANTITY_FLAGS):
+            joined = joined or word == "的"
             continue
-        if _is_noun(word, flag):
+        if _is_noun(word, flag) or (joined and not nouns and flag == "v" and len(word) > 1):
             nouns.append(word)
         else:
             break

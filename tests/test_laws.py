@@ -348,6 +348,7 @@ def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
     term = normalize("第四十三条　注册商标的有效期为十年，自核准注册之日起计算。")
     assert figure_of(term, frozenset({"年"})) == [["注册商标", "有效期"]]   # not the article's 条
     assert figure_of(normalize("自申请日起十二个月内"), frozenset({"个月"})) == [[]]
+    assert figure_of(normalize("确定给予五百万元以下的赔偿。"), frozenset({"元"})) == [["赔偿"]]   # a verb after 的
     # the same thing worded otherwise (期限 for 保护期), of the kind asked: no contrast
     design = normalize("外观设计专利权的期限为十五年")
     assert other_thing_measured(["外观设计", "专利", "保护期"], figure_of(design, frozenset({"年"})),
