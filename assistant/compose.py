@@ -401,12 +401,15 @@ def headed(unit: str, norm_headings: str, tokens: dict[str, float],
            aliases: dict[str, tuple[str, ...]] | None = None) -> float:
     """The weight of the question's words that the headings over a unit hold and the unit does not:
     a sentence under 第三章 著作权许可使用和转让合同 is about 著作权 where it only says 权利, as much as
-    one of the chapter that names 著作权人 in passing."""
+    one of the chapter that names 著作权人 in passing. A unit holding none of the question's words is
+    not made an answer by its headings (the rows of a table under a title the question names)."""
     if not norm_headings:
         return 0.0
     norm = normalize(unit)
-    return sum(w for t, w in tokens.items() if t not in MEASURE_KINDS and not holds(t, norm, unit, aliases)
-               and holds(t, norm_headings, aliases=aliases))
+    unheld = [t for t in tokens if t not in MEASURE_KINDS and not holds(t, norm, unit, aliases)]
+    if len(unheld) == len([t for t in tokens if t not in MEASURE_KINDS]):
+        return 0.0
+    return sum(tokens[t] for t in unheld if holds(t, norm_headings, aliases=aliases))
 
 
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
