@@ -299,12 +299,16 @@ def body_first(query: Query, ranked: list[tuple[float, str, Hit]]) -> list[tuple
     return sorted(scored, key=lambda r: -r[0])
 
 
-def _citing_with_measure(chosen: list[tuple[float, str, Hit]], ranked: list[tuple[float, str, Hit]],
-                         measures: frozenset[str]) -> list[tuple[float, str, Hit]]:
-    """For a question asking a penalty, the best unit stating the measure asked among those of another
-    retrieved article of the same law that cites a chosen one: a law sets a duty in one article and
-    its penalty in another that refers back to it (违反本法第四十五条规定…处五万元以上五十万元以下的罚款);
-    what is due otherwise (异议要交多少钱) is no fine an article citing it sets."""
+def _penalty_citing(query: Query, chosen: list[tuple[float, str, Hit]], ranked: list[tuple[float, str, Hit]],
+                    measures: frozenset[str]) -> list[tuple[float, str, Hit]]:
+    """For a question asking a penalty that the chosen units state no quantity of, the best unit
+    stating the measure asked among those of another retrieved article of the same law that cites a
+    chosen one: a law sets a duty in one article and its penalty in another that refers back to it
+    (违反本法第四十五条规定…处五万元以上五十万元以下的罚款); what is due otherwise (异议要交多少钱) is
+    no fine an article citing it sets."""
+    if not (measures and chosen and _ASKS_SENTENCE.search(query.norm)) \
+            or states_measure(" ".join(s for _, s, _ in chosen), measures):
+        return []
     cited = {(hit.clause.doc_id, f"第{number[1]}条") for _, _, hit in chosen
              if (number := unit_number(hit.clause)) and number[0] == "article"}
     taken = {hit.clause.id for _, _, hit in chosen}
@@ -591,9 +595,9 @@ class Composer:
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
             answering = {hit.clause.id for _, _, hit in chosen}
-            chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1] \
-                or (_citing_with_measure(chosen, ranked, measures) if _ASKS_SENTENCE.search(query.norm) else [])
+            chosen += [r for r in ranked if r[2].clause.id in answering and states_measure(r[1], measures)][:1]
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
+        picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
             or measured_elsewhere(query, picks)
         if reason:
