@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
 from .numerals import asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
-                        outline_of, topic_terms)
+                        outline_of, topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, ASKS_LEVEL, LEVEL, _jieba, defined_terms, defines, normalize, split_sentences
 
@@ -267,6 +268,63 @@ def quantity_of_other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_te
     return kinds[0] if kinds and all(kinds) else None
 
 
+def measured_elsewhere(query: Query, picks: list[tuple[str, Hit]]) -> str:
+    """Why the quoted figures do not answer, when every sentence stating a quantity of the measure
+    asked gives it for another thing than the question's (see measured.other_thing_measured)."""
+    measures = asked_measures(query.norm)
+    asked = [w for w in asked_of(query.norm) if w in query.known] if measures else []
+    stating = [(normalize(sentence), hit) for sentence, hit in picks if states_measure(sentence, measures)]
+    if not asked or not stating:
+        return ""
+    found = []
+    for norm, hit in stating:
+        context = normalize(" ".join(hit.clause.path) + hit.clause.text)
+        found.append(other_thing_measured(asked, figure_of(norm, measures), query.norm, norm, context,
+                                          held=lambda word, text: holds(word, text, aliases=query.aliases)))
+    if not all(found):
+        return ""
+    given, wanted = found[0]
+    return f"文档给出的是“{given}”的数值，不是问题所问“{wanted}”的。"
+
+
+# A question asking which body acts (哪个部门, 由哪个机关, 找谁, 向谁) is answered by a unit naming one:
+# a name ending in what bodies are called (…部门, …机关, …法院, …办公室).
+_ASKS_BODY = re.compile(r"(?:哪个|哪一?级|哪些|什么)(?:部门|机关|单位|机构|法院|政府|组织)|[找向]谁|由谁")
+_NAMES_BODY = re.compile(r"[\u4e00-\u9fff]{2}(?:部门|机关|机构|法院|检察院|人民政府|委员会|海关|办公室|协会|中心|研究院)")
+# Not tuned: the gain a figure has for a figure question. A law's paragraph naming the body
+# (国务院商标管理部门…作出确认) needs 1.22 to win against one of its article that holds one question
+# word more in a list of criteria (该商标…作为驰名商标受保护的记录).
+ASKED_BODY_GAIN = 1.5
+
+
+def body_first(query: Query, ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+    """For a question asking which body acts, the units naming a body weigh more, as a figure of the
+    measure asked does for a question asking a quantity: 驰名商标由哪个机关来认定 is answered by who
+    recognises it, not by the criteria it is recognised by, though these repeat the question's words."""
+    if not _ASKS_BODY.search(query.norm):
+        return ranked
+    scored = [(score * (ASKED_BODY_GAIN if _NAMES_BODY.search(normalize(unit)) else 1.0), unit, hit)
+              for score, unit, hit in ranked]
+    return sorted(scored, key=lambda r: -r[0])
+
+
+def _penalty_citing(query: Query, chosen: list[tuple[float, str, Hit]], ranked: list[tuple[float, str, Hit]],
+                    measures: frozenset[str]) -> list[tuple[float, str, Hit]]:
+    """For a question asking a penalty that the chosen units state no quantity of, the best unit
+    stating the measure asked among those of another retrieved article of the same law that cites a
+    chosen one: a law sets a duty in one article and its penalty in another that refers back to it
+    (违反本法第四十五条规定…处五万元以上五十万元以下的罚款); what is due otherwise (异议要交多少钱) is
+    no fine an article citing it sets."""
+    if not (measures and chosen and _ASKS_SENTENCE.search(query.norm)) \
+            or states_measure(" ".join(s for _, s, _ in chosen), measures):
+        return []
+    cited = {(hit.clause.doc_id, f"第{number[1]}条") for _, _, hit in chosen
+             if (number := unit_number(hit.clause)) and number[0] == "article"}
+    taken = {hit.clause.id for _, _, hit in chosen}
+    return [r for r in ranked if r[2].clause.id not in taken and states_measure(r[1], measures)
+            and any(doc_id == r[2].clause.doc_id and label in normalize(r[2].clause.text) for doc_id, label in cited)][:1]
+
+
 def _modifiers_of(thing: str, norm_text: str) -> list[str]:
     """What stands right before the thing in the text, wherever it occurs: the rest of the word that
     ends in it (注册 of 注册商标) with the words of two or more characters before it (监督检查 of
@@ -353,6 +411,21 @@ def score_sentence(sentence: str, tokens: dict[str, float], intent: str,
     return score / (1.0 + len(norm) / 400) if brief else score
 
 
+def headed(unit: str, norm_headings: str, tokens: dict[str, float],
+           aliases: dict[str, tuple[str, ...]] | None = None) -> float:
+    """The weight of the question's words that the headings over a unit hold and the unit does not:
+    a sentence under 第三章 著作权许可使用和转让合同 is about 著作权 where it only says 权利, as much as
+    one of the chapter that names 著作权人 in passing. A unit holding none of the question's words is
+    not made an answer by its headings (the rows of a table under a title the question names)."""
+    if not norm_headings:
+        return 0.0
+    norm = normalize(unit)
+    unheld = [t for t in tokens if t not in MEASURE_KINDS and not holds(t, norm, unit, aliases)]
+    if len(unheld) == len([t for t in tokens if t not in MEASURE_KINDS]):
+        return 0.0
+    return sum(tokens[t] for t in unheld if holds(t, norm_headings, aliases=aliases))
+
+
 def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_target: bool = False,
                    measures: frozenset[str] = frozenset(), index: Index | None = None,
                    terms: tuple[str, ...] = (),
@@ -369,8 +442,11 @@ def best_sentences(hits: list[Hit], tokens: dict[str, float], intent: str, asks_
             prior *= 1.3  # targets are stated in the 目标 sections and 指标 tables
         genre = GENRES[index.document_of(hit.clause).genre] if index else PLAN
         whole = set(paragraphs(hit.clause.text, genre)) if genre.name_paragraphs else set()
+        headings = normalize(" ".join(hit.clause.path[:-1]))
         for unit in quotable_units(hit.clause, intent, genre):
-            score = score_sentence(unit, tokens, intent, measures, brief=unit not in whole, aliases=aliases)
+            brief = unit not in whole
+            score = score_sentence(unit, tokens, intent, measures, brief=brief, aliases=aliases) \
+                + headed(unit, headings, tokens, aliases) / (1.0 + len(unit) / 400 if brief else 1.0)
             if any(defines(normalize(unit), term) for term in terms):
                 score *= DEFINITION_GAIN
             ranked.append((score * prior, unit, hit))
@@ -517,6 +593,7 @@ class Composer:
         measures = preferred_measures(query.norm)
         ranked = best_sentences(hits, query.tokens, query.intent, _asks_target(query), measures, self.index,
                                 defined_terms(query.norm), query.aliases)
+        ranked = body_first(query, ranked)
         chosen = ranked[:1]
         for score, sentence, hit in ranked[1:4]:
             if score >= 0.8 * chosen[0][0] and score > 0 and not _redundant(sentence, chosen[0][1]):
@@ -532,7 +609,9 @@ class Composer:
             if not states_measure(" ".join(s for _, s, _ in chosen), measures):
                 chosen = self._stated_further(query, hits, measures, chosen)
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
-        reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks)
+        picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
+        reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
+            or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)

@@ -342,3 +342,92 @@ def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
     assert _modifiers_of("部门", "由监督检查部门责令停止违法行为") == ["监督检查"]
     assert named_kinds("驰名商标认定以后有效期是几年?", {"驰名": 1.0, "商标": 1.0, "驰名商标": 1.0, "认定": 1.0}) \
         == [("驰名", "商标")]
+
+
+@pytest.mark.slow
+def test_a_figure_of_another_thing_than_the_quantity_asked_does_not_answer_it(law_app):
+    ask = law_app.answerer.ask
+    # 反不正当竞争法 fines an infringement of 商业秘密; no law here says what loss makes it a criminal case
+    loss = ask("侵犯商业秘密要达到多少损失金额才会被刑事立案？")
+    assert loss.abstained and "罚款" in loss.text and "损失金额" in loss.text and "并非所问内容" in loss.text
+    # 期限 words 保护期 differently, of the same 发明专利权: it answers
+    term = ask("发明专利权的保护期是多少年？")
+    assert not term.abstained and "二十年" in term.text
+
+
+@pytest.mark.slow
+def test_a_figure_of_another_kind_of_the_thing_asked_does_not_answer_it(trademark_app):
+    ask = trademark_app.answerer.ask
+    # 商标法 gives how long a registration lasts, not a customs recordal (备案)
+    recordal = ask("知识产权在海关备案以后，备案有效期是几年？")
+    assert recordal.abstained and "注册商标" in recordal.text and "备案有效期" in recordal.text
+    assert not ask("注册商标的有效期是几年？").abstained
+
+
+def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
+    from assistant.measured import asked_of, figure_of, other_thing_measured
+    from assistant.text import normalize
+    question = normalize("企业要认定为高新技术企业，研发费用占销售收入的比例至少要多少？")
+    assert asked_of(question) == ["销售收入", "比例"]
+    assert asked_of(normalize("侵犯商业秘密要达到多少损失金额才会被刑事立案？")) == ["损失", "金额"]
+    assert asked_of(normalize("备案有效期是几年？")) == ["备案", "有效期"]
+    assert asked_of(normalize("假冒专利被处罚，要交多少钱？")) == ["钱"]
+    assert other_thing_measured(["钱"], [["罚款"]], "", "", "") is None   # generic: of nothing named
+    rate = normalize("国家需要重点扶持的高新技术企业，减按百分之十五的税率征收企业所得税。")
+    assert figure_of(rate, frozenset({"%"})) == [["税率"]]
+    # 比例 says a share is asked, not of what: 销售收入 is what the figure must speak of
+    assert other_thing_measured(["销售收入", "比例"], [["税率"]], question, rate, rate) == ("税率", "销售收入比例")
+    assert other_thing_measured(["销售收入", "比例"], [["比例"]], question, rate, rate) is None
+    fine = normalize("处十万元以上一百万元以下的罚款")
+    assert figure_of(fine, frozenset({"元"})) == [["罚款"], ["罚款"]]
+    term = normalize("第四十三条　注册商标的有效期为十年，自核准注册之日起计算。")
+    assert figure_of(term, frozenset({"年"})) == [["注册商标", "有效期"]]   # not the article's 条
+    assert figure_of(normalize("自申请日起十二个月内"), frozenset({"个月"})) == [[]]
+    assert figure_of(normalize("确定给予五百万元以下的赔偿。"), frozenset({"元"})) == [["赔偿"]]   # a verb after 的
+    # the same thing worded otherwise (期限 for 保护期), of the kind asked: no contrast
+    design = normalize("外观设计专利权的期限为十五年")
+    assert other_thing_measured(["外观设计", "专利", "保护期"], figure_of(design, frozenset({"年"})),
+                                normalize("外观设计专利保护期多长？"), design, design) is None
+
+
+@pytest.mark.slow
+def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it(trademark_app):
+    ask = trademark_app.answerer.ask
+    # the article names who recognises a 驰名商标; its list of criteria holds more of the question's words
+    body = ask("驰名商标是由哪个机关认定的？")
+    assert not body.abstained and "国务院商标管理部门" in body.text and "最高人民法院指定的人民法院" in body.text
+    # a plan's office is a body too (办公室), not the 金融机构 a clause on loans names in passing
+    office = ask("徐汇的企业在海外遇到商标纠纷，区里有哪个机构能提供支持？")
+    assert "上海商标海外维权办公室" in office.text
+
+
+@pytest.mark.slow
+def test_the_headings_over_an_article_say_what_its_sentences_are_about(copyright_app):
+    ask = copyright_app.answerer.ask
+    # 第二十七条 says 权利 under 第三章 著作权许可使用和转让合同; 第二十九条 names 著作权人 in its own words
+    contents = ask("著作权转让合同要写明哪些内容？")
+    assert contents.citations[0].clause.path[-1] == "第二十七条" and "转让价金" in contents.text
+    form = ask("转让著作权的合同应当采用什么形式？")
+    assert form.citations[0].clause.path[-1] == "第二十七条" and "书面合同" in form.text
+
+
+@pytest.mark.slow
+def test_the_penalty_asked_for_is_taken_from_the_article_citing_the_one_chosen(law_app, monkeypatch):
+    """第十条 forbids infringing 商业秘密 and states no penalty; 第二十六条 fines a breach of 本法第十条,
+    第二十七条 one of 第十一条: the fine of the article citing the chosen one is quoted beside it."""
+    from assistant import compose
+    from assistant.retrieve import Filters, Hit
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国反不正当竞争法"}
+    duty, other, penalty = (Hit(articles[n], s, None, None) for n, s in
+                            (("第十条", 1.0), ("第二十七条", 0.9), ("第二十六条", 0.8)))
+    # the order of the units as this knowledge base's statistics may well rank them
+    ranked = [(24.0, duty.clause.text.split("\n")[0], duty), (18.0, other.clause.text, other),
+              (11.0, penalty.clause.text, penalty)]
+    monkeypatch.setattr(compose, "best_sentences", lambda hits, *args, **kwargs: [r for r in ranked if r[2] in hits])
+    query = law_app.answerer.analyser.analyse("用不正当手段获取别人的商业秘密，会怎么处罚？")
+    draft = law_app.answerer.composer.sentences(query, [duty, other, penalty], Filters())
+    quoted = "".join(sentence for sentence, _ in draft.picks)
+    assert "十万元以上一百万元以下" in quoted and "五万元以上五十万元以下" not in quoted
+    fee = law_app.answerer.analyser.analyse("用不正当手段获取别人的商业秘密，要交多少钱？")   # no penalty asked
+    assert "十万元" not in "".join(s for s, _ in law_app.answerer.composer.sentences(fee, [duty, other, penalty],
+                                                                                      Filters()).picks)
