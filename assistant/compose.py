@@ -16,9 +16,9 @@ from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .model import Clause, Document
-from .numerals import asked_measures, find_quantities, preferred_measures
+from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
-                        outline_of, topic_terms)
+                        outline_of, tagged, topic_terms)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, ASKS_LEVEL, LEVEL, _jieba, defined_terms, defines, normalize, split_sentences
 
@@ -93,6 +93,7 @@ _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
 _ASKS_TARGET = re.compile(r"目标|指标")
+_COUNTED = re.compile(r"几个|多少个")  # as jieba cuts them: 哪几个 asks which
 _EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*|\([^()]*除外\)")  # …, 著作权(署名权除外) …
 # Sentences are parallel when the shorter is at least this share of the longer and this share of
 # their characters match in order; an answer quotes at most MAX_PARALLEL cases of one pattern.
@@ -226,7 +227,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出具体地点。"
     if ASKS_LEVEL.search(query.norm) and not LEVEL.search(normalize(text)):
         return "文档未给出所问的级别。"
-    if lacks_asked_quantity(query, normalize(text), picks):
+    if lacks_asked_quantity(query, normalize(text), picks) or _counts_another_thing(query, picks):
         return "文档未给出所问的数值。"
     if query.intent != "figure":
         return ""
@@ -236,6 +237,20 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
             if index.documents[hit.clause.doc_id].period]
     year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
     return f"文档未给出 {year} 年的数值。" if year else ""
+
+
+def _counts_another_thing(query: Query, picks: list[tuple[str, Hit]]) -> bool:
+    """A count asked by the general classifier 个 of a named thing (分几个阶段, 多少个工作站) is of that
+    thing: text that names it nowhere (nor under its headings) counts something else (750人)."""
+    if asked_measures(query.norm) - COUNT_MEASURES:  # 印“驰名商标”几个字会被罚多少 asks a fine
+        return False
+    words = tagged(query.norm)
+    thing = next((word for (counter, _), (word, flag) in zip(words, words[1:])
+                  if _COUNTED.fullmatch(counter) and flag[:1] == "n" and len(word) > 1), None)
+    if not thing:
+        return False
+    said = normalize("".join(sentence + " ".join(hit.clause.path) for sentence, hit in picks))
+    return not holds(thing, said, aliases=query.aliases)
 
 
 def other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> tuple[str, str] | None:

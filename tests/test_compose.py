@@ -606,3 +606,13 @@ def test_a_word_held_by_another_name_holds_the_words_inside_it(seed_app):
     xuhui = next(line for line in lines_of(answer) if line.startswith("徐汇"))
     assert "深化徐汇与 WIPO 交流合作" in xuhui
     assert [c.clause.id for c in answer.citations if c.clause.doc_id == "xuhui-2022"] == ["xuhui-2022#3.4.1"]
+
+
+def test_a_count_of_a_named_thing_is_not_answered_by_a_count_of_something_else(seed_app):
+    ask = seed_app.answerer.ask
+    stages = ask("漕河泾示范区建设分几个阶段？")        # the plan sets out no stages; its figures count people
+    assert stages.abstained and "所问的数值" in stages.text
+    portfolios = ask("徐汇要培育几个高价值专利组合？")
+    assert not portfolios.abstained and "10 个" in portfolios.text
+    people = ask("漕河泾对专利代理师有几个人的目标？")    # 几个人: a classifier of one character, no thing
+    assert not people.abstained
