@@ -17,9 +17,9 @@ from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
-from .numerals import asked_measures, find_quantities, preferred_measures
+from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
-                        outline_of, topic_terms, unit_number)
+                        outline_of, tagged, topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, ASKS_ADDRESS, ASKS_LEVEL, LEVEL, _jieba, defined_terms, defines, normalize, split_sentences
 
@@ -85,8 +85,11 @@ HEADING_WEIGHT = 1.0
 ASKED_THING_GAIN = 2.0
 DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是指…) over one that uses it
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
-# 文号 asked for alone (not with a date, issuer or period, which the document may still give)
-_ASKS_NUMBER_ONLY = re.compile(r"^(?!.*(?:日期|哪天|时间|单位|部门|机关|规划期|哪几年)).*(?:文号|发文字号)")
+# What a metadata question asks for, field by field.
+_METADATA_ASKED = (("文号", re.compile(r"文号|发文字号")),
+                   ("印发单位", re.compile(r"单位|部门|机关|谁(?:印发|发布|制定)")),
+                   ("日期", re.compile(r"日期|哪天|哪一天|什么时候|何时|时间|哪年|哪一年")),
+                   ("规划期", re.compile(r"规划期|实施期|哪几年|起止")))
 # A term of a criminal sentence is a penalty, not the time a question about a right asks for.
 _SENTENCE_TERM = re.compile(r"(?:处|判)?[\d.]+年(?:以上|以下)?(?:[\d.]+年以下)?有期徒刑|拘役|管制")
 _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
@@ -94,6 +97,7 @@ _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
 _ASKS_TARGET = re.compile(r"目标|指标")
+_COUNTED = re.compile(r"几个|多少个")  # as jieba cuts them: 哪几个 asks which
 _EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*|\([^()]*除外\)")  # …, 著作权(署名权除外) …
 # Sentences are parallel when the shorter is at least this share of the longer and this share of
 # their characters match in order; an answer quotes at most MAX_PARALLEL cases of one pattern.
@@ -168,15 +172,25 @@ def chinese_date(iso: str) -> str:
     return f"{year}年{month}月{day}日"
 
 
-def metadata_sentence(document: Document) -> str:
-    facts = [f"文号：{document.number or '文中未载明'}"]
-    if document.issuer:
-        facts.append(f"印发单位：{document.issuer}")
-    if document.date:
-        facts.append(f"日期：{chinese_date(document.date)}")
-    if document.period:
-        facts.append(f"规划期：{document.period[0]}—{document.period[1]}年")
-    return f"《{document.title}》" + "；".join(facts) + "。"
+def metadata_facts(document: Document) -> dict[str, str | None]:
+    """A document's record, field by field (None: the text does not state it)."""
+    return {"文号": document.number,
+            "印发单位": document.issuer,
+            "日期": chinese_date(document.date) if document.date else None,
+            "规划期": f"{document.period[0]}—{document.period[1]}年" if document.period else None}
+
+
+def metadata_sentence(document: Document, asked: tuple[str, ...] = ()) -> str:
+    """The record as one sentence: the fields asked for first, said to be unstated when they are;
+    then the others the text states (文号 always, as the usual reference)."""
+    facts = metadata_facts(document)
+    shown = [*asked, *(f for f in facts if f not in asked and (facts[f] or f == "文号"))]
+    return f"《{document.title}》" + "；".join(f"{f}：{facts[f] or '文中未载明'}" for f in shown) + "。"
+
+
+def asked_fields(norm_question: str) -> tuple[str, ...]:
+    """The fields of the record a question asks for (什么时候印发 → 日期), in the record's order."""
+    return tuple(field for field, pattern in _METADATA_ASKED if pattern.search(norm_question))
 
 
 def _redundant(candidate: str, chosen: str) -> bool:
@@ -227,7 +241,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出具体地点。"
     if ASKS_LEVEL.search(query.norm) and not LEVEL.search(normalize(text)):
         return "文档未给出所问的级别。"
-    if lacks_asked_quantity(query, normalize(text), picks):
+    if lacks_asked_quantity(query, normalize(text), picks) or _counts_another_thing(query, picks):
         return "文档未给出所问的数值。"
     if query.intent != "figure":
         return ""
@@ -237,6 +251,20 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
             if index.documents[hit.clause.doc_id].period]
     year = _year_not_given(query.norm, query.scope.years, text, [hit.clause for _, hit in picks], ends)
     return f"文档未给出 {year} 年的数值。" if year else ""
+
+
+def _counts_another_thing(query: Query, picks: list[tuple[str, Hit]]) -> bool:
+    """A count asked by the general classifier 个 of a named thing (分几个阶段, 多少个工作站) is of that
+    thing: text that names it nowhere (nor under its headings) counts something else (750人)."""
+    if asked_measures(query.norm) - COUNT_MEASURES:  # 印“驰名商标”几个字会被罚多少 asks a fine
+        return False
+    words = tagged(query.norm)
+    thing = next((word for (counter, _), (word, flag) in zip(words, words[1:])
+                  if _COUNTED.fullmatch(counter) and flag[:1] == "n" and len(word) > 1), None)
+    if not thing:
+        return False
+    said = normalize("".join(sentence + " ".join(hit.clause.path) for sentence, hit in picks))
+    return not holds(thing, said, aliases=query.aliases)
 
 
 def other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> tuple[str, str] | None:
@@ -842,11 +870,13 @@ class Composer:
         if _REFERS_ELSEWHERE.search(query.text):  # about a document the plan cites, not the plan
             return self.sentences(query, hits, filters)
         doc_ids = query.scope.doc_ids or [h.clause.doc_id for h in hits[:1]]
-        if _ASKS_NUMBER_ONLY.search(query.norm) and not any(self.index.documents[d].number for d in doc_ids):
-            return Draft(abstain="文档中未载明文号。")  # the rest of the metadata does not answer it
+        asked = asked_fields(query.norm)
+        records = [metadata_facts(self.index.documents[d]) for d in doc_ids]
+        if len(asked) == 1 and not any(record[asked[0]] for record in records):
+            return Draft(abstain=f"文档中未载明{asked[0]}。")  # the rest of the record does not answer it
         picks = []
         for doc_id in doc_ids:
             document = self.index.documents[doc_id]
             source = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
-            picks.append((metadata_sentence(document), Hit(source, 1.0, None, None)))
+            picks.append((metadata_sentence(document, asked), Hit(source, 1.0, None, None)))
         return Draft(picks, quote=False)

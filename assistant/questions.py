@@ -80,6 +80,8 @@ _CHINESE_PLACE = re.compile(r"(?:省|市|区|县|镇|乡|街道|自治州|盟|�
 # more (宁波市, 闵行区). Counties keep one (沛县, 萧县).
 _SUFFIX_ONLY = re.compile(r"[\u4e00-\u9fff](?:省|市|区|镇|乡)")
 _BODY_SUFFIX = re.compile(r"局|署|委员会|法院|法庭|检察院|协会|办公室|研究院")
+# A list of examples: items joined by 、/和/或 and closed by 这些, 等, 之类 (商场、批发市场这些地方).
+_EXAMPLES = re.compile(r"[\u4e00-\u9fff]{1,6}(?:(?:、|和|或者?)[\u4e00-\u9fff]+?)+(?:这些|那些|这类|之类|等等|等)")
 _TOPIC_TERM = re.compile(r"(?:提到|提及|涉及|提出|谈到)了?(?P<term>.+)$")
 # "…机构数量的目标": the measure asks for a figure more than it names the topic; tables state it
 # as a unit, 知识产权服务机构(家), so at full weight it would pull in any row that says 数量.
@@ -259,9 +261,10 @@ def tagged(norm_question: str) -> tuple[tuple[str, str], ...]:
 def named_kinds(norm_question: str, tokens: dict[str, float]) -> list[tuple[str, str]]:
     """(modifier, thing) pairs by which the question names a kind of a thing: a word of the question
     made of two of its topic words, the first naming which of the second (驰名商标 → 驰名, 商标;
-    商业秘密 → 商业, 秘密)."""
+    商业秘密 → 商业, 秘密). Examples (商场、批发市场这些地方) name no kind the answer must be of."""
+    examples = "".join(_EXAMPLES.findall(norm_question))
     return [(word[:cut], word[cut:]) for word, _ in tagged(norm_question) for cut in range(2, len(word) - 1)
-            if word[:cut] in tokens and word[cut:] in tokens]
+            if word[:cut] in tokens and word[cut:] in tokens and word not in examples]
 
 
 def place_names(norm_question: str) -> list[str]:

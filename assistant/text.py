@@ -192,7 +192,9 @@ _DEFINITION_ASKED = (
 
 # Asking for a street or an address, which the text gives as …路/街 (漕溪北路, 漕宝路 650 号).
 ASKS_ADDRESS = re.compile(r"哪条(?:路|街|马路|大街)|什么(?:路|街)|地址|门牌")
-ADDRESS = re.compile(r"[\u4e00-\u9fff](?:路|街|大道|巷)")
+# A road's name ends in 路 after its own characters; words of general Chinese end in it too (一带一路, 思路,
+# 道路, 线路, 出路 …), and 街道 is an office, not a street.
+ADDRESS = re.compile(r"(?<!一带)[^\W\d_一思道出线铁公网套门老新弯之歧](?:路(?!径|线|演)|街(?!道)|大道|巷)")
 # Asking at which level of government or courts (哪一级法院, 什么级别), which the text gives as a level
 # (中级人民法院, 省级, 县级以上, 设区的市).
 ASKS_LEVEL = re.compile(r"哪一?级(?!别)|(?:什么|哪个)级别|(?:哪个|哪一)层级")

@@ -109,6 +109,15 @@ def test_metadata_questions_answer_from_the_document_record(seed_app):
     assert "未载明" in none.text and "〔" not in none.text.split("《")[0]
 
 
+def test_a_metadata_answer_leads_with_the_field_asked_and_says_when_the_text_lacks_it(seed_app):
+    period = seed_app.answerer.ask("海曙方案的规划期是哪几年？")
+    assert period.text.split("》", 1)[1].startswith("规划期：2024—2026年")
+    date = seed_app.answerer.ask("徐汇的方案什么时候印发的？")   # the text states no date
+    assert date.abstained and "未载明日期" in date.text
+    both = seed_app.answerer.ask("徐汇的方案什么时候印发的？文号是多少？")
+    assert not both.abstained and "文号：文中未载明" in both.text and "日期：文中未载明" in both.text
+
+
 def test_several_places_get_one_line_each(seed_app):
     answer = seed_app.answerer.ask("各地专利代理师的目标分别是多少？")
     lines = answer.text.splitlines()

@@ -415,6 +415,12 @@ def test_a_street_asked_for_is_answered_by_the_sentence_naming_it(seed_app):
     assert seed_app.answerer.ask("郑州的知识产权服务大厦在哪条街？").abstained  # the plan names no street
 
 
+def test_a_road_is_a_name_ending_in_lu_not_a_word_of_general_chinese_that_does():
+    from assistant.text import ADDRESS
+    assert all(ADDRESS.search(t) for t in ("漕溪北路", "漕宝路 650 号", "世纪大道", "长安街"))
+    assert not any(ADDRESS.search(t) for t in ("“一带一路”沿线", "发展思路", "街道办事处", "线路", "发展道路"))
+
+
 def test_a_plans_goals_give_way_to_its_measures_when_asked_how(seed_app):
     # 海曙's 发展目标 names every topic of the plan (质押融资 among them); 7.優化知識產權金融服務能力 says how
     answer = seed_app.answerer.ask("浦东、徐汇和海曙在知识产权质押融资方面分别怎么推进？")
@@ -606,3 +612,13 @@ def test_a_word_held_by_another_name_holds_the_words_inside_it(seed_app):
     xuhui = next(line for line in lines_of(answer) if line.startswith("徐汇"))
     assert "深化徐汇与 WIPO 交流合作" in xuhui
     assert [c.clause.id for c in answer.citations if c.clause.doc_id == "xuhui-2022"] == ["xuhui-2022#3.4.1"]
+
+
+def test_a_count_of_a_named_thing_is_not_answered_by_a_count_of_something_else(seed_app):
+    ask = seed_app.answerer.ask
+    stages = ask("漕河泾示范区建设分几个阶段？")        # the plan sets out no stages; its figures count people
+    assert stages.abstained and "所问的数值" in stages.text
+    portfolios = ask("徐汇要培育几个高价值专利组合？")
+    assert not portfolios.abstained and "10 个" in portfolios.text
+    people = ask("漕河泾对专利代理师有几个人的目标？")    # 几个人: a classifier of one character, no thing
+    assert not people.abstained

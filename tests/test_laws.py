@@ -342,6 +342,8 @@ def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
     assert _modifiers_of("部门", "由监督检查部门责令停止违法行为") == ["监督检查"]
     assert named_kinds("驰名商标认定以后有效期是几年?", {"驰名": 1.0, "商标": 1.0, "驰名商标": 1.0, "认定": 1.0}) \
         == [("驰名", "商标")]
+    # examples of places (商场、批发市场这些地方) name no kind of market the answer must be about
+    assert named_kinds("在商场、批发市场这些地方设联络点吗?", {"批发": 1.0, "市场": 1.0, "批发市场": 1.0}) == []
 
 
 @pytest.mark.slow
