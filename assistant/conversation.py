@@ -40,7 +40,7 @@ _SEVERAL = r"(?:两|几|[2-9](?!\d))"
 _PLURAL = re.compile(rf"这{_SEVERAL}|{_SEVERAL}[个份]|二者|两者|它们|这些|两地|两方案|分别")
 _DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|{_SEVERAL}个|{_SEVERAL}份|些)?{_DOCUMENT_NOUN}"
                       rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这{_SEVERAL}")
-_CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容)")
+_CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容|数字|数值|数额|数(?!据|量))")
 # 在这方面, 这块: the topic in play, as a pronoun is a document in play.
 _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")

@@ -94,6 +94,11 @@ def test_a_thing_of_the_same_kind_takes_the_place_of_the_one_the_documents_list_
     assert "商标质押融资" in second.understood_as and "专利" not in second.understood_as
 
 
+def test_this_number_is_the_figure_of_the_topic_in_play(seed_app):
+    first, second = talk(seed_app, "徐汇区专利代理师总人数要达到多少？", "这个数是到哪一年的？")
+    assert "专利代理师" in second.understood_as and "这个数" not in second.understood_as
+
+
 def test_a_pronoun_refers_to_the_last_document(seed_app):
     first, second, third = talk(seed_app, "海曙區知識產權質押融資累計金額目標是多少？", "它的规划期是哪几年？",
                                 "该方案由哪个单位印发？")
