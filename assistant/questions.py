@@ -620,7 +620,8 @@ class QuestionAnalyser:
                         leaves.append((doc_id, placed[0]))
                     continue
                 said = normalize(" ".join([document.title, document.region or "", *parent, *(k[-1] for k in kids)]))
-                weights = {t: self.document_weight(t, doc_id) for t in tokens}  # as the document words it
+                # as the document words it; two characters no clause has as a word (要建 inside 需要建立) weigh nothing
+                weights = {t: self.document_weight(t, doc_id) for t in tokens if t in self.index.keywords.term_ids}
                 total = sum(weights.values())
                 rest = sum(w for t, w in weights.items() if t not in said)
                 if not total or rest / total <= MAX_OUTLINE_REST:
@@ -647,11 +648,9 @@ class QuestionAnalyser:
 
     def _glued(self, token: str) -> bool:
         """Two characters that no dictionary and no document has as a word: jieba's guess at joining
-        two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about.
-        A document may hold the two inside its own words (申请人, 需要建立): that makes them no word."""
-        return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None \
-            and token not in self.index.keywords.term_ids and not _jieba().get_FREQ(token) \
-            and not self.expanded_forms(token)
+        two single characters (卖有 of 卖有品种权的种子, 请人 of 花钱请人设计), not a word asked about."""
+        return len(token) == 2 and _CJK_WORD.fullmatch(token) is not None and not self.in_corpus(token) \
+            and not _jieba().get_FREQ(token) and not self.expanded_forms(token)
 
     def expanded_forms(self, token: str) -> tuple[str, ...]:
         """For an abbreviation no document and no dictionary has (营收, 专代), the full form the
