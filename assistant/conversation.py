@@ -320,12 +320,16 @@ class Resolver:
             rest = ""  # 郑州的基本原则呢？ names the topic already in play; 2026年的目标呢？ only what is asked of it
         if rest:
             titled = self.mentions.documents_titled(rest)
-            if titled or re.search(_DOCUMENT_NOUN + "$", rest):  # a document's name takes the documents' place
-                understood = self._swap_documents(understood, rest, previous)
-                doc_ids = titled
-            elif parallel := self._listed_with(rest, understood):  # 发明 … 外观设计呢？ → 外观设计 …
+            named_as_document = re.search(_DOCUMENT_NOUN + "$", rest)
+            # 发明 … 外观设计呢？ → 外观设计 …; 商标, 著作权 name a law as well as a thing: said without 法,
+            # they take the place of the thing of their kind and are asked of that law
+            if not named_as_document and (parallel := self._listed_with(rest, understood)):
                 understood = _sub_original(understood, re.escape(parallel), rest, count=1)
                 topic = topic.replace(parallel, rest) if parallel in topic else rest
+                doc_ids = titled or doc_ids
+            elif titled or named_as_document:  # a document's name takes the documents' place
+                understood = self._swap_documents(understood, rest, previous)
+                doc_ids = titled
             elif topic and topic in normalize(understood):
                 understood = _sub_original(understood, re.escape(topic), rest, count=1)
                 topic = rest

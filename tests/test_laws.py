@@ -425,3 +425,14 @@ def test_the_penalty_asked_for_is_taken_from_the_article_citing_the_one_chosen(l
     fee = law_app.answerer.analyser.analyse("用不正当手段获取别人的商业秘密，要交多少钱？")   # no penalty asked
     assert "十万元" not in "".join(s for s, _ in law_app.answerer.composer.sentences(fee, [duty, other, penalty],
                                                                                       Filters()).picks)
+
+
+@pytest.mark.slow
+def test_a_thing_that_names_a_law_too_takes_the_place_of_its_kind_in_a_follow_up(trademark_app):
+    from assistant.conversation import Conversation
+    conversation = Conversation(trademark_app.answerer)
+    conversation.ask("专利侵权怎么赔偿？")
+    reply = conversation.ask("那商标呢？")            # 专利、商标 … are listed together; 商标 names 商标法 too
+    assert reply.understood_as == "商标侵权怎么赔偿？"
+    assert reply.resolution.doc_ids == ("中华人民共和国商标法",)
+    assert "赔偿数额" in reply.answer.text
