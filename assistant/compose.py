@@ -97,6 +97,7 @@ _ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
 _DATE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
 _ASKS_TARGET = re.compile(r"目标|指标")
+_YEAR_DATE = re.compile(r"\d{4}\s*年")
 _COUNTED = re.compile(r"几个|多少个")  # as jieba cuts them: 哪几个 asks which
 _EXCLUDED = re.compile(r"(?:不包括|不包含|不含)[^,.。;:|)\n]*|\([^()]*除外\)")  # …, 著作权(署名权除外) …
 # Sentences are parallel when the shorter is at least this share of the longer and this share of
@@ -638,11 +639,26 @@ class Composer:
                 chosen = self._stated_further(query, hits, measures, chosen)
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
         picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
+        picks += self._dated_by_section(query, picks)
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
             or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         return Draft(picks)
+
+    def _dated_by_section(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """For a question asking when, of sentences that give no time: the dated sentence that opens
+        the section over them (二、工作目标 到2025年，… above ——专利代理师总人数达到 520 人), which says
+        by when the section's items hold."""
+        if query.intent != "date" or not picks or _DATE.search(normalize("".join(s for s, _ in picks))):
+            return []
+        hit = picks[0][1]
+        section = hit.clause.path[:-1]
+        opening = next((c for c in self.index.documents[hit.clause.doc_id].clauses
+                        if section and c.path == section and c.id != hit.clause.id), None)
+        first = split_sentences(opening.text)[:2] if opening else []
+        dated = next((s for s in first if _YEAR_DATE.search(normalize(s))), None)
+        return [(dated, hit._replace(clause=opening))] if dated else []
 
     def _stated_further(self, query: Query, hits: list[Hit], measures: frozenset[str],
                         chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:

@@ -622,3 +622,10 @@ def test_a_count_of_a_named_thing_is_not_answered_by_a_count_of_something_else(s
     assert not portfolios.abstained and "10 个" in portfolios.text
     people = ask("漕河泾对专利代理师有几个人的目标？")    # 几个人: a classifier of one character, no thing
     assert not people.abstained
+
+
+def test_when_a_target_holds_is_read_from_the_dated_opening_of_its_section(seed_app):
+    # ——…专利代理师总人数达到 520 人 gives no year; 二、工作目标 opens with 到2025年，…
+    answer = seed_app.answerer.ask("徐汇区专利代理师总人数是到哪一年的目标？")
+    assert not answer.abstained and "520 人" in answer.text and "到2025年" in answer.text
+    assert [c.clause.id for c in answer.citations] == ["xuhui-2022#2.d4", "xuhui-2022#2"]
