@@ -254,14 +254,21 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
     return f"文档未给出 {year} 年的数值。" if year else ""
 
 
+def _names_thing(word: str, flag: str) -> bool:
+    """A noun of two characters or more (a domain term added to jieba has no part of speech: x)."""
+    return len(word) > 1 and (flag[:1] == "n" or flag == "x" and re.fullmatch(r"[\u4e00-\u9fff]+", word) is not None)
+
+
 def _counts_another_thing(query: Query, picks: list[tuple[str, Hit]]) -> bool:
     """A count asked by the general classifier 个 of a named thing (分几个阶段, 多少个工作站) is of that
     thing: text that names it nowhere (nor under its headings) counts something else (750人)."""
     if asked_measures(query.norm) - COUNT_MEASURES:  # 印“驰名商标”几个字会被罚多少 asks a fine
         return False
     words = tagged(query.norm)
-    thing = next((word for (counter, _), (word, flag) in zip(words, words[1:])
-                  if _COUNTED.fullmatch(counter) and flag[:1] == "n" and len(word) > 1), None)
+    counters = ["".join(w for w, _ in words[max(0, at - 1):at + 1]) if word == "个" else word
+                for at, (word, _) in enumerate(words)]  # 多少|个 as jieba cuts it
+    thing = next((word for counter, (word, flag) in zip(counters, words[1:])
+                  if _COUNTED.fullmatch(counter) and _names_thing(word, flag)), None)
     if not thing:
         return False
     said = normalize("".join(sentence + " ".join(hit.clause.path) for sentence, hit in picks))
