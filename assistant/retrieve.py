@@ -234,10 +234,30 @@ _BREACH = re.compile(r"违反本法([^,。;]*?)规定")
 def article_number(clause: Clause) -> int | None:
     """The number of the article a clause belongs to (第四十五条 → 45), from its section path."""
     for label in clause.path:
-        found = _ARTICLE_LABEL.fullmatch(normalize(label))
+        found = _ARTICLE_NUMERAL.fullmatch(label)
         if found:
-            return int(found[1])
+            return _small_numeral(found[1])
     return None
+
+
+_ARTICLE_NUMERAL = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+)条")
+_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _small_numeral(numeral: str) -> int:
+    """An article's number, in Arabic or Chinese digits (一千二百六十 → 1260; read here, since
+    normalising every candidate's labels would cost more than the rest of the search)."""
+    if numeral.isdigit():
+        return int(numeral)
+    total, digit = 0, None
+    for char in numeral:
+        if char in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[char]
+            digit = None
+        else:
+            digit = _DIGITS[char]
+    return total + (digit or 0)
 
 
 def breached_articles(norm_text: str) -> list[int]:
