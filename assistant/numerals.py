@@ -223,6 +223,11 @@ def asked_measures(norm_question: str) -> frozenset[str]:
 _ASKS_PENALTY = re.compile(r"(?:怎么|怎样|如何)(?:处)?罚|(?:什么|哪些)(?:处罚|罚则)|会被罚|罚什么")
 
 
+def asks_penalty(norm_question: str) -> bool:
+    """The question asks how a breach is punished (怎么罚, 会被罚多少, 罚款是多少)."""
+    return bool(_ASKS_PENALTY.search(norm_question)) or ("罚" in norm_question and MONEY_MEASURES <= asked_measures(norm_question))
+
+
 def preferred_measures(norm_question: str) -> frozenset[str]:
     """The measures a quantity in the answer is preferred to carry: those asked for, and money
     when the question asks how a breach is punished."""

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from pydantic import ConfigDict
 from .embedders import Embedder
 from .index import Index
 from .model import Clause
-from .numerals import find_quantities, preferred_measures
+from .numerals import asks_penalty, find_quantities, preferred_measures
 from .text import ADDRESS, ASKS_ADDRESS, _jieba, abbreviation_forms, defined_terms, defines, normalize, tokenize
 from .thesaurus import Thesaurus
 from .topics import Synonyms
@@ -152,7 +153,11 @@ class HybridRetriever:
             keyword, scores = self._keyword_ranking(keyword_query or question, CANDIDATES, doc_ids)
             if self.mode == "hybrid":
                 keyword += self._scored_elsewhere(dense, keyword, scores)
-        return self.prefer_answer_shape(self.fuse(dense, keyword), normalize(question))[:k]
+        norm = normalize(question)
+        fused = self.fuse(dense, keyword)
+        if asks_penalty(norm):
+            fused = self.penalties_rank_with_their_duties(fused)
+        return self.prefer_answer_shape(fused, norm)[:k]
 
     def _scored_elsewhere(self, dense: list[Hit], keyword: list[Hit], scores: np.ndarray) -> list[Hit]:
         """The dense candidates BM25 ranked below its top, with their own BM25 scores: a clause
@@ -163,6 +168,24 @@ class HybridRetriever:
                if hit.clause.id not in ranked}
         return [Hit(hit.clause, own[hit.clause.id], None, own[hit.clause.id]) for hit in dense
                 if own.get(hit.clause.id, 0.0) > 0]
+
+    def penalties_rank_with_their_duties(self, hits: list[Hit]) -> list[Hit]:
+        """A law sets a duty in one article and punishes its breach in another that cites it by number
+        (第八十四条: 违反本法第四十五条规定…处五万元以上五十万元以下的罚款): asked how a breach is punished,
+        an article punishing the breach of a retrieved article of its own law ranks at least as high as
+        that article, which holds the question's words while the penalty article holds the answer."""
+        score_of: dict[tuple[str, int], float] = {}
+        for hit in hits:
+            number = article_number(hit.clause)
+            if number is not None:
+                score_of.setdefault((hit.clause.doc_id, number), hit.score)
+        texts, position = self.index.search_texts, self.index.position
+
+        def raised(hit: Hit) -> Hit:
+            cited = [score_of.get((hit.clause.doc_id, n), 0.0) for n in breached_articles(texts[position[hit.clause.id]])]
+            return hit._replace(score=max(hit.score, *cited)) if cited else hit
+
+        return sorted(map(raised, hits), key=lambda h: -h.score)  # stable: of two raised alike, the better own first
 
     def prefer_answer_shape(self, hits: list[Hit], norm_question: str) -> list[Hit]:
         """Clauses shaped like the answer asked for gain a bonus, since their words may differ
@@ -183,7 +206,7 @@ class HybridRetriever:
                 + (self.definition_weight if any(defines(text, term) for term in terms) else 0.0)
 
         boosted = [h._replace(score=h.score + bonus(h)) for h in hits]
-        return sorted(boosted, key=lambda h: (-h.score, position[h.clause.id]))
+        return sorted(boosted, key=lambda h: -h.score)  # stable: equals keep the order they came in
 
     def fuse(self, dense: list[Hit], keyword: list[Hit]) -> list[Hit]:
         """Min-max-normalised similarity and max-normalised BM25, weighted and summed."""
@@ -202,6 +225,44 @@ class HybridRetriever:
         by_id = self.index.clause_by_id
         ordered = sorted(scores, key=lambda cid: (-scores[cid], self.index.position[cid]))
         return [Hit(by_id[cid], scores[cid], similarity.get(cid), bm25.get(cid)) for cid in ordered]
+
+
+_ARTICLE_LABEL = re.compile(r"第(\d+)条")
+_BREACH = re.compile(r"违反本法([^,。;]*?)规定")
+
+
+def article_number(clause: Clause) -> int | None:
+    """The number of the article a clause belongs to (第四十五条 → 45), from its section path."""
+    for label in clause.path:
+        found = _ARTICLE_NUMERAL.fullmatch(label)
+        if found:
+            return _small_numeral(found[1])
+    return None
+
+
+_ARTICLE_NUMERAL = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+)条")
+_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _small_numeral(numeral: str) -> int:
+    """An article's number, in Arabic or Chinese digits (一千二百六十 → 1260; read here, since
+    normalising every candidate's labels would cost more than the rest of the search)."""
+    if numeral.isdigit():
+        return int(numeral)
+    total, digit = 0, None
+    for char in numeral:
+        if char in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[char]
+            digit = None
+        else:
+            digit = _DIGITS[char]
+    return total + (digit or 0)
+
+
+def breached_articles(norm_text: str) -> list[int]:
+    """The articles of its own law whose breach a text punishes (违反本法第42条、第45条规定 → 42, 45)."""
+    return [int(n) for cited in _BREACH.findall(norm_text) for n in _ARTICLE_LABEL.findall(cited)]
 
 
 def margin_shift(dense: list[Hit], keyword: list[Hit]) -> float:

@@ -436,3 +436,26 @@ def test_a_thing_that_names_a_law_too_takes_the_place_of_its_kind_in_a_follow_up
     assert reply.understood_as == "商标侵权怎么赔偿？"
     assert reply.resolution.doc_ids == ("中华人民共和国商标法",)
     assert "赔偿数额" in reply.answer.text
+
+
+def test_the_articles_a_penalty_article_punishes_the_breach_of():
+    from assistant.retrieve import breached_articles
+    from assistant.text import normalize
+    text = normalize("第八十四条　电子商务平台经营者违反本法第四十二条、第四十五条规定，对平台内经营者实施侵犯知识产权行为"
+                     "未依法采取必要措施的，由有关知识产权行政部门责令限期改正；逾期不改正的，处五万元以上五十万元以下的罚款")
+    assert breached_articles(text) == [42, 45]
+    assert breached_articles(normalize("经营者违反本法规定，给他人造成损害的，应当依法承担民事责任。")) == []
+    assert breached_articles(normalize("依照本法第十条规定申请的，应当提交材料。")) == []   # cited, not breached
+
+
+@pytest.mark.slow
+def test_asked_how_a_breach_is_punished_the_article_punishing_it_ranks_first(law_app):
+    """反不正当竞争法 第八条 forbids bribing a trading partner's staff in the question's words; 第二十四条
+    fines a breach of 本法第八条 in words of its own. Asked the penalty, 第二十四条 is retrieved first;
+    asked whether the act is lawful, 第八条 still is."""
+    search = law_app.retriever.search
+    penalty = search("经营者给交易相对方的工作人员送钱拉生意，怎么罚？", 3)
+    assert penalty[0].clause.path[-1] == "第二十四条"
+    assert "第八条" in [h.clause.path[-1] for h in penalty]
+    lawful = search("经营者给交易相对方的工作人员送钱拉生意，违法吗？", 3)
+    assert lawful[0].clause.path[-1] == "第八条"
