@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .meaning import similarities
 from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
@@ -105,6 +106,11 @@ PARALLEL_SHARE = 0.6
 MAX_PARALLEL = 8
 # Words read before a thing as its modifier (监督 检查 部门).
 MODIFIER_WORDS = 2
+# Lexical evidence is weak when no sentence of the best ones holds this share of the question's words
+# (set at the middle of the range, not fitted); the sentence closest in meaning is then looked for
+# among this many of the best-scoring sentences.
+WEAK_SHARE = 0.5
+MEANING_CANDIDATES = 10
 
 
 @dataclass
@@ -584,6 +590,25 @@ def parallel_siblings(chosen: list[tuple[float, str, Hit]],
     return siblings[:MAX_PARALLEL - 2]
 
 
+def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
+                       ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+    """When no sentence holds much of the question's words (everyday wording the plan does not use:
+    小办公室 for 赋能工作室, 长期办事处 for 常驻代表机构), the words alone pick among sentences that
+    share a word or two with the question by chance; the sentence a sentence encoder finds closest
+    in meaning, among the best-scoring ones of the document the answer quotes, is quoted as well.
+    Quoted beside the words' choice, not instead of it: neither is sure then. Only from the quoted
+    document: a sentence of another (a law, placeless) would answer for a place the plan never names."""
+    if not chosen or chosen[0][0] <= 0 or query.reference or query.pointed:
+        return []  # a unit the question names by its number is answered by that unit
+    candidates = [r for r in ranked[:MEANING_CANDIDATES] if r[2].clause.doc_id == chosen[0][2].clause.doc_id]
+    if max(coverage(query.tokens, [unit], query.aliases) for _, unit, _ in ranked[:MEANING_CANDIDATES]) >= WEAK_SHARE:
+        return []
+    closeness = similarities(query.text, [unit for _, unit, _ in candidates])
+    closest = candidates[max(range(len(candidates)), key=closeness.__getitem__)]
+    taken = [sentence for _, sentence, _ in chosen]
+    return [] if any(closest[1] == s or _redundant(closest[1], s) for s in taken) else [closest]
+
+
 class Composer:
     """The composers, sharing the index and the searches some of them repeat per document."""
 
@@ -628,6 +653,7 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         chosen += parallel_siblings(chosen, ranked)
+        chosen += closest_in_meaning(query, chosen, ranked)
         chosen = self._named_group_rows(query, chosen)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers

@@ -622,3 +622,20 @@ def test_a_count_of_a_named_thing_is_not_answered_by_a_count_of_something_else(s
     assert not portfolios.abstained and "10 个" in portfolios.text
     people = ask("漕河泾对专利代理师有几个人的目标？")    # 几个人: a classifier of one character, no thing
     assert not people.abstained
+
+
+def test_everyday_wording_the_plan_does_not_use_also_quotes_the_sentence_closest_in_meaning(seed_app):
+    # 长期驻点办公 is how the plan's 常驻代表机构 is said in everyday words; the words alone pick a
+    # sentence sharing 漕河泾/长期 by chance, the sentence encoder the one that means it.
+    answer = seed_app.answerer.ask("外地律所能不能在漕河泾长期驻点办公？")
+    assert not answer.abstained
+    assert "常驻代表机构" in answer.text
+    assert all(c.document.id == "caohejing-2024" for c in answer.citations)
+
+
+def test_sentence_closeness_in_meaning_prefers_a_paraphrase_over_shared_words():
+    from assistant.meaning import similarities
+    near, far = similarities("外地律所能不能在漕河泾长期驻点办公？",
+                             ["积极探索在示范区内开展外国专利代理机构设立常驻代表机构试点工作。",
+                              "培养示范区执业专利代理师总人数达750人。"])
+    assert near > far
