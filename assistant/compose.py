@@ -609,6 +609,22 @@ def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
     return [] if any(closest[1] == s or _redundant(closest[1], s) for s in taken) else [closest]
 
 
+def measure_closest_in_meaning(query: Query, clauses: list[Hit], hits: list[Hit]) -> list[tuple[str, Hit]]:
+    """For a how-question in words the plan does not use, the sentence closest in meaning among the
+    best clauses of the document quoted, as a line of its own when its clause is not quoted yet
+    (see closest_in_meaning)."""
+    if not clauses or query.reference or query.pointed:
+        return []
+    content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")
+               and h.clause.doc_id == clauses[0].clause.doc_id]
+    units = [(u, h) for h in content for u in split_sentences(h.clause.text)]
+    if not units or max(coverage(query.tokens, [u], query.aliases) for u, _ in units) >= WEAK_SHARE:
+        return []
+    closeness = similarities(query.text, [u for u, _ in units])
+    unit, hit = units[max(range(len(units)), key=closeness.__getitem__)]
+    return [] if any(hit.clause.id == c.clause.id for c in clauses) else [(unit, hit)]
+
+
 class Composer:
     """The composers, sharing the index and the searches some of them repeat per document."""
 
@@ -835,7 +851,7 @@ class Composer:
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
         return Draft([(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
-                      for h, n in zip(clauses, counts)], lines=True)
+                      for h, n in zip(clauses, counts)] + measure_closest_in_meaning(query, clauses, hits), lines=True)
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """How a named section will be done: the first sentence of the first clause under each

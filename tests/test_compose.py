@@ -639,3 +639,17 @@ def test_sentence_closeness_in_meaning_prefers_a_paraphrase_over_shared_words():
                              ["积极探索在示范区内开展外国专利代理机构设立常驻代表机构试点工作。",
                               "培养示范区执业专利代理师总人数达750人。"])
     assert near > far
+
+
+def test_a_how_question_in_everyday_words_gets_the_sentence_closest_in_meaning_as_a_line(seed_app):
+    from assistant.compose import measure_closest_in_meaning
+    answerer = seed_app.answerer
+    state = answerer.prepare("海曙执法队伍和警察、法院之间怎么互相转案子？")
+    hits = state["hits"]
+    # the clause the words pick: joint enforcement across departments (执法, 部门), not the hand-over
+    quoted = [h for h in hits if h.clause.id == "haishu-2024#3.3.10"]
+    lines = measure_closest_in_meaning(state["query"], quoted, hits)
+    assert [hit.clause.id for _, hit in lines] == ["haishu-2024#3.3.11"]
+    assert "雙向移送" in lines[0][0]
+    # a clause already quoted gets no second line
+    assert measure_closest_in_meaning(state["query"], quoted + [lines[0][1]], hits) == []
