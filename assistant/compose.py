@@ -850,8 +850,22 @@ class Composer:
             return self.sentences(query, hits, filters)
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
-        return Draft([(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
-                      for h, n in zip(clauses, counts)] + measure_closest_in_meaning(query, clauses, hits), lines=True)
+        lines = [(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
+                 for h, n in zip(clauses, counts)]
+        lines += self._best_sentence_line(query, clauses, hits)
+        lines += measure_closest_in_meaning(query, [hit for _, hit in lines], hits)
+        return Draft(lines, lines=True)
+
+    def _best_sentence_line(self, query: Query, clauses: list[Hit], hits: list[Hit]) -> list[tuple[str, Hit]]:
+        """The sentence that answers best, as a line of its own when its clause is not quoted: the
+        clauses are chosen by how much of the question each holds as a whole (and by their headings),
+        which a long clause touching every word of it can win while one sentence of another clause says
+        the very thing asked (知识产权服务业市场大数据分析系统 for 用大数据盯着…服务市场的行情)."""
+        content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
+        ranked = best_sentences(content, thing_first(query), query.intent, aliases=query.aliases)
+        if not ranked or ranked[0][0] <= 0 or any(ranked[0][2].clause.id == c.clause.id for c in clauses):
+            return []
+        return [(readable(ranked[0][1], ranked[0][2], query), ranked[0][2])]
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """How a named section will be done: the first sentence of the first clause under each

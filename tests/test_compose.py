@@ -653,3 +653,16 @@ def test_a_how_question_in_everyday_words_gets_the_sentence_closest_in_meaning_a
     assert "雙向移送" in lines[0][0]
     # a clause already quoted gets no second line
     assert measure_closest_in_meaning(state["query"], quoted + [lines[0][1]], hits) == []
+
+
+def test_a_how_answer_also_quotes_the_best_sentence_when_its_clause_was_not_chosen(seed_app):
+    answerer = seed_app.answerer
+    state = answerer.prepare("郑州打不打算用大数据来分析知识产权服务市场？")
+    hits = state["hits"]
+    by_id = {hit.clause.id: hit for hit in hits}
+    # the long clause holding many of the question's words (信息, 分析, 服务) chosen as the answer
+    platform = by_id["zhengzhou-2023#2.2.1"]
+    lines = answerer.composer._best_sentence_line(state["query"], [platform], hits)
+    assert [hit.clause.id for _, hit in lines] == ["zhengzhou-2023#3.4"]
+    assert "大数据分析系统" in lines[0][0]
+    assert answerer.composer._best_sentence_line(state["query"], [platform, by_id["zhengzhou-2023#3.4"]], hits) == []
