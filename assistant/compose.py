@@ -590,6 +590,12 @@ def parallel_siblings(chosen: list[tuple[float, str, Hit]],
     return siblings[:MAX_PARALLEL - 2]
 
 
+def weak_words(query: Query, ranked: list[tuple[float, str, Hit]]) -> bool:
+    """Whether no sentence of the best ones holds much of the question's words."""
+    return max((coverage(query.tokens, [unit], query.aliases) for _, unit, _ in ranked[:MEANING_CANDIDATES]),
+               default=0.0) < WEAK_SHARE
+
+
 def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
                        ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
     """When no sentence holds much of the question's words (everyday wording the plan does not use:
@@ -601,7 +607,7 @@ def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
     if not chosen or chosen[0][0] <= 0 or query.reference or query.pointed:
         return []  # a unit the question names by its number is answered by that unit
     candidates = [r for r in ranked[:MEANING_CANDIDATES] if r[2].clause.doc_id == chosen[0][2].clause.doc_id]
-    if max(coverage(query.tokens, [unit], query.aliases) for _, unit, _ in ranked[:MEANING_CANDIDATES]) >= WEAK_SHARE:
+    if not weak_words(query, ranked):
         return []
     closeness = similarities(query.text, [unit for _, unit, _ in candidates])
     closest = candidates[max(range(len(candidates)), key=closeness.__getitem__)]
@@ -863,9 +869,13 @@ class Composer:
         the very thing asked (知识产权服务业市场大数据分析系统 for 用大数据盯着…服务市场的行情)."""
         content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
         ranked = best_sentences(content, thing_first(query), query.intent, aliases=query.aliases)
-        if not ranked or ranked[0][0] <= 0 or any(ranked[0][2].clause.id == c.clause.id for c in clauses):
+        if not ranked or ranked[0][0] <= 0:
             return []
-        return [(readable(ranked[0][1], ranked[0][2], query), ranked[0][2])]
+        best = ranked[:1]
+        if weak_words(query, ranked):  # the words cannot tell the best from one nearly as good
+            best += [r for r in ranked[1:4] if r[0] >= 0.8 * ranked[0][0] and r[2].clause.id != ranked[0][2].clause.id][:1]
+        quoted = {c.clause.id for c in clauses}
+        return [(readable(s, h, query), h) for _, s, h in best if h.clause.id not in quoted]
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """How a named section will be done: the first sentence of the first clause under each

@@ -666,3 +666,21 @@ def test_a_how_answer_also_quotes_the_best_sentence_when_its_clause_was_not_chos
     assert [hit.clause.id for _, hit in lines] == ["zhengzhou-2023#3.4"]
     assert "大数据分析系统" in lines[0][0]
     assert answerer.composer._best_sentence_line(state["query"], [platform, by_id["zhengzhou-2023#3.4"]], hits) == []
+
+
+
+def test_a_how_question_in_everyday_words_quotes_the_sentence_nearly_as_good_as_the_best(seed_app):
+    # 操作指南 and 摸清专利家底 are not the plan's words (尽职调查指引): the words put sentences of two
+    # clauses close together, and the answer quotes both rather than bet on one.
+    answerer = seed_app.answerer
+    question = "创投给初创公司投资之前要摸清专利家底，漕河泾打不打算出一份操作指南？"
+    answer = answerer.ask(question)
+    assert "尽职调查指引" in answer.text
+    state = answerer.prepare(question)
+    cover_letter = [h for h in state["hits"] if h.clause.kind == "notice"]
+    lines = answerer.composer._best_sentence_line(state["query"], cover_letter, state["hits"])
+    assert len({hit.clause.id for _, hit in lines}) == 2
+    assert any("尽职调查指引" in sentence for sentence, _ in lines)
+    # in the plan's own words the best sentence stands alone
+    state = answerer.prepare("漕河泾打算怎样研究制定创业投资的知识产权尽职调查指引？")
+    assert len(answerer.composer._best_sentence_line(state["query"], [], state["hits"])) == 1
