@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .meaning import similarities
 from .measured import asked_of, figure_of, other_thing_measured
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
@@ -106,6 +107,11 @@ PARALLEL_SHARE = 0.6
 MAX_PARALLEL = 8
 # Words read before a thing as its modifier (监督 检查 部门).
 MODIFIER_WORDS = 2
+# Lexical evidence is weak when no sentence of the best ones holds this share of the question's words
+# (set at the middle of the range, not fitted); the sentence closest in meaning is then looked for
+# among this many of the best-scoring sentences.
+WEAK_SHARE = 0.5
+MEANING_CANDIDATES = 10
 
 
 @dataclass
@@ -592,6 +598,47 @@ def parallel_siblings(chosen: list[tuple[float, str, Hit]],
     return siblings[:MAX_PARALLEL - 2]
 
 
+def weak_words(query: Query, ranked: list[tuple[float, str, Hit]]) -> bool:
+    """Whether no sentence of the best ones holds much of the question's words."""
+    return max((coverage(query.tokens, [unit], query.aliases) for _, unit, _ in ranked[:MEANING_CANDIDATES]),
+               default=0.0) < WEAK_SHARE
+
+
+def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
+                       ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+    """When no sentence holds much of the question's words (everyday wording the plan does not use:
+    小办公室 for 赋能工作室, 长期办事处 for 常驻代表机构), the words alone pick among sentences that
+    share a word or two with the question by chance; the sentence a sentence encoder finds closest
+    in meaning, among the best-scoring ones of the document the answer quotes, is quoted as well.
+    Quoted beside the words' choice, not instead of it: neither is sure then. Only from the quoted
+    document: a sentence of another (a law, placeless) would answer for a place the plan never names."""
+    if not chosen or chosen[0][0] <= 0 or query.reference or query.pointed:
+        return []  # a unit the question names by its number is answered by that unit
+    candidates = [r for r in ranked[:MEANING_CANDIDATES] if r[2].clause.doc_id == chosen[0][2].clause.doc_id]
+    if not weak_words(query, ranked):
+        return []
+    closeness = similarities(query.text, [unit for _, unit, _ in candidates])
+    closest = candidates[max(range(len(candidates)), key=closeness.__getitem__)]
+    taken = [sentence for _, sentence, _ in chosen]
+    return [] if any(closest[1] == s or _redundant(closest[1], s) for s in taken) else [closest]
+
+
+def measure_closest_in_meaning(query: Query, clauses: list[Hit], hits: list[Hit]) -> list[tuple[str, Hit]]:
+    """For a how-question in words the plan does not use, the sentence closest in meaning among the
+    best clauses of the document quoted, as a line of its own when its clause is not quoted yet
+    (see closest_in_meaning)."""
+    if not clauses or query.reference or query.pointed:
+        return []
+    content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")
+               and h.clause.doc_id == clauses[0].clause.doc_id]
+    units = [(u, h) for h in content for u in split_sentences(h.clause.text)]
+    if not units or max(coverage(query.tokens, [u], query.aliases) for u, _ in units) >= WEAK_SHARE:
+        return []
+    closeness = similarities(query.text, [u for u, _ in units])
+    unit, hit = units[max(range(len(units)), key=closeness.__getitem__)]
+    return [] if any(hit.clause.id == c.clause.id for c in clauses) else [(unit, hit)]
+
+
 class Composer:
     """The composers, sharing the index and the searches some of them repeat per document."""
 
@@ -636,6 +683,7 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         chosen += parallel_siblings(chosen, ranked)
+        chosen += closest_in_meaning(query, chosen, ranked)
         chosen = self._named_group_rows(query, chosen)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
@@ -831,8 +879,26 @@ class Composer:
             return self.sentences(query, hits, filters)
         # The clause that answers is quoted whole when short; the others by their key sentences.
         counts = [MEASURE_SENTENCES] + [KEY_SENTENCES] * (len(clauses) - 1)
-        return Draft([(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
-                      for h, n in zip(clauses, counts)], lines=True)
+        lines = [(readable(joined(key_sentences(h.clause, thing_first(query), n, query.aliases)), h, query), h)
+                 for h, n in zip(clauses, counts)]
+        lines += self._best_sentence_line(query, clauses, hits)
+        lines += measure_closest_in_meaning(query, [hit for _, hit in lines], hits)
+        return Draft(lines, lines=True)
+
+    def _best_sentence_line(self, query: Query, clauses: list[Hit], hits: list[Hit]) -> list[tuple[str, Hit]]:
+        """The sentence that answers best, as a line of its own when its clause is not quoted: the
+        clauses are chosen by how much of the question each holds as a whole (and by their headings),
+        which a long clause touching every word of it can win while one sentence of another clause says
+        the very thing asked (知识产权服务业市场大数据分析系统 for 用大数据盯着…服务市场的行情)."""
+        content = [h for h in hits[:TOP_CLAUSES] if h.clause.kind not in ("notice", "preamble")]
+        ranked = best_sentences(content, thing_first(query), query.intent, aliases=query.aliases)
+        if not ranked or ranked[0][0] <= 0:
+            return []
+        best = ranked[:1]
+        if weak_words(query, ranked):  # the words cannot tell the best from one nearly as good
+            best += [r for r in ranked[1:4] if r[0] >= 0.8 * ranked[0][0] and r[2].clause.id != ranked[0][2].clause.id][:1]
+        quoted = {c.clause.id for c in clauses}
+        return [(readable(s, h, query), h) for _, s, h in best if h.clause.id not in quoted]
 
     def _section_measures(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """How a named section will be done: the first sentence of the first clause under each

@@ -631,3 +631,67 @@ def test_when_a_target_holds_is_read_from_the_dated_opening_of_its_section(seed_
     answer = seed_app.answerer.ask("徐汇区专利代理师总人数是到哪一年的目标？")
     assert not answer.abstained and "520 人" in answer.text and "到2025年" in answer.text
     assert [c.clause.id for c in answer.citations] == ["xuhui-2022#2.d4", "xuhui-2022#2"]
+
+
+
+
+def test_everyday_wording_the_plan_does_not_use_also_quotes_the_sentence_closest_in_meaning(seed_app):
+    # 长期驻点办公 is how the plan's 常驻代表机构 is said in everyday words; the words alone pick a
+    # sentence sharing 漕河泾/长期 by chance, the sentence encoder the one that means it.
+    answer = seed_app.answerer.ask("外地律所能不能在漕河泾长期驻点办公？")
+    assert not answer.abstained
+    assert "常驻代表机构" in answer.text
+    assert all(c.document.id == "caohejing-2024" for c in answer.citations)
+
+
+def test_sentence_closeness_in_meaning_prefers_a_paraphrase_over_shared_words():
+    from assistant.meaning import similarities
+    near, far = similarities("外地律所能不能在漕河泾长期驻点办公？",
+                             ["积极探索在示范区内开展外国专利代理机构设立常驻代表机构试点工作。",
+                              "培养示范区执业专利代理师总人数达750人。"])
+    assert near > far
+
+
+def test_a_how_question_in_everyday_words_gets_the_sentence_closest_in_meaning_as_a_line(seed_app):
+    from assistant.compose import measure_closest_in_meaning
+    answerer = seed_app.answerer
+    state = answerer.prepare("海曙执法队伍和警察、法院之间怎么互相转案子？")
+    hits = state["hits"]
+    # the clause the words pick: joint enforcement across departments (执法, 部门), not the hand-over
+    quoted = [h for h in hits if h.clause.id == "haishu-2024#3.3.10"]
+    lines = measure_closest_in_meaning(state["query"], quoted, hits)
+    assert [hit.clause.id for _, hit in lines] == ["haishu-2024#3.3.11"]
+    assert "雙向移送" in lines[0][0]
+    # a clause already quoted gets no second line
+    assert measure_closest_in_meaning(state["query"], quoted + [lines[0][1]], hits) == []
+
+
+def test_a_how_answer_also_quotes_the_best_sentence_when_its_clause_was_not_chosen(seed_app):
+    answerer = seed_app.answerer
+    state = answerer.prepare("郑州打不打算用大数据来分析知识产权服务市场？")
+    hits = state["hits"]
+    by_id = {hit.clause.id: hit for hit in hits}
+    # the long clause holding many of the question's words (信息, 分析, 服务) chosen as the answer
+    platform = by_id["zhengzhou-2023#2.2.1"]
+    lines = answerer.composer._best_sentence_line(state["query"], [platform], hits)
+    assert [hit.clause.id for _, hit in lines] == ["zhengzhou-2023#3.4"]
+    assert "大数据分析系统" in lines[0][0]
+    assert answerer.composer._best_sentence_line(state["query"], [platform, by_id["zhengzhou-2023#3.4"]], hits) == []
+
+
+
+def test_a_how_question_in_everyday_words_quotes_the_sentence_nearly_as_good_as_the_best(seed_app):
+    # 操作指南 and 摸清专利家底 are not the plan's words (尽职调查指引): the words put sentences of two
+    # clauses close together, and the answer quotes both rather than bet on one.
+    answerer = seed_app.answerer
+    question = "创投给初创公司投资之前要摸清专利家底，漕河泾打不打算出一份操作指南？"
+    answer = answerer.ask(question)
+    assert "尽职调查指引" in answer.text
+    state = answerer.prepare(question)
+    cover_letter = [h for h in state["hits"] if h.clause.kind == "notice"]
+    lines = answerer.composer._best_sentence_line(state["query"], cover_letter, state["hits"])
+    assert len({hit.clause.id for _, hit in lines}) == 2
+    assert any("尽职调查指引" in sentence for sentence, _ in lines)
+    # in the plan's own words the best sentence stands alone
+    state = answerer.prepare("漕河泾打算怎样研究制定创业投资的知识产权尽职调查指引？")
+    assert len(answerer.composer._best_sentence_line(state["query"], [], state["hits"])) == 1
