@@ -695,3 +695,15 @@ def test_a_how_question_in_everyday_words_quotes_the_sentence_nearly_as_good_as_
     # in the plan's own words the best sentence stands alone
     state = answerer.prepare("漕河泾打算怎样研究制定创业投资的知识产权尽职调查指引？")
     assert len(answerer.composer._best_sentence_line(state["query"], [], state["hits"])) == 1
+
+
+def test_a_sentence_close_in_meaning_cannot_turn_a_refusal_into_an_answer(seed_app, monkeypatch):
+    """Whatever the encoder finds close, the checks read the sentences the question's words chose: a
+    near miss always has some close sentence that gives a figure."""
+    import assistant.compose as compose
+    answerer = seed_app.answerer
+    state = answerer.prepare("漕河泾示范区建设分几个阶段？")
+    hit = state["hits"][0]
+    monkeypatch.setattr(compose, "closest_in_meaning", lambda query, chosen, ranked: [(1.0, "建设分为3个阶段。", hit)])
+    draft = answerer.composer.sentences(state["query"], state["hits"], state["filters"])
+    assert draft.abstain and "所问的数值" in draft.abstain
