@@ -126,11 +126,13 @@ class App:
         return Verifier(self.index, self.retriever, self.targets)
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for (the model, jieba's dictionary,
+        """Load what the first question would otherwise wait for (the models, jieba's dictionary,
         the vector index's files, the topic search's texts and vectors). The web server runs
         this once its page is up, so the page does not wait for it either."""
         self.answerer.ask("知识产权工作的主要目标是什么？")
         self.topics.search("知识产权")
+        from .meaning import similarities
+        similarities("知识产权", [])  # the sentence encoder, used for questions in everyday words
 
     def build(self, progress: bool = True, deep_check: bool = False) -> BuildReport:
         report = build_index(self.settings.corpus, self.settings.index, self.embedder,
