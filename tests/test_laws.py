@@ -342,7 +342,7 @@ def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
 def test_a_figure_of_another_thing_than_the_quantity_asked_does_not_answer_it(law_app):
     ask = law_app.answerer.ask
     # 反不正当竞争法 fines an infringement of 商业秘密; no law here says what loss makes it a criminal case
-    loss = ask("侵犯商业秘密要达到多少损失金额才会被刑事立案？")
+    loss = ask("侵犯商业秘密，造成多少损失金额才会被立案追究刑事责任？")
     assert loss.abstained and "罚款" in loss.text and "损失金额" in loss.text and "并非所问内容" in loss.text
     # 期限 words 保护期 differently, of the same 发明专利权: it answers
     term = ask("发明专利权的保护期是多少年？")
@@ -353,7 +353,7 @@ def test_a_figure_of_another_thing_than_the_quantity_asked_does_not_answer_it(la
 def test_a_figure_of_another_kind_of_the_thing_asked_does_not_answer_it(trademark_app):
     ask = trademark_app.answerer.ask
     # 商标法 gives how long a registration lasts, not a customs recordal (备案)
-    recordal = ask("知识产权在海关备案以后，备案有效期是几年？")
+    recordal = ask("在海关办理知识产权备案后，备案的有效期是几年？")
     assert recordal.abstained and "注册商标" in recordal.text and "备案有效期" in recordal.text
     assert not ask("注册商标的有效期是几年？").abstained
 
@@ -361,9 +361,9 @@ def test_a_figure_of_another_kind_of_the_thing_asked_does_not_answer_it(trademar
 def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
     from assistant.measured import asked_of, figure_of, other_thing_measured
     from assistant.text import normalize
-    question = normalize("企业要认定为高新技术企业，研发费用占销售收入的比例至少要多少？")
+    question = normalize("认定高新技术企业，研发投入占销售收入的比例最少要多少？")
     assert asked_of(question) == ["销售收入", "比例"]
-    assert asked_of(normalize("侵犯商业秘密要达到多少损失金额才会被刑事立案？")) == ["损失", "金额"]
+    assert asked_of(normalize("侵犯商业秘密，造成多少损失金额才会被立案追究刑事责任？")) == ["损失", "金额"]
     assert asked_of(normalize("备案有效期是几年？")) == ["备案", "有效期"]
     assert asked_of(normalize("假冒专利被处罚，要交多少钱？")) == ["钱"]
     assert other_thing_measured(["钱"], [["罚款"]], "", "", "") is None   # generic: of nothing named
