@@ -683,8 +683,6 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         chosen += parallel_siblings(chosen, ranked)
-        meant = closest_in_meaning(query, chosen, ranked)
-        chosen += meant
         chosen = self._named_group_rows(query, chosen)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
@@ -696,14 +694,13 @@ class Composer:
         picks = [(readable(s, h, query), h) for _, s, h in chosen]
         picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
         picks += self._dated_by_section(query, picks)
-        # A sentence close in meaning only adds to an answer: a near miss always has one that gives
-        # some figure or date, so the checks read the sentences the question's words chose.
-        worded = [pick for pick in picks if pick[0] not in {s for _, s, _ in meant}] or picks
-        reason = unanswered_figure(query, worded, self.index) or self._other_indicator(query, worded) \
-            or measured_elsewhere(query, worded)
+        reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
+            or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
-        return Draft(picks)
+        # A sentence close in meaning only adds to an answer the words chose: a near miss always has
+        # one that gives some figure or date, so it comes after the checks.
+        return Draft(picks + [(readable(s, h, query), h) for _, s, h in closest_in_meaning(query, chosen, ranked)])
 
     def _dated_by_section(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """For a question asking when, of sentences that give no time: the dated sentence that opens
