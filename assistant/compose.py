@@ -615,7 +615,7 @@ def closest_in_meaning(query: Query, chosen: list[tuple[float, str, Hit]],
     if not chosen or chosen[0][0] <= 0 or query.reference or query.pointed:
         return []  # a unit the question names by its number is answered by that unit
     candidates = [r for r in ranked[:MEANING_CANDIDATES] if r[2].clause.doc_id == chosen[0][2].clause.doc_id]
-    if not weak_words(query, ranked):
+    if not candidates or not weak_words(query, ranked):  # the answer may quote a clause found further down
         return []
     closeness = similarities(query.text, [unit for _, unit, _ in candidates])
     closest = candidates[max(range(len(candidates)), key=closeness.__getitem__)]

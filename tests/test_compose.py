@@ -707,3 +707,13 @@ def test_a_sentence_close_in_meaning_cannot_turn_a_refusal_into_an_answer(seed_a
     monkeypatch.setattr(compose, "closest_in_meaning", lambda query, chosen, ranked: [(1.0, "建设分为3个阶段。", hit)])
     draft = answerer.composer.sentences(state["query"], state["hits"], state["filters"])
     assert draft.abstain and "所问的数值" in draft.abstain
+
+
+def test_no_sentence_close_in_meaning_is_looked_for_outside_the_document_quoted(seed_app):
+    """The answer may quote a clause the search found further down, of a document none of the best
+    sentences is from: there is nothing to compare, and no error."""
+    from assistant.compose import closest_in_meaning
+    state = seed_app.answerer.prepare("海曙区会不会在各个产业园里设知识产权的小办公室？")
+    other = next(h for h in seed_app.answerer.prepare("郑州的知识产权服务大厦").get("hits") if h.clause.doc_id != "haishu-2024")
+    ranked = [(1.0, state["hits"][0].clause.text[:20], state["hits"][0])]
+    assert closest_in_meaning(state["query"], [(1.0, other.clause.text[:20], other)], ranked) == []
