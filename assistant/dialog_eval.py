@@ -182,15 +182,20 @@ def write_dialog_report(results: list[TurnResult], path: Path, set_path: Path,
               f"documents, the same kind of question and a topic-word Jaccard ≥ {EQUIVALENT_TOPIC_OVERLAP}.",
               "- **read_as_typed**: turns whose gold has no `understood_as` (complete questions): not rewritten.",
               "", "## Failed turns", ""]
-    for r in results:
+    # Held-out turns (a fresh set's `held` split) are counted above, never shown: they stay unread.
+    listed = [r for r in results if r.split != "held"]
+    for r in listed:
         if not (r.correct and r.understood_equivalent):
             why = [] if r.correct else [f"expected {r.expect}, got {r.outcome}"
                                         + (f", missing {'、'.join(r.missing_facts)}" if r.missing_facts else "")]
             if not r.understood_equivalent:
                 why.append(f"read as “{r.understood_as}”, gold “{r.gold_understood or r.question}”")
             lines.append(f"- {r.dialog}.{r.turn} ({r.split}) {r.question} — {'; '.join(why)}")
+    if len(listed) < len(results):
+        lines += ["", f"`held` turns, counted above, not listed: {len(results) - len(listed)}."]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path.with_suffix(".json").write_text(json.dumps({"summary": summary, "turns": [asdict(r) for r in results]},
+    path.with_suffix(".json").write_text(json.dumps({"summary": summary, "turns": [asdict(r) for r in listed],
+                                                     "turns_not_listed": len(results) - len(listed)},
                                                     ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return summary

@@ -386,3 +386,16 @@ def test_web_chat_remembers_per_session_and_a_model_rewrites_with_the_toggle_on(
         assert cleared[0] == [] and cleared[2] == []
         history, *_ = last(handlers.chat("那海曙呢？", [], [], False, alice))
         assert "请把问题说完整" in history[-1]["content"]
+
+
+def test_the_dialog_report_counts_held_turns_and_never_shows_them(tmp_path):
+    from assistant.dialog_eval import TurnResult, write_dialog_report
+
+    def turn(dialog, split, question):
+        return TurnResult(dialog, split, 1, question, "answer", "", question, "answer", "…", False, False, False)
+    results = [turn("e01", "dev", "看得见的问题？"), turn("e02", "held", "看不见的问题？")]
+    summary = write_dialog_report(results, tmp_path / "report.md", tmp_path / "dialogs.jsonl")
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "看得见的问题" in text and "看不见的问题" not in text and "not listed: 1" in text
+    stored = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [t["dialog"] for t in stored["turns"]] == ["e01"] and summary["split held"]["turns"] == 1
