@@ -34,7 +34,7 @@ from .embedders import Embedder, EmbeddingCache, count_missing, embed_passages
 from .keywords import KeywordIndex, TermWeights
 from .model import Clause, Document
 from .stores import COLLECTION, ChromaStore, VectorStore
-from .text import normalize, tokenize
+from .text import abbreviation_forms, normalize, tokenize
 
 INDEX_FORMAT = 7  # 7: text tables drawn with rules (+----+) read row by row; a denser HNSW graph
 
@@ -193,6 +193,17 @@ class Index:
     def text(self) -> str:
         """Every clause's search text, one per line: where a form of words is looked for in the corpus."""
         return "\n".join(self.search_texts)
+
+    def abbreviation_forms(self, token: str) -> tuple[str, ...]:
+        """The full form the corpus writes a two-character abbreviation in (营收 → 营业收入), once per token:
+        the search runs over the whole corpus text."""
+        if token not in self._abbreviations:
+            self._abbreviations[token] = abbreviation_forms(token, self.text)
+        return self._abbreviations[token]
+
+    @cached_property
+    def _abbreviations(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     @cached_property
     def idf(self) -> "TermWeights":

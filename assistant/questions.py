@@ -18,7 +18,7 @@ from .genres import GENRES
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
-from .text import ASKS_ADDRESS, _jieba, abbreviation_forms, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -420,7 +420,6 @@ class QuestionAnalyser:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
-        self._expanded: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
     def corpus_text(self) -> str:
@@ -655,10 +654,8 @@ class QuestionAnalyser:
     def expanded_forms(self, token: str) -> tuple[str, ...]:
         """For an abbreviation no document and no dictionary has (营收, 专代), the full form the
         documents write (营业收入, 专利代理): see `abbreviation_forms`."""
-        if token not in self._expanded:
-            known = len(token) != 2 or self.in_corpus(token) or _jieba().get_FREQ(token)
-            self._expanded[token] = () if known else abbreviation_forms(token, self.index.text)
-        return self._expanded[token]
+        known = len(token) != 2 or self.in_corpus(token) or _jieba().get_FREQ(token)
+        return () if known else self.index.abbreviation_forms(token)
 
     def _specificity(self, token: str) -> float:
         """How much a word the corpus never uses says about the question, 0–1: its idf in

@@ -19,7 +19,7 @@ from .embedders import Embedder
 from .index import Index
 from .model import Clause
 from .numerals import asks_penalty, find_quantities, preferred_measures
-from .text import ADDRESS, ASKS_ADDRESS, _jieba, abbreviation_forms, defined_terms, defines, normalize, tokenize
+from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, tokenize
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -92,7 +92,6 @@ class HybridRetriever:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
-        self._expanded: dict[str, tuple[str, ...]] = {}
 
     def _embed_query_uncached(self, question: str) -> np.ndarray:
         return self.embedder.embed([normalize(question)], query=True)[0]
@@ -130,10 +129,8 @@ class HybridRetriever:
 
     def expanded_forms(self, token: str) -> tuple[str, ...]:
         """The full form of an abbreviation no clause uses and no dictionary knows (营收 → 营业收入)."""
-        if token not in self._expanded:
-            unknown = token not in self.index.keywords.term_ids and not _jieba().get_FREQ(token)
-            self._expanded[token] = abbreviation_forms(token, self.index.text) if unknown else ()
-        return self._expanded[token]
+        unknown = token not in self.index.keywords.term_ids and not _jieba().get_FREQ(token)
+        return self.index.abbreviation_forms(token) if unknown else ()
 
     def related_words(self, tokens: list[str]) -> list[tuple[str, list[str]]]:
         """Each question word that no clause uses, with the thesaurus's synonyms of it that some
