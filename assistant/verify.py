@@ -3,7 +3,8 @@
 A sentence is `supported` only when its figures agree with a target of the plan it
 speaks of (value, unit, year, comparator) and every number, place, body and quoted
 name in it is found in the evidence; `contradicted` when it gives the indicator of a
-plan a different figure (or a figure that belongs to another plan); otherwise
+plan a different figure (or a figure that belongs to another plan), names another body or reach, or says
+the opposite of what a clause allows, requires or forbids (polarity.py); otherwise
 `not_found`; `conflicting` when the clause agrees but another document of the same place gives
 the same indicator and year another figure (see conflicts.py). Citation markers ([1]) are ignored and text may be in either script.
 """
@@ -19,6 +20,7 @@ from .conflicts import ConflictFinder, conflict_reason
 from .index import Index
 from .model import Clause, Document
 from .numerals import Quantity, context_similarity, find_quantities
+from .polarity import opposed_phrases
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import has_chinese, known_places, normalize, place_key, tokenize
@@ -266,6 +268,8 @@ class Verifier:
                 finding.fail("not_found", f"条款中未见“{body}”")
         for acting, other in _other_bodies(claim.norm, text):
             finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
+        for opposition in opposed_phrases(claim.norm, text):
+            finding.fail("contradicted", f"条款为“{opposition.ruled}”，陈述为“{opposition.stated}”")
         named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")

@@ -120,6 +120,20 @@ def test_verify_reads_numerals_and_bodies_for_the_right_subject(law_app, stateme
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("statement, status", [
+    ("专为科学研究和实验而使用有关专利的，不视为侵犯专利权。", "supported"),
+    ("专为科学研究和实验而使用有关专利的，视为侵犯专利权。", "contradicted"),
+    ("发明专利申请公布后，申请人可以要求实施其发明的单位或者个人支付适当的费用。", "supported"),
+    ("发明专利申请公布后，申请人不得要求实施其发明的单位或者个人支付适当的费用。", "contradicted"),
+])
+def test_verify_finds_a_statement_saying_the_opposite_of_the_article(law_app, statement, status):
+    [sentence] = law_app.verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason
+    if status == "contradicted":
+        assert "条款为“" in sentence.reason
+
+
+@pytest.mark.slow
 def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
     [sentence] = law_app.verifier.verify("对故意侵犯专利权，情节严重的，可以在确定数额的一倍以上三倍以下确定赔偿数额。").sentences
     assert sentence.status == "contradicted"

@@ -1,0 +1,38 @@
+"""A statement saying the opposite of a rule (may / must not, 视为 / 不视为) is caught phrase by phrase."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.polarity import opposed_phrases
+
+RULE = "有下列情形之一的，不视为侵犯专利权：专为科学研究和实验而使用有关专利的。"
+
+
+@pytest.mark.parametrize("statement, ruled", [
+    ("专为科学研究和实验而使用有关专利的，视为侵犯专利权", "不视为侵犯专利权"),
+    ("任何单位或者个人可以实施其专利", "任何单位或者个人都不得实施其专利"),
+    ("申请人不得要求支付适当的费用", "申请人可以要求支付适当的费用"),
+    ("当事人必须提交证明文件", "当事人无须提交证明文件"),
+    ("对该申请予以登记", "对该申请不予登记"),
+])
+def test_the_opposite_of_what_the_rule_allows_requires_or_forbids_is_found(statement, ruled):
+    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。当事人无须提交证明文件。对该申请不予登记。"
+    assert [o.ruled for o in opposed_phrases(statement, evidence)] == [ruled]
+
+
+@pytest.mark.parametrize("statement", [
+    "专为科学研究和实验而使用有关专利的，不视为侵犯专利权",   # as the rule says
+    "任何单位或者个人都禁止实施其专利",                        # 禁止 forbids as 不得 does
+    "申请人有权要求支付适当的费用",                            # 有权 allows as 可以 does
+    "申请人应当要求支付适当的费用",                            # stronger, not the opposite
+    "不正当竞争行为由监督检查部门查处",                        # 不 inside a term negates nothing
+])
+def test_the_same_rule_in_other_words_is_no_opposition(statement):
+    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。对不正当竞争行为，由监督检查部门查处。"
+    assert opposed_phrases(statement, evidence) == []
+
+
+def test_an_exception_in_another_phrase_is_not_taken_for_the_rule():
+    evidence = "未经许可，不得复制该作品；但是，为个人学习、研究，可以复制该作品。"
+    assert opposed_phrases("为个人学习、研究，可以复制该作品", evidence) == []
+    assert [o.stated for o in opposed_phrases("为个人学习、研究，不得复制该作品", evidence)] == ["不得复制该作品"]
