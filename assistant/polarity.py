@@ -8,6 +8,7 @@ compared, so an exception stated in another phrase of the clause (…不得…�
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from .numerals import context_similarity
@@ -29,6 +30,11 @@ _CLASS = {word: kind for kind, words in MODALS.items() for word in words}
 # A negated act: 不视为, 不予, 未经 — the negator and the two characters it negates.
 _NEGATED = re.compile(r"(?<![不未])[不未](?=([\u4e00-\u9fff]{2}))")
 _PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]+")
+# Last characters of words naming a kind of thing: a person, a day or term, a body, a right, a fee, a paper,
+# a law, a product, a work. Two words before the same one name two things of that kind.
+THING_HEADS = frozenset("人员日期年月局院会部门关构权费金书证法品物作")
+MAX_SWAPPED_CHARS = 4
 # Phrases this alike, their modal words and negators masked, say the same thing of the same act
 # (a Dice midpoint of character pairs, as for figures: not fitted).
 MIN_PHRASE_SIMILARITY = 0.5
@@ -83,3 +89,33 @@ def _negated_acts(phrase: str, other: str) -> bool:
 
 def _masked(phrase: str) -> str:
     return _NEGATED.sub("", _MODAL.sub("", phrase))
+
+
+def swapped_terms(norm_statement: str, evidence_text: str) -> list[Opposition]:
+    """Each phrase of the statement that is a phrase of the evidence with one thing put for another of the same
+    kind — the words before the same head (自申请日起 / 自公告日起, 发明人 / 设计人, 发明专利权 / 外观设计专利权):
+    the phrase says the same of another thing. Other differences (依照 / 按照) may be the user's own wording and
+    are left to the coverage test."""
+    ruled = [p for p in _PHRASE.split(evidence_text) if p]
+    found = []
+    for phrase in filter(None, _PHRASE.split(norm_statement)):
+        if phrase in ruled:
+            continue
+        similarity, closest = max(((context_similarity(phrase, other), other) for other in ruled), default=(0.0, ""))
+        if similarity >= MIN_PHRASE_SIMILARITY and _another_thing_of_the_same_kind(phrase, closest):
+            found.append(Opposition(phrase, closest))
+    return found
+
+
+def _another_thing_of_the_same_kind(phrase: str, other: str) -> bool:
+    """The phrases differ in one place only, in Chinese words of at most four characters that are no modal
+    words (禁止 for 不得 is the same rule), and a head naming a kind of thing follows within the next three
+    characters they share."""
+    changes = [op for op in SequenceMatcher(None, phrase, other, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if len(changes) != 1 or changes[0][0] != "replace":
+        return False
+    _, i1, i2, j1, j2 = changes[0]
+    said, ruled = phrase[i1:i2], other[j1:j2]
+    modal_words = _MODAL.search(phrase[max(0, i1 - 2):i2 + 2]) or _MODAL.search(other[max(0, j1 - 2):j2 + 2])
+    return (max(len(said), len(ruled)) <= MAX_SWAPPED_CHARS and _CHINESE.fullmatch(said + ruled) is not None
+            and not modal_words and any(c in THING_HEADS for c in phrase[i2:i2 + 3]))

@@ -20,7 +20,7 @@ from .conflicts import ConflictFinder, conflict_reason
 from .index import Index
 from .model import Clause, Document
 from .numerals import Quantity, context_similarity, find_quantities
-from .polarity import opposed_phrases
+from .polarity import opposed_phrases, swapped_terms
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import has_chinese, known_places, normalize, place_key, tokenize
@@ -268,7 +268,7 @@ class Verifier:
                 finding.fail("not_found", f"条款中未见“{body}”")
         for acting, other in _other_bodies(claim.norm, text):
             finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
-        for opposition in opposed_phrases(claim.norm, text):
+        for opposition in opposed_phrases(claim.norm, text) + swapped_terms(claim.norm, text):
             finding.fail("contradicted", f"条款为“{opposition.ruled}”，陈述为“{opposition.stated}”")
         named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.polarity import opposed_phrases
+from assistant.polarity import opposed_phrases, swapped_terms
 
 RULE = "有下列情形之一的，不视为侵犯专利权：专为科学研究和实验而使用有关专利的。"
 
@@ -36,3 +36,23 @@ def test_an_exception_in_another_phrase_is_not_taken_for_the_rule():
     evidence = "未经许可，不得复制该作品；但是，为个人学习、研究，可以复制该作品。"
     assert opposed_phrases("为个人学习、研究，可以复制该作品", evidence) == []
     assert [o.stated for o in opposed_phrases("为个人学习、研究，不得复制该作品", evidence)] == ["不得复制该作品"]
+
+
+@pytest.mark.parametrize("statement, ruled", [
+    ("专利权的期限自公告日起计算", "专利权的期限自申请日起计算"),
+    ("申请专利的权利属于设计人", "申请专利的权利属于发明人"),
+    ("外观设计专利权的期限为10年", "实用新型专利权的期限为10年"),
+])
+def test_another_thing_of_the_same_kind_put_in_the_rule_is_found(statement, ruled):
+    evidence = "专利权的期限自申请日起计算。申请专利的权利属于发明人。实用新型专利权的期限为10年。"
+    assert [o.ruled for o in swapped_terms(statement, evidence)] == [ruled]
+
+
+@pytest.mark.parametrize("statement", [
+    "按照国务院的规定执行",            # 依照 / 按照: the user's own wording
+    "当事人禁止收取费用",              # 禁止 / 不得: the same rule, left to the modal test
+    "专利权的期限自申请日起计算",      # as the rule says
+])
+def test_other_wording_is_no_swapped_thing(statement):
+    evidence = "依照国务院的规定执行。当事人不得收取费用。专利权的期限自申请日起计算。"
+    assert swapped_terms(statement, evidence) == []
