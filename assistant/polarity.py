@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from itertools import accumulate
 from typing import NamedTuple
 
 from .numerals import context_similarity
+from .text import _jieba
 
 # What a phrase says of an act: forbidden, allowed, required or not; granted or withheld (予以 / 不予).
 MODALS = {
@@ -66,13 +68,15 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
 
 
 def _opposed(phrase: str, other: str) -> bool:
-    kinds = {_modality(phrase), _modality(other)}
-    return frozenset(kinds) in OPPOSED or _negated_acts(phrase, other) or _negated_acts(other, phrase)
+    turned = any(frozenset(pair) in OPPOSED for pair in zip(_modalities(phrase), _modalities(other)))
+    return turned or _negated_acts(phrase, other) or _negated_acts(other, phrase)
 
 
-def _modality(phrase: str) -> str | None:
-    found = _MODAL.search(phrase)
-    return _CLASS[found.group(0)] if found else None
+def _modalities(phrase: str) -> list[str]:
+    """The kinds of the phrase's modal words in order (必须不予: required, withheld), each a word of its own
+    (所有权人 holds no 有权, 相应当事人 no 应当)."""
+    bounds = set(accumulate(map(len, _jieba().lcut(phrase)), initial=0))
+    return [_CLASS[m.group(0)] for m in _MODAL.finditer(phrase) if m.start() in bounds and m.end() in bounds]
 
 
 def _negated_acts(phrase: str, other: str) -> bool:
