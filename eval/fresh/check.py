@@ -1,8 +1,8 @@
 """Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
 Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
-`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl, and dialogs.jsonl when present); without
-it, eval/fresh is checked. Exit status 1 if any check fails.
+`--dir` names the set's folder (laws.jsonl, verify.jsonl, and qa.jsonl and dialogs.jsonl when present: eval/fresh3
+has no plan questions); without it, eval/fresh is checked. Exit status 1 if any check fails.
 
 - qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
   the text of its gold clauses (for `outline`, in their text or section path); every comparison has one fact
@@ -48,7 +48,8 @@ ID_PATTERN = re.compile(r"([A-Za-z]+)(\d+)")
 PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
 PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
-SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
+SET_FILES = ("laws.jsonl", "verify.jsonl")
+PLAN_FILE = "qa.jsonl"  # optional: a set may ask about laws only (eval/fresh3)
 DIALOG_FILE = "dialogs.jsonl"  # optional: conversations of follow-up questions
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
 VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence", "split"}
@@ -164,6 +165,35 @@ LAW_ABSENCE: dict[str, list[tuple[str, ...]]] = {
     "知识产权在海关备案以后，备案有效期是几年？": [("海关", "知识产权", "备案"), ("海关", "备案", "有效期")],
     "著作权集体管理组织从使用费里提取管理费的比例最高是多少？": [("集体管理", "管理费", "比例"), ("集体管理", "管理费", "百分之"), ("著作权", "管理费", "％"),
                                             ("著作权", "管理费", "最高")],
+    # eval/fresh3 (H055–H070): laws no earlier set asks about
+    "在电影院用手机偷录电影被抓到，要罚多少钱？": [("盗录",), ("偷录",), ("录像", "电影院", "罚"), ("正在放映", "罚"),
+                                   ("录音录像", "电影", "罚款")],
+    "标准里用到了别人的专利，专利权人按什么费率收许可费？": [("标准必要专利",), ("标准", "专利", "费率"), ("标准", "专利", "许可费"),
+                                         ("标准", "专利", "许可条件")],
+    "体育赛事的名称和吉祥物受保护多少年？": [("吉祥物", "年"), ("吉祥物", "期限"), ("赛事", "名称", "年"), ("赛事", "保护期"),
+                              ("赛事", "标志", "年")],
+    "举报企业违反标准化法，举报人能拿到多少奖金？": [("举报", "奖励", "元"), ("举报人", "奖励", "百分之"), ("举报", "奖励", "比例"),
+                                   ("举报", "奖金"), ("举报", "奖励", "最高")],
+    "中医药传统知识持有人的利益分享比例是多少？": [("利益分享", "百分之"), ("利益分享", "比例"), ("传统知识", "比例"),
+                                  ("传统知识", "元")],
+    "向法院申请诉前财产保全，申请费要交多少？": [("保全", "费", "元"), ("申请费", "保全"), ("保全", "收费"), ("保全", "交纳")],
+    "电子认证服务许可证书的有效期是几年？": [("电子认证许可证书", "有效期"), ("电子认证", "许可", "有效期")],
+    "非遗代表性传承人每年能领多少补助？": [("传承人", "补助", "元"), ("传承人", "经费", "元"), ("传承人", "万元"), ("传承人", "补贴"),
+                             ("传承人", "每年")],
+    "开一家数据交易中介机构需要多少注册资本？": [("数据交易", "注册资本"), ("数据交易", "资本"), ("数据交易中介", "条件")],
+    "個人信息被洩露了，每條信息能賠多少錢？": [("个人信息", "每条"), ("个人信息", "赔偿", "最低"), ("个人信息", "赔偿", "标准"),
+                                ("个人信息", "赔偿金", "元")],
+    "地理标志农产品的保护期限是多少年？": [("地理标志", "期限"), ("地理标志", "有效期"), ("地理标志农产品", "年"),
+                             ("地理标志", "保护期")],
+    "申请仲裁技术合同纠纷，仲裁费按争议金额的百分之几收？": [("仲裁费用", "百分之"), ("仲裁费", "标的"), ("仲裁费用", "元"),
+                                          ("仲裁", "标的额", "百分之")],
+    "用专利作价入股，专利最多能占注册资本的百分之多少？": [("知识产权", "出资", "百分之"), ("货币出资", "不得低于"),
+                                        ("知识产权", "出资", "比例"), ("非货币财产", "比例"),
+                                        ("非货币财产", "出资", "不得超过")],
+    "复制馆藏二级文物的审批要多少个工作日？": [("复制", "文物", "工作日"), ("拓印", "日内"), ("复制", "文物", "日内")],
+    "畜禽新品种审定要交多少审定费？": [("审定", "费", "元"), ("畜禽新品种", "费用", "元"), ("审定费",), ("畜禽", "审定", "收费")],
+    "电影院侵犯电影知识产权情节严重，几年内不能再开电影院？": [("电影院", "年内不得"), ("电影院", "知识产权", "年"),
+                                           ("电影", "知识产权", "年内")],
 }
 
 
@@ -506,7 +536,8 @@ def check_dialogs(rows: list[dict], clauses: dict, db: sqlite3.Connection, db_pa
 def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
     report = Report()
     clauses = load_clauses()
-    check_plans(read_jsonl(folder / "qa.jsonl", report), clauses, report)
+    if (folder / PLAN_FILE).is_file():
+        check_plans(read_jsonl(folder / PLAN_FILE, report), clauses, report)
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         check_laws(read_jsonl(folder / "laws.jsonl", report), db, report)
         check_verify(read_jsonl(folder / "verify.jsonl", report), db, report)
@@ -517,7 +548,7 @@ def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
 
 def counts(folder: Path = HERE) -> str:
     lines = []
-    for name in SET_FILES:
+    for name in [n for n in (PLAN_FILE, *SET_FILES) if (folder / n).is_file()]:
         rows = [json.loads(l) for l in (folder / name).read_text(encoding="utf-8").splitlines() if l.strip()]
         by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
         trad = sum(1 for r in rows if r.get("script") == "traditional")
