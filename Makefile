@@ -64,11 +64,9 @@ eval-laws: $(STAMP)
 # A held-out set written on 2026-11-24 (eval/fresh/README.md; `make eval-fresh FRESH=eval/fresh2` for the
 # second one): plans on the seeds, laws on the knowledge base of eval-laws; a set's conversations
 # (dialogs.jsonl, when it has one) on that knowledge base too, since some of them ask about laws.
-# A set without plan questions (eval/fresh3 has no qa.jsonl) skips the plans.
 FRESH ?= eval/fresh
 eval-fresh: $(STAMP)
-	if [ -f $(FRESH)/qa.jsonl ]; then \
-	  $(BIN)/policy-assistant eval --set $(FRESH)/qa.jsonl --report-dir $(FRESH)/plans; fi
+	$(BIN)/policy-assistant eval --set $(FRESH)/qa.jsonl --report-dir $(FRESH)/plans
 	$(BIN)/policy-assistant eval-laws --set $(FRESH)/laws.jsonl --statements $(FRESH)/verify.jsonl \
 	  --report-dir $(FRESH)/laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 	if [ -f $(FRESH)/dialogs.jsonl ]; then \

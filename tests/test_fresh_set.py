@@ -1,5 +1,6 @@
-"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations; eval/fresh3, laws only, with
-its conversations) are valid against the documents, and their checker catches bad items.
+"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations; eval/fresh3, on laws no
+earlier set asks about, with a few plan questions and its conversations) are valid against the documents, and their
+checker catches bad items.
 
 Nothing here runs the assistant: the sets are checked against the parsed plans and the laws DB only."""
 from __future__ import annotations
@@ -18,8 +19,8 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.fast
 
 FRESH = ROOT / "eval" / "fresh"
-# Every fresh set, in the same formats; eval/fresh/check.py checks each (`--dir`). eval/fresh3 has no plan
-# questions (qa.jsonl), only laws, statements and conversations.
+# Every fresh set, in the same formats; eval/fresh/check.py checks each (`--dir`). eval/fresh3 asks few plan
+# questions (20, two kinds), so the plan tests below that expect a full plan set run on the first two only.
 SETS = [FRESH, ROOT / "eval" / "fresh2"]
 FRESH3 = ROOT / "eval" / "fresh3"
 LAW_SETS = SETS + [FRESH3]
@@ -264,7 +265,7 @@ def test_the_checker_reports_the_dialogs_of_a_folder_that_has_them(capsys):
     assert "dialogs.jsonl" not in capsys.readouterr().out
 
 
-# --- eval/fresh3: laws no earlier set asks about, no plan questions ------------------------------------
+# --- eval/fresh3: laws no earlier set asks about -------------------------------------------------------
 
 EARLIER_LAWS = {"专利法", "商标法", "著作权法", "反不正当竞争法", "民法典", "种子法", "电子商务法", "促进科技成果转化法",
                 "刑法修正案（十一）", "反垄断法", "科学技术进步法", "广告法", "对外贸易法", "印花税法", "海关法", "企业所得税法",
@@ -286,7 +287,14 @@ def test_fresh3_has_the_promised_size_spread_and_only_new_laws():
     cited |= {doc for row in dialogs for turn in row["turns"] for doc in turn["doc_ids"] + turn.get("absence_docs", [])}
     assert len({row["law"] for row in laws if row["law"]}) >= 10
     assert not {name.removeprefix("中华人民共和国") for name in cited} & EARLIER_LAWS
-    assert not (FRESH3 / "qa.jsonl").exists() or _plan_errors(_rows("qa.jsonl", FRESH3), check.load_clauses()) == []
+
+
+def test_fresh3_plan_questions_are_valid_and_spread(clauses):
+    plans = _rows("qa.jsonl", FRESH3)
+    assert _plan_errors(plans, clauses) == []
+    kinds = collections.Counter((row["kind"], row["split"]) for row in plans)
+    assert all(kinds[(kind, split)] == 5 for kind in ("paraphrase", "unanswerable") for split in ("dev", "held"))
+    assert {doc for row in plans for doc in row["doc_ids"]} == set(PLANS)
 
 
 def test_fresh3_dialogs_are_valid_and_spread(clauses, db):
@@ -306,7 +314,8 @@ def test_fresh3_a_law_refusal_its_law_answers_is_caught(clauses, db):
     assert any("absence pattern found" in e and "申请执行的期间+二年" in e for e in _dialog_errors([row], clauses, db))
 
 
-def test_the_checker_runs_on_a_set_without_plan_questions(capsys):
+def test_the_checker_reports_every_file_of_fresh3(capsys):
     assert check.main(["check.py", "--dir", str(FRESH3)]) == 0
     out = capsys.readouterr().out
-    assert "qa.jsonl" not in out and "dialogs.jsonl: 16 conversations" in out and "0 errors" in out
+    assert "qa.jsonl: 20 items" in out and "laws.jsonl: 70 items" in out and "0 errors" in out
+    assert "dialogs.jsonl: 16 conversations" in out

@@ -1,8 +1,8 @@
 """Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
 Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
-`--dir` names the set's folder (laws.jsonl, verify.jsonl, and qa.jsonl and dialogs.jsonl when present: eval/fresh3
-has no plan questions); without it, eval/fresh is checked. Exit status 1 if any check fails.
+`--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl, and dialogs.jsonl when present); without
+it, eval/fresh is checked. Exit status 1 if any check fails.
 
 - qa.jsonl (plans): every gold clause id exists in `load_corpus(corpus/)`; every gold fact occurs verbatim in
   the text of its gold clauses (for `outline`, in their text or section path); every comparison has one fact
@@ -48,8 +48,7 @@ ID_PATTERN = re.compile(r"([A-Za-z]+)(\d+)")
 PLAN_KINDS = {"paraphrase", "how", "outline", "comparison", "unanswerable"}
 PLAN_FIELDS = {"id", "question", "kind", "doc_ids", "gold_clauses", "gold_facts", "topic_docs", "split"}
 LAW_KINDS = {"fact", "procedure", "definition", "paraphrase", "unanswerable"}
-SET_FILES = ("laws.jsonl", "verify.jsonl")
-PLAN_FILE = "qa.jsonl"  # optional: a set may ask about laws only (eval/fresh3)
+SET_FILES = ("qa.jsonl", "laws.jsonl", "verify.jsonl")
 DIALOG_FILE = "dialogs.jsonl"  # optional: conversations of follow-up questions
 LAW_FIELDS = {"id", "question", "kind", "law", "articles", "gold_facts", "split"}
 VERIFY_FIELDS = {"id", "statement", "law", "articles", "expected", "evidence", "split"}
@@ -130,6 +129,22 @@ PLAN_ABSENCE = {
     "浦东的张江审查员实践基地每年派驻多少名审查员？": [("审查员", "名"), ("审查员", "人次"), ("审查员", "每年"), ("审查员", "派驻")],
     "漕河涇知識產權服務業營業收入要達到多少億元？": [("营业收入", "亿元"), ("营业收入", "万元"), ("营业收入", "达到"),
                                    ("营业收入", "达")],
+    # eval/fresh3 (h011–h020)
+    "漕河泾知识产权顾问制度下的专家咨询会多久开一次？": [("专家咨询会", "每"), ("专家咨询会", "季度"), ("专家咨询会", "年度"),
+                                        ("专家咨询会", "半年"), ("专家咨询会", "次")],
+    "漕河泾园区建设专项工作经费一年有多少钱？": [("专项工作经费", "万元"), ("专项工作经费", "亿元"), ("专项资金", "万元"),
+                                   ("经费", "万元"), ("经费", "亿元")],
+    "海曙要设多少个知识产权共享法庭？": [("共享法庭", "个"), ("共享法庭", "家"), ("共享法庭", "所"), ("共享法庭", "覆盖")],
+    "海曙區翠知創知識產權賦能中心設在哪條路上？": [("翠知创", "路"), ("翠知创", "号"), ("翠知创", "大厦"), ("翠知创", "位于")],
+    "浦东知识产权金融卡的授信额度最高是多少？": [("金融卡", "万元"), ("金融卡", "额度"), ("金融卡", "最高"), ("授信",)],
+    "浦东的知识产权投贷联动基金规模有多大？": [("投贷联动基金", "亿"), ("投贷联动基金", "万元"), ("基金", "规模"),
+                                  ("投贷联动基金", "规模")],
+    "徐汇的知识产权双子楼总面积有多大？": [("双子楼", "平方米"), ("双子楼", "面积"), ("双子楼", "万平"), ("双子楼", "层"),
+                              ("双子楼", "㎡")],
+    "徐汇的知识产权调解工作室一共有几家？": [("调解工作室", "家"), ("调解工作室", "个"), ("调解工作室", "所")],
+    "郑州的知识产权服务大厦建在哪条路上？": [("服务大厦", "路"), ("服务大厦", "号"), ("服务大厦", "位于"), ("服务大厦", "选址")],
+    "郑州对考取专利代理师资格并首次在本市执业备案的人奖励多少钱？": [("执业备案", "元"), ("专利代理师资格", "元"),
+                                               ("执业备案", "奖励", "万"), ("首次执业", "元")],
 }
 
 # For each unanswerable law question (of eval/fresh, then eval/fresh2): LIKE term combinations that would state
@@ -538,8 +553,7 @@ def check_dialogs(rows: list[dict], clauses: dict, db: sqlite3.Connection, db_pa
 def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
     report = Report()
     clauses = load_clauses()
-    if (folder / PLAN_FILE).is_file():
-        check_plans(read_jsonl(folder / PLAN_FILE, report), clauses, report)
+    check_plans(read_jsonl(folder / "qa.jsonl", report), clauses, report)
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         check_laws(read_jsonl(folder / "laws.jsonl", report), db, report)
         check_verify(read_jsonl(folder / "verify.jsonl", report), db, report)
@@ -550,7 +564,7 @@ def run(db_path: str = DEFAULT_DB, folder: Path = HERE) -> Report:
 
 def counts(folder: Path = HERE) -> str:
     lines = []
-    for name in [n for n in (PLAN_FILE, *SET_FILES) if (folder / n).is_file()]:
+    for name in SET_FILES:
         rows = [json.loads(l) for l in (folder / name).read_text(encoding="utf-8").splitlines() if l.strip()]
         by = collections.Counter(r.get("kind") or r.get("expected") for r in rows)
         trad = sum(1 for r in rows if r.get("script") == "traditional")
