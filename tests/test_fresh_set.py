@@ -1,5 +1,6 @@
-"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations) are valid against the
-documents, and their checker catches bad items.
+"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations; eval/fresh3, on laws no
+earlier set asks about, with a few plan questions and its conversations) are valid against the documents, and their
+checker catches bad items.
 
 Nothing here runs the assistant: the sets are checked against the parsed plans and the laws DB only."""
 from __future__ import annotations
@@ -18,8 +19,11 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.fast
 
 FRESH = ROOT / "eval" / "fresh"
-# Every fresh set, in the same formats; eval/fresh/check.py checks each (`--dir`).
+# Every fresh set, in the same formats; eval/fresh/check.py checks each (`--dir`). eval/fresh3 asks few plan
+# questions (20, two kinds), so the plan tests below that expect a full plan set run on the first two only.
 SETS = [FRESH, ROOT / "eval" / "fresh2"]
+FRESH3 = ROOT / "eval" / "fresh3"
+LAW_SETS = SETS + [FRESH3]
 PLANS = ("caohejing-2024", "xuhui-2022", "pudong-2017", "zhengzhou-2023", "haishu-2024")
 
 
@@ -39,6 +43,11 @@ def _rows(name: str, folder=FRESH) -> list[dict]:
 
 @pytest.fixture(params=SETS, ids=lambda folder: folder.name)
 def folder(request):
+    return request.param
+
+
+@pytest.fixture(params=LAW_SETS, ids=lambda folder: folder.name)
+def law_folder(request):
     return request.param
 
 
@@ -64,10 +73,10 @@ def test_plan_items_are_valid(clauses, folder):
     assert _plan_errors(_rows("qa.jsonl", folder), clauses) == []
 
 
-def test_law_and_verify_items_are_valid(db, folder):
+def test_law_and_verify_items_are_valid(db, law_folder):
     report = check.Report()
-    check.check_laws(_rows("laws.jsonl", folder), db, report)
-    check.check_verify(_rows("verify.jsonl", folder), db, report)
+    check.check_laws(_rows("laws.jsonl", law_folder), db, report)
+    check.check_verify(_rows("verify.jsonl", law_folder), db, report)
     assert report.errors == []
 
 
@@ -112,8 +121,8 @@ def test_a_comparison_without_a_fact_for_each_plan_is_caught(clauses, folder):
     assert any("no gold fact for" in e for e in _plan_errors([row], clauses))
 
 
-def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db, folder):
-    row = copy.deepcopy(next(r for r in _rows("laws.jsonl", folder) if r["kind"] == "fact"))
+def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db, law_folder):
+    row = copy.deepcopy(next(r for r in _rows("laws.jsonl", law_folder) if r["kind"] == "fact"))
     wrong_fact = dict(row, gold_facts=["九十九年"])
     old_law = dict(row, law="中华人民共和国刑法")  # 已被修改 in the DB, not current
     report = check.Report()
@@ -122,16 +131,16 @@ def test_a_law_fact_not_in_the_article_and_a_superseded_law_are_caught(db, folde
     assert any("not a current law" in e for e in report.errors)
 
 
-def test_a_supported_statement_with_a_wrong_figure_is_caught(db, folder):
-    row = copy.deepcopy(next(r for r in _rows("verify.jsonl", folder) if r["expected"] == "supported"))
+def test_a_supported_statement_with_a_wrong_figure_is_caught(db, law_folder):
+    row = copy.deepcopy(next(r for r in _rows("verify.jsonl", law_folder) if r["expected"] == "supported"))
     row["statement"] = row["statement"] + "期限为99年。"
     report = check.Report()
     check.check_verify([row], db, report)
     assert any("figures not in its evidence" in e for e in report.errors)
 
 
-def test_a_wrong_split_and_mixed_id_prefixes_are_caught(folder):
-    rows = copy.deepcopy(_rows("verify.jsonl", folder)[:2])
+def test_a_wrong_split_and_mixed_id_prefixes_are_caught(law_folder):
+    rows = copy.deepcopy(_rows("verify.jsonl", law_folder)[:2])
     rows[0]["split"] = "held"  # an odd id must be dev
     rows[1]["id"] = "X" + rows[1]["id"]
     report = check.Report()
@@ -254,3 +263,59 @@ def test_the_checker_reports_the_dialogs_of_a_folder_that_has_them(capsys):
     assert "dialogs.jsonl: 24 conversations" in capsys.readouterr().out
     assert check.main(["check.py"]) == 0  # eval/fresh has no dialogs: its checks run as before
     assert "dialogs.jsonl" not in capsys.readouterr().out
+
+
+# --- eval/fresh3: laws no earlier set asks about -------------------------------------------------------
+
+EARLIER_LAWS = {"专利法", "商标法", "著作权法", "反不正当竞争法", "民法典", "种子法", "电子商务法", "促进科技成果转化法",
+                "刑法修正案（十一）", "反垄断法", "科学技术进步法", "广告法", "对外贸易法", "印花税法", "海关法", "企业所得税法",
+                "中小企业促进法", "劳动合同法", "涉外民事关系法律适用法"}
+
+
+def test_fresh3_has_the_promised_size_spread_and_only_new_laws():
+    laws = _rows("laws.jsonl", FRESH3)
+    kinds = collections.Counter(row["kind"] for row in laws)
+    assert sum(n for kind, n in kinds.items() if kind != "unanswerable") >= 44 and kinds["unanswerable"] >= 14
+    assert all(kinds[kind] >= 6 for kind in check.LAW_KINDS)
+    assert 5 <= sum(row.get("script") == "traditional" for row in laws) <= 8
+    for split in ("dev", "held"):  # every kind in both halves
+        assert {row["kind"] for row in laws if row["split"] == split} == check.LAW_KINDS
+    verdicts = collections.Counter(row["expected"] for row in _rows("verify.jsonl", FRESH3))
+    assert verdicts == {"supported": 8, "contradicted": 8}
+    dialogs = _rows(check.DIALOG_FILE, FRESH3)
+    cited = {row["law"] for row in laws + _rows("verify.jsonl", FRESH3) if row["law"]}
+    cited |= {doc for row in dialogs for turn in row["turns"] for doc in turn["doc_ids"] + turn.get("absence_docs", [])}
+    assert len({row["law"] for row in laws if row["law"]}) >= 10
+    assert not {name.removeprefix("中华人民共和国") for name in cited} & EARLIER_LAWS
+
+
+def test_fresh3_plan_questions_are_valid_and_spread(clauses):
+    plans = _rows("qa.jsonl", FRESH3)
+    assert _plan_errors(plans, clauses) == []
+    kinds = collections.Counter((row["kind"], row["split"]) for row in plans)
+    assert all(kinds[(kind, split)] == 5 for kind in ("paraphrase", "unanswerable") for split in ("dev", "held"))
+    assert {doc for row in plans for doc in row["doc_ids"]} == set(PLANS)
+
+
+def test_fresh3_dialogs_are_valid_and_spread(clauses, db):
+    dialogs = _rows(check.DIALOG_FILE, FRESH3)
+    assert _dialog_errors(dialogs, clauses, db) == []
+    assert len(dialogs) >= 12 and all(2 <= len(row["turns"]) <= 4 for row in dialogs)
+    for split in ("dev", "held"):  # both halves hold refusals and traditional turns
+        turns = [turn for row in dialogs if row["split"] == split for turn in row["turns"]]
+        assert any(turn["expect"] == "refuse" for turn in turns)
+        assert any(turn.get("script") == "traditional" for turn in turns)
+
+
+def test_fresh3_a_law_refusal_its_law_answers_is_caught(clauses, db):
+    row, number = _turn(_rows(check.DIALOG_FILE, FRESH3), lambda t: t["expect"] == "refuse")
+    row["turns"][number]["absence"] = ["申请执行的期间+二年"]  # 民事诉讼法 第二百五十条 states it
+    row["turns"][number]["absence_docs"] = ["中华人民共和国民事诉讼法"]
+    assert any("absence pattern found" in e and "申请执行的期间+二年" in e for e in _dialog_errors([row], clauses, db))
+
+
+def test_the_checker_reports_every_file_of_fresh3(capsys):
+    assert check.main(["check.py", "--dir", str(FRESH3)]) == 0
+    out = capsys.readouterr().out
+    assert "qa.jsonl: 20 items" in out and "laws.jsonl: 70 items" in out and "0 errors" in out
+    assert "dialogs.jsonl: 16 conversations" in out
