@@ -292,13 +292,14 @@ class Verifier:
         evidence_text = "".join(search_form(c.text) for c in clauses)
         document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
         same_measure = [q for q in find_quantities(evidence_text) if q.measure == quantity.measure]
-        scored = [(context_similarity(q.context, quantity.context), q) for q in same_measure]
-        best = max((similarity for similarity, _ in scored), default=0.0)
-        if best >= MIN_CONTEXT_SIMILARITY:
+        alike = [q for q in same_measure if context_similarity(q.context, quantity.context) >= MIN_CONTEXT_SIMILARITY]
+        # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
+        # the same thing when they share its words; then the one sharing the rarest does.
+        alike = alike or [q for q in same_measure if self._shared_weight(q.context, quantity.context) > 0]
+        if alike:
             # Of the phrases alike, the one sharing the statement's rarer words speaks of its subject:
             # 木本或者藤本植物…4年 is about 木本或者藤本植物未超过6年, not 在境内销售、推广…种子未超过4年,
             # though the latter shares more characters.
-            alike = [q for similarity, q in scored if similarity >= MIN_CONTEXT_SIMILARITY]
             shared = {q: self._shared_weight(q.context, quantity.context) for q in alike}
             top = max(shared.values())
             closest = [q for q in alike if shared[q] == top]

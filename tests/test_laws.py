@@ -134,6 +134,15 @@ def test_verify_finds_a_statement_saying_the_opposite_of_the_article(law_app, st
 
 
 @pytest.mark.slow
+def test_a_figure_worded_apart_is_judged_against_the_figure_of_the_same_thing(law_app):
+    """最多罚违法所得的三倍 shares no half of its character pairs with 可以处违法所得五倍以下的罚款, but it shares
+    违法所得: that is the figure it speaks of, not the 二十五万元 of another case."""
+    [sentence] = law_app.verifier.verify("假冒专利有违法所得的，最多罚违法所得的三倍。").sentences
+    assert sentence.status == "contradicted"
+    assert "条款为 5倍，陈述为 3倍" in sentence.reason
+
+
+@pytest.mark.slow
 def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
     [sentence] = law_app.verifier.verify("对故意侵犯专利权，情节严重的，可以在确定数额的一倍以上三倍以下确定赔偿数额。").sentences
     assert sentence.status == "contradicted"
