@@ -106,15 +106,17 @@ def swapped_terms(norm_statement: str, evidence_text: str) -> list[Opposition]:
         if phrase in ruled:
             continue
         similarity, closest = max(((context_similarity(phrase, other), other) for other in ruled), default=(0.0, ""))
-        if similarity >= MIN_PHRASE_SIMILARITY and _another_thing_of_the_same_kind(phrase, closest):
+        if similarity >= MIN_PHRASE_SIMILARITY and _another_thing_of_the_same_kind(phrase, closest, evidence_text):
             found.append(Opposition(phrase, closest))
     return found
 
 
-def _another_thing_of_the_same_kind(phrase: str, other: str) -> bool:
+def _another_thing_of_the_same_kind(phrase: str, other: str, evidence_text: str) -> bool:
     """The phrases differ in one place only, in Chinese words of at most four characters that are no modal
-    words (禁止 for 不得 is the same rule), and a head naming a kind of thing follows within the next three
-    characters they share."""
+    words (禁止 for 不得 is the same rule), and either a head naming a kind of thing follows within the next
+    three characters they share, or the evidence itself names the statement's word with what follows it
+    (行业标准是强制性标准, where the clause says 推荐性标准 of them and 强制性标准 of others): two things the
+    clause tells apart, paired the wrong way."""
     changes = [op for op in SequenceMatcher(None, phrase, other, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(changes) != 1 or changes[0][0] != "replace":
         return False
@@ -122,4 +124,5 @@ def _another_thing_of_the_same_kind(phrase: str, other: str) -> bool:
     said, ruled = phrase[i1:i2], other[j1:j2]
     modal_words = _MODAL.search(phrase[max(0, i1 - 2):i2 + 2]) or _MODAL.search(other[max(0, j1 - 2):j2 + 2])
     return (max(len(said), len(ruled)) <= MAX_SWAPPED_CHARS and _CHINESE.fullmatch(said + ruled) is not None
-            and not modal_words and any(c in THING_HEADS for c in phrase[i2:i2 + 3]))
+            and not modal_words
+            and (any(c in THING_HEADS for c in phrase[i2:i2 + 3]) or said + phrase[i2:i2 + 2] in evidence_text))

@@ -56,3 +56,10 @@ def test_another_thing_of_the_same_kind_put_in_the_rule_is_found(statement, rule
 def test_other_wording_is_no_swapped_thing(statement):
     evidence = "依照国务院的规定执行。当事人不得收取费用。专利权的期限自申请日起计算。"
     assert swapped_terms(statement, evidence) == []
+
+
+def test_two_things_the_clause_tells_apart_paired_the_wrong_way_are_found():
+    evidence = "国家标准分为强制性标准、推荐性标准，行业标准、地方标准是推荐性标准。"
+    [found] = swapped_terms("行业标准、地方标准是强制性标准", evidence)
+    assert found.ruled == "行业标准、地方标准是推荐性标准"
+    assert swapped_terms("行业标准、地方标准是推荐性标准", evidence) == []
