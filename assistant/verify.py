@@ -15,6 +15,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .conflicts import ConflictFinder, conflict_reason
 from .index import Index
@@ -23,7 +24,7 @@ from .numerals import Quantity, context_similarity, find_quantities
 from .polarity import opposed_phrases, swapped_terms
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
-from .text import has_chinese, known_places, normalize, place_key, tokenize
+from .text import _jieba, has_chinese, known_places, normalize, place_key, tokenize
 from .topics import check_input, search_form
 
 CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
@@ -264,7 +265,7 @@ class Verifier:
             if name not in text:
                 finding.fail("not_found", f"条款中未见“{name}”" + self._found_elsewhere(name))
         for body in claim.bodies:
-            if not any(body[i:] in text for i in range(0, max(1, len(body) - MIN_BODY_CHARS + 1))):
+            if not _body_named(body, text):
                 finding.fail("not_found", f"条款中未见“{body}”")
         for acting, other in _other_bodies(claim.norm, text):
             finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
@@ -382,6 +383,14 @@ def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) ->
         if similarity >= MIN_CONTEXT_SIMILARITY and other != acting.group(0):
             found.append((acting.group(0), other))
     return found
+
+
+def _body_named(body: str, text: str) -> bool:
+    """The text names the body: the whole name or its last MIN_BODY_CHARS or more characters (人民法院 for
+    中级人民法院), or its last words when the match began before the name (是否准许由|法院 → 法院)."""
+    tails = range(0, max(1, len(body) - MIN_BODY_CHARS + 1))
+    word_starts = [i for i in accumulate(map(len, _jieba().lcut(body)), initial=0) if len(body) - i >= 2]
+    return any(body[i:] in text for i in [*tails, *word_starts])
 
 
 def _states_number(text: str, number: str) -> bool:

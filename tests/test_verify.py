@@ -144,3 +144,11 @@ def test_cli_verify_text(seed_app):
 def test_cli_verify_bad_input_is_one_line_and_non_zero(seed_app, text):
     done = run_cli(seed_app, "verify", text)
     assert done.exit_code != 0 and "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
+
+
+def test_a_body_is_found_by_its_name_not_by_the_words_before_it():
+    from assistant.verify import _body_named
+
+    assert _body_named("是否准许由法院", "是否准许由人民法院决定")   # 由法院: the court, in the user's short form
+    assert _body_named("中级人民法院", "向人民法院起诉")              # the last four characters
+    assert not _body_named("国家知识产权局", "由国务院专利行政部门决定")
