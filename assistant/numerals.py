@@ -189,13 +189,13 @@ _SAME_TIME = (frozenset({"年"}), frozenset({"月", "个月"}), frozenset({"周"
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
-_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}费|多少万")  # 判赔的范围是多少
+_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}(?:费|资本|资金|价款)|多少万")  # 判赔的范围是多少
 # An amount named in a part of the question that asks something (罚款是多少, 赔偿数额怎么算); in a
 # condition (违法所得数额巨大的，会判什么刑) it says when, not what is asked.
 _MONEY_NOUN = re.compile(r"金额|数额|罚款|赔偿额")
 _ASKING = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|吗|[?？]$")
 _QUESTION_PART = re.compile(r"[,，;；]")
-_ASKS_SHARE = re.compile(r"比例|百分之几|百分比|占比|几成|多少%")
+_ASKS_SHARE = re.compile(r"比例|百分之几|百分之多少|百分比|占比|几成|多少%")
 
 
 def asked_measures(norm_question: str) -> frozenset[str]:

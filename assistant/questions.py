@@ -204,10 +204,13 @@ class Scope:
         # A national law speaks of them as 外国 and answers for them; a local plan does not.
         self.abroad = [p for p in self.unknown if p not in known_places() and not _CHINESE_PLACE.search(p)]
         # A body is unknown when neither its name nor its shortest form (two characters and
-        # the suffix: 国家版权局 → 版权局) occurs in any document.
+        # the suffix: 国家版权局 → 版权局) occurs in any document, nor its name with the words it
+        # shortens written out (市场监管局 → 市场监督管理局).
         places = [*known_places(), *(place_key(d.region) for d in index.documents.values() if d.region)]
         bodies = [_without_place(b, places) for b in _bodies(norm)]
-        self.unknown += [b for b in bodies if b not in corpus_text and _short_body(b) not in corpus_text]
+        self.unknown += [b for b in bodies
+                         if not any(form in corpus_text for name in (b, *_written_out(b, index))
+                                    for form in (name, _short_body(name)))]
 
     def year_outside(self, index: Index) -> int | None:
         """A year the question asks about that no plan in scope covers or even mentions."""
@@ -316,6 +319,13 @@ def _without_place(name: str, places: list[str]) -> str:
         if name.startswith(place) and len(name) > len(place):
             return name[len(place):]
     return name
+
+
+def _written_out(name: str, index: Index) -> list[str]:
+    """The name with one pair of its characters that the documents write out in full so written
+    (市场监管局 → 市场监督管理局): bodies are named by such short forms in speech."""
+    return [name[:i] + form + name[i + 2:] for i in range(len(name) - 1)
+            for form in index.abbreviation_forms(name[i:i + 2])]
 
 
 def _short_body(name: str) -> str:

@@ -168,6 +168,7 @@ def test_an_amount_the_plan_leaves_open_is_refused_with_the_clause_that_names_it
     ("杭州知识产权法庭受理哪些案件？", "知识产权法庭"),     # a tribunal is a body, as a court is
     ("海关总署对此有什么规定？", "海关总署"),
     ("漕河泾怎么部署服务机构集聚？", None),                # 部署 is a word, not an office (…署)
+    ("对市场监管局的处罚不服怎么办？", None),              # 市场监督管理局, as spoken
 ])
 def test_bodies_in_a_question_are_names_not_any_two_characters(seed_app, question, unknown):
     scope = seed_app.answerer.analyser.analyse(question).scope

@@ -59,6 +59,8 @@ def test_search_normalisation_reads_traditional_numerals_too():
     ("违法所得数额巨大的，会判什么刑？", set()),                   # an amount in a condition asks for none
     ("大楼一共有多少层？", {"层", "级", "个"}),                      # floors, not 3次 or 10家
     ("要培养多少名代理师？", {"名", "人", "位", "户", "个"}),
+    ("开一家这样的机构需要多少注册资本？", set(MONEY_MEASURES)),
+    ("专利最多能占注册资本的百分之多少？", {"%", "‰"}),
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
