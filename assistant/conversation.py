@@ -31,7 +31,7 @@ from .questions import INTENTS, check_question, classify, question_words, tagged
 from .model import Clause, Document
 from .index import Index
 from .retrieve import Filters
-from .text import known_places, normalize, place_key, split_sentences, stopwords, tokenize
+from .text import _jieba, known_places, normalize, place_key, split_sentences, stopwords, tokenize
 
 # Words that point back at something already said: the documents, or the last answer's clauses.
 _DOCUMENT_NOUN = r"(?:方案|文件|文档|计划|规划|政策|法律|法规|法|条例|办法|规定|细则|意见|通知|文)"
@@ -135,6 +135,12 @@ class Mentions:
         shared = [k for k in self.keys.values() if k]
         self._unique_keys = {k for k in shared if shared.count(k) == 1}
 
+    def glued(self, token: str) -> bool:
+        """Two characters that neither the dictionary nor any document has as a word: jieba joining two
+        single characters once the question's asking words are cut out (会罚 of 会罚多少钱, 要交 of
+        担保要交多少钱), no topic of the question's own."""
+        return len(token) == 2 and not _jieba().get_FREQ(token) and token not in self.index.keywords.term_ids
+
     def documents_in(self, norm: str) -> list[str]:
         return [doc_id for doc_id, key in self.keys.items()
                 if (key and key in norm) or any(name in norm for name in self.names[doc_id])]
@@ -202,7 +208,8 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
     norm = _intent_spans_removed(mentions.strip_places(normalize(question)))
     norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", _TOPIC_DEICTIC.sub(" ", norm))))
     skip = question_words() | stopwords() | _DIALOG_WORDS | frame_words()
-    return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()]
+    return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()
+            and not mentions.glued(t)]
 
 
 def only_acts(words: list[str], norm: str) -> bool:

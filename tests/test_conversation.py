@@ -89,6 +89,13 @@ def test_a_follow_up_saying_only_what_is_done_acts_on_the_topic_in_play(seed_app
     assert second.resolution.doc_ids == ("zhengzhou-2023",)
 
 
+def test_two_characters_joined_by_the_tokenizer_are_no_topic_of_a_follow_up(seed_app):
+    """会罚多少钱 without its asking words leaves 会罚: no word of any dictionary or document."""
+    first, second = talk(seed_app, "郑州对知识产权侵权行为怎么处理？", "会罚多少钱？")
+    assert "知识产权侵权" in second.understood_as
+    assert second.resolution.doc_ids == ("zhengzhou-2023",)
+
+
 def test_a_thing_of_the_same_kind_takes_the_place_of_the_one_the_documents_list_it_with(seed_app):
     first, second = talk(seed_app, "浦东对专利质押融资有什么安排？", "商标呢？")   # 专利、商标 … in the plans' lists
     assert "商标质押融资" in second.understood_as and "专利" not in second.understood_as
