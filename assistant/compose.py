@@ -16,7 +16,7 @@ from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .meaning import similarities
-from .measured import asked_of, figure_of, other_thing_measured
+from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
@@ -386,6 +386,11 @@ def _modifiers_of(thing: str, norm_text: str) -> list[str]:
     return found
 
 
+def of_asked(sentence: str, asked: list[str], measures: frozenset[str]) -> bool | None:
+    """Whether a sentence's quantities of the measures are of the thing asked (see measures_asked_thing)."""
+    return measures_asked_thing(asked, figure_of(normalize(sentence), measures))
+
+
 def gives_number(text: str) -> bool:
     """Whether a text states a number, not counting the number that labels it as an item."""
     return bool(_NUMBER.search(_ITEM_NUMBER.sub("", text, count=1)))
@@ -684,6 +689,7 @@ class Composer:
                 break
         chosen += parallel_siblings(chosen, ranked)
         chosen = self._named_group_rows(query, chosen)
+        chosen = self._of_asked_thing(query, hits, measures, chosen, ranked)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
@@ -728,6 +734,26 @@ class Composer:
                    if states_measure(r[1], measures)]
         stating = next((r for r in further if coverage(query.tokens, [r[1]], query.aliases) >= max(held, 1e-9)), None)
         return [stating] if stating else chosen
+
+    def _of_asked_thing(self, query: Query, hits: list[Hit], measures: frozenset[str],
+                        chosen: list[tuple[float, str, Hit]],
+                        ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+        """When the chosen sentences state quantities of the measure asked, but of other things than the
+        one the question asks it of, the best sentence of the retrieved clauses whose quantity is of that
+        thing and that holds at least as much of the question: 外观设计专利保护期多长 is answered by
+        外观设计专利权的期限为十五年, not by the priority periods (…之日起六个月内) of an article that
+        names designs more often (as much of the question as those sentences stating a quantity hold).
+        The chosen sentences otherwise."""
+        asked = asked_of(query.norm) if measures else []
+        stating = [s for _, s, _ in chosen if states_measure(s, measures)] if asked else []
+        if not stating or any(of_asked(s, asked, measures) is not False for s in stating):
+            return chosen
+        held = coverage(query.tokens, stating, query.aliases)
+        further = best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),
+                                 measures, self.index, aliases=query.aliases)
+        better = next((r for r in ranked + further if of_asked(r[1], asked, measures)
+                       and coverage(query.tokens, [r[1]], query.aliases) >= held), None)
+        return [better] if better else chosen
 
     def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
         """Every row of the indicator table's group the question names, in the table's order, when it

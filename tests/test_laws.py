@@ -384,6 +384,28 @@ def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
                                 normalize("外观设计专利保护期多长？"), design, design) is None
 
 
+def test_whether_a_figure_is_of_the_thing_a_quantity_is_asked_of():
+    from assistant.measured import asked_of, figure_of, measures_asked_thing
+    from assistant.text import normalize
+    years = frozenset({"年", "个月"})
+    asked = asked_of(normalize("外觀設計專利保護期多長？"))
+    term = figure_of(normalize("外观设计专利权的期限为十五年，均自申请日起计算。"), years)
+    priority = figure_of(normalize("或者自外观设计在外国第一次提出专利申请之日起六个月内，又在中国就相同主题提出专利申请的"), years)
+    assert measures_asked_thing(asked, term) is True        # 期限 and 保护期 share 期
+    assert measures_asked_thing(asked, priority) is False   # a period of another thing
+    assert measures_asked_thing(asked_of(normalize("外观设计专利保护多少年？")), term) is None  # no thing named
+    assert measures_asked_thing(asked, [[]]) is None        # a figure naming nothing is not judged
+
+
+@pytest.mark.slow
+def test_a_quantity_asked_of_a_thing_is_quoted_from_the_sentence_giving_it_of_that_thing(law_app):
+    # 第二十九条 names designs and gives periods (之日起六个月内) of a priority claim; 第四十二条 the term
+    for question in ("外觀設計專利保護期多長？", "外观设计专利保护期多长？"):
+        answer = law_app.answerer.ask(question)
+        assert not answer.abstained and answer.citations[0].clause.path[-1] == "第四十二条", answer.text
+        assert "十五年" in answer.text and "六个月" not in answer.text
+
+
 @pytest.mark.slow
 def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it(trademark_app):
     ask = trademark_app.answerer.ask
