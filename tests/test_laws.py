@@ -406,6 +406,33 @@ def test_a_quantity_asked_of_a_thing_is_quoted_from_the_sentence_giving_it_of_th
         assert "十五年" in answer.text and "六个月" not in answer.text
 
 
+def test_a_body_named_by_its_role_and_the_sentence_saying_which_body_that_is():
+    from assistant.compose import body_term, defines_body
+    from assistant.text import normalize
+    assert body_term("任何单位和个人有权向监督检查部门举报") == ("监督检查部门", "监督检查")
+    assert body_term("由国务院专利行政部门授予专利权") is None   # named by its level: says who it is
+    assert body_term("向有关部门反映") is None
+    role = ("监督检查部门", "监督检查")
+    assert defines_body(normalize("第五条　县级以上人民政府履行市场监督管理职责的部门对不正当竞争行为进行监督检查；"), *role)
+    assert not defines_body(normalize("应当向设区的市级以上人民政府监督检查部门主要负责人书面报告"), *role)
+    assert not defines_body(normalize("监督检查部门调查涉嫌不正当竞争行为，可以采取下列措施"), *role)
+    tax = ("税务机关", "税务")
+    assert defines_body(normalize("第五条　国务院税务主管部门主管全国税收征收管理工作。"), *tax)
+    assert not defines_body(normalize("第十八条　纳税人按照国务院税务主管部门的规定使用税务登记证件。"), *tax)
+
+
+@pytest.mark.slow
+def test_a_body_the_answer_names_by_its_role_is_said_who_it_is_from_the_law(law_app):
+    # 反不正当竞争法 第二十条: report to the 监督检查部门; 第五条 says which body supervises
+    answer = law_app.answerer.ask("发现有人搞不正当竞争，应该向哪个部门举报？")
+    assert not answer.abstained and "向监督检查部门举报" in answer.text
+    assert "履行市场监督管理职责的部门" in answer.text
+    assert [c.clause.path[-1] for c in answer.citations][-1] == "第五条"
+    # not asked which body: the role's name is quoted as the law writes it, nothing added
+    how = law_app.answerer.ask("监督检查部门接到不正当竞争的举报后应当怎么处理？")
+    assert "履行市场监督管理职责的部门" not in how.text
+
+
 @pytest.mark.slow
 def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it(trademark_app):
     ask = trademark_app.answerer.ask
