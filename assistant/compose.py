@@ -753,7 +753,9 @@ class Composer:
             return []
         (term, role), hit = named[0]
         quoted = {normalize(sentence) for sentence, _ in picks}
+        texts, position = self.index.search_texts, self.index.position
         found = [(sentence, clause) for clause in self.index.documents[hit.clause.doc_id].clauses
+                 if role in texts[position[clause.id]]  # the clauses naming the role, read sentence by sentence
                  for sentence in split_sentences(clause.text)
                  if normalize(sentence) not in quoted and defines_body(normalize(sentence), term, role)]
         if not found:
