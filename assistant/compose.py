@@ -798,10 +798,15 @@ class Composer:
         thing and that holds at least as much of the question: 外观设计专利保护期多长 is answered by
         外观设计专利权的期限为十五年, not by the priority periods (…之日起六个月内) of an article that
         names designs more often (as much of the question as those sentences stating a quantity hold).
+        Beside a chosen sentence whose quantity is of the asked thing, those whose quantities are of
+        others are left out (实用新型专利保护期多长: not the priority periods next to 期限为十年).
         The chosen sentences otherwise."""
         asked = asked_of(query.norm) if measures else []
         stating = [s for _, s, _ in chosen if states_measure(s, measures)] if asked else []
-        if not stating or any(of_asked(s, asked, measures) is not False for s in stating):
+        judged = {s: of_asked(s, asked, measures) for s in stating}
+        if any(judged.values()):  # beside the sentence giving it, a figure of another thing is no answer
+            return [r for r in chosen if judged.get(r[1]) is not False]
+        if not stating or None in judged.values():
             return chosen
         held = coverage(query.tokens, stating, query.aliases)
         further = best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),

@@ -404,6 +404,17 @@ def test_a_quantity_asked_of_a_thing_is_quoted_from_the_sentence_giving_it_of_th
         answer = law_app.answerer.ask(question)
         assert not answer.abstained and answer.citations[0].clause.path[-1] == "第四十二条", answer.text
         assert "十五年" in answer.text and "六个月" not in answer.text
+    # beside the sentence giving the term, priority periods chosen as nearly as good are left out
+    from assistant.numerals import preferred_measures
+    from assistant.retrieve import Hit
+    from assistant.text import split_sentences
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国专利法"}
+    term, priority = (Hit(articles[n], 1.0, None, None) for n in ("第四十二条", "第二十九条"))
+    chosen = [(10.0, split_sentences(term.clause.text)[0], term), (9.0, split_sentences(priority.clause.text)[0], priority)]
+    query = law_app.answerer.analyser.analyse("实用新型专利保护期多长？")
+    kept = law_app.answerer.composer._of_asked_thing(query, [term, priority], preferred_measures(query.norm),
+                                                     chosen, chosen)
+    assert [hit for _, _, hit in kept] == [term]
 
 
 def test_a_body_named_by_its_role_and_the_sentence_saying_which_body_that_is():
