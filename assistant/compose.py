@@ -744,9 +744,11 @@ class Composer:
 
     def _body_said(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """For a question asking which body acts, answered by a body the text names by its role (向监督检查
-        部门举报; the first body so named of the quoted sentences), the sentence of the same document saying which body that is (县级以上人民政府履行市场监督
-        管理职责的部门对不正当竞争行为进行监督检查), with its own citation: the role's name alone does not tell
-        the asker where to go. Of several such sentences, the one holding most of the question, then the first."""
+        部门举报; the first body so named of the quoted sentences), the sentence of the same document saying
+        which body that is, with its own citation: the role's name alone does not tell the asker where to go.
+        The law's definition of the term (本法所称税务机关是指各级税务局…) when it has one, else a sentence
+        where a body named by its level does the role (县级以上人民政府履行市场监督管理职责的部门对不正当竞争行为
+        进行监督检查); of several, the one holding most of the question, then the first."""
         named = [(term, hit) for sentence, hit in picks if (term := body_term(sentence))] \
             if _ASKS_BODY.search(query.norm) else []
         if not named:
@@ -757,10 +759,12 @@ class Composer:
         found = [(sentence, clause) for clause in self.index.documents[hit.clause.doc_id].clauses
                  if role in texts[position[clause.id]]  # the clauses naming the role, read sentence by sentence
                  for sentence in split_sentences(clause.text)
-                 if normalize(sentence) not in quoted and defines_body(normalize(sentence), term, role)]
+                 if normalize(sentence) not in quoted and (defines(normalize(sentence), term)
+                                                           or defines_body(normalize(sentence), term, role))]
         if not found:
             return []
-        sentence, clause = max(found, key=lambda f: coverage(query.tokens, [f[0]], query.aliases))
+        sentence, clause = max(found, key=lambda f: (defines(normalize(f[0]), term),
+                                                     coverage(query.tokens, [f[0]], query.aliases)))
         return [(sentence, hit._replace(clause=clause))]
 
     def _dated_by_section(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:

@@ -536,3 +536,28 @@ def test_asked_how_a_breach_is_punished_the_article_punishing_it_ranks_first(law
     assert "第八条" in [h.clause.path[-1] for h in penalty]
     lawful = search("经营者给交易相对方的工作人员送钱拉生意，违法吗？", 3)
     assert lawful[0].clause.path[-1] == "第八条"
+
+
+TAX_LAW = ("中华人民共和国某某税收法\n\n第一章 总则\n\n"
+           "第一条　为了加强税收征收管理，规范税收征收和缴纳行为，制定本法。\n\n"
+           "第二条　任何单位和个人发现偷税行为，有权向税务机关举报。税务机关应当为举报人保密。\n\n"
+           "第三条　国务院税务主管部门主管全国税收征收管理工作。\n\n"
+           "第四条　本法所称税务机关是指各级税务局、税务分局和税务所。\n")
+
+
+@pytest.fixture(scope="module")
+def tax_app(seed_app, tmp_path_factory) -> App:
+    folder = tmp_path_factory.mktemp("tax-law")
+    (folder / "tax-law.txt").write_text(TAX_LAW, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / "tax-law-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
+@pytest.mark.slow
+def test_a_body_named_by_its_role_is_said_who_it_is_by_the_laws_definition_first(tax_app):
+    answer = tax_app.answerer.ask("发现偷税应该向哪个部门举报？")
+    assert not answer.abstained and "向税务机关举报" in answer.text
+    assert "本法所称税务机关是指各级税务局" in answer.text   # the definition, before 第三条's role sentence
+    assert "主管全国税收征收管理工作" not in answer.text
+    assert [c.clause.path[-1] for c in answer.citations] == ["第二条", "第四条"]
