@@ -16,7 +16,7 @@ from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .meaning import similarities
-from .measured import asked_of, figure_of, other_thing_measured
+from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
@@ -339,6 +339,39 @@ _NAMES_BODY = re.compile(r"[\u4e00-\u9fff]{2}(?:部门|机关|机构|法院|检�
 ASKED_BODY_GAIN = 1.5
 
 
+# A body a text names by what it does (向监督检查部门举报, 由登记机关…): a term another sentence of the
+# document may say who is, where a body named by its level (国务院…, 县级以上人民政府…) does the same work.
+_BODY_TERM = re.compile(r"(?:向|由|到|经)(?P<term>(?P<role>[\u4e00-\u9fff]{2,8}?)(?:部门|机关|机构))")
+_LEVEL = re.compile(r"国务院|国家|中央|省|自治区|直辖市|县级|乡级|市级|设区的市|人民政府|地方|有关|其他|上级|本级|原")
+_ARTICLE_LABEL_AT = re.compile(r"^\s*第[\d零一二三四五六七八九十百千]+条\s*")
+_LEVEL_BODY = re.compile(r"(?:国务院|县级以上|设区的市|省、自治区、直辖市|省级|国家)[^，,。；;：:]{0,30}?(?:部门|机关|机构)")
+
+
+def body_term(text: str) -> tuple[str, str] | None:
+    """The first body a text names by its role rather than its level → (term, role): 向监督检查部门举报
+    → (监督检查部门, 监督检查); none for 国务院专利行政部门 or 有关部门, which say who they are or nothing."""
+    for match in _BODY_TERM.finditer(normalize(text)):
+        if not _LEVEL.search(match["role"]):
+            return match["term"], match["role"]
+    return None
+
+
+def defines_body(norm_sentence: str, term: str, role: str) -> bool:
+    """Whether a sentence says which body does what a term's role names: a body named by its level whose
+    own phrase ends in doing the role (县级以上人民政府履行市场监督管理职责的部门对不正当竞争行为进行监督检查
+    for 监督检查部门), or that opens the sentence with the role in its name and says what it is in charge
+    of (国务院税务主管部门主管全国税收征收管理工作 for 税务机关); not another use of the role's words
+    (…的规定使用税务登记证件) or of the term."""
+    for body in _LEVEL_BODY.finditer(norm_sentence):
+        rest = norm_sentence[body.end():].replace(term, "")
+        if re.match(rf"[^，,。；;：:]{{0,40}}?{re.escape(role)}(?:工作)?(?:[，,。；;：:]|$)", rest):
+            return True
+        if role in body.group() and not _ARTICLE_LABEL_AT.sub("", norm_sentence[:body.start()]).strip() \
+                and re.match(r"负责|主管", rest):
+            return True
+    return False
+
+
 def body_first(query: Query, ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
     """For a question asking which body acts, the units naming a body weigh more, as a figure of the
     measure asked does for a question asking a quantity: 驰名商标由哪个机关来认定 is answered by who
@@ -384,6 +417,11 @@ def _modifiers_of(thing: str, norm_text: str) -> list[str]:
         if "".join(run):
             found.append("".join(run))
     return found
+
+
+def of_asked(sentence: str, asked: list[str], measures: frozenset[str]) -> bool | None:
+    """Whether a sentence's quantities of the measures are of the thing asked (see measures_asked_thing)."""
+    return measures_asked_thing(asked, figure_of(normalize(sentence), measures))
 
 
 def gives_number(text: str) -> bool:
@@ -684,6 +722,7 @@ class Composer:
                 break
         chosen += parallel_siblings(chosen, ranked)
         chosen = self._named_group_rows(query, chosen)
+        chosen = self._of_asked_thing(query, hits, measures, chosen, ranked)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):
             # the figure asked for may stand in another sentence of a clause that answers
             # (罚多少 → its penalty paragraph)
@@ -698,9 +737,35 @@ class Composer:
             or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
+        picks += self._body_said(query, picks)
         # A sentence close in meaning only adds to an answer the words chose: a near miss always has
         # one that gives some figure or date, so it comes after the checks.
         return Draft(picks + [(readable(s, h, query), h) for _, s, h in closest_in_meaning(query, chosen, ranked)])
+
+    def _body_said(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """For a question asking which body acts, answered by a body the text names by its role (向监督检查
+        部门举报; the first body so named of the quoted sentences), the sentence of the same document saying
+        which body that is, with its own citation: the role's name alone does not tell the asker where to go.
+        The law's definition of the term (本法所称税务机关是指各级税务局…) when it has one, else a sentence
+        where a body named by its level does the role (县级以上人民政府履行市场监督管理职责的部门对不正当竞争行为
+        进行监督检查); of several, the one holding most of the question, then the first."""
+        named = [(term, hit) for sentence, hit in picks if (term := body_term(sentence))] \
+            if _ASKS_BODY.search(query.norm) else []
+        if not named:
+            return []
+        (term, role), hit = named[0]
+        quoted = {normalize(sentence) for sentence, _ in picks}
+        texts, position = self.index.search_texts, self.index.position
+        found = [(sentence, clause) for clause in self.index.documents[hit.clause.doc_id].clauses
+                 if role in texts[position[clause.id]]  # the clauses naming the role, read sentence by sentence
+                 for sentence in split_sentences(clause.text)
+                 if normalize(sentence) not in quoted and (defines(normalize(sentence), term)
+                                                           or defines_body(normalize(sentence), term, role))]
+        if not found:
+            return []
+        sentence, clause = max(found, key=lambda f: (defines(normalize(f[0]), term),
+                                                     coverage(query.tokens, [f[0]], query.aliases)))
+        return [(sentence, hit._replace(clause=clause))]
 
     def _dated_by_section(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """For a question asking when, of sentences that give no time: the dated sentence that opens
@@ -728,6 +793,31 @@ class Composer:
                    if states_measure(r[1], measures)]
         stating = next((r for r in further if coverage(query.tokens, [r[1]], query.aliases) >= max(held, 1e-9)), None)
         return [stating] if stating else chosen
+
+    def _of_asked_thing(self, query: Query, hits: list[Hit], measures: frozenset[str],
+                        chosen: list[tuple[float, str, Hit]],
+                        ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+        """When the chosen sentences state quantities of the measure asked, but of other things than the
+        one the question asks it of, the best sentence of the retrieved clauses whose quantity is of that
+        thing and that holds at least as much of the question: 外观设计专利保护期多长 is answered by
+        外观设计专利权的期限为十五年, not by the priority periods (…之日起六个月内) of an article that
+        names designs more often (as much of the question as those sentences stating a quantity hold).
+        Beside a chosen sentence whose quantity is of the asked thing, those whose quantities are of
+        others are left out (实用新型专利保护期多长: not the priority periods next to 期限为十年).
+        The chosen sentences otherwise."""
+        asked = asked_of(query.norm) if measures else []
+        stating = [s for _, s, _ in chosen if states_measure(s, measures)] if asked else []
+        judged = {s: of_asked(s, asked, measures) for s in stating}
+        if any(judged.values()):  # beside the sentence giving it, a figure of another thing is no answer
+            return [r for r in chosen if judged.get(r[1]) is not False]
+        if not stating or None in judged.values():
+            return chosen
+        held = coverage(query.tokens, stating, query.aliases)
+        further = best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),
+                                 measures, self.index, aliases=query.aliases)
+        better = next((r for r in ranked + further if of_asked(r[1], asked, measures)
+                       and coverage(query.tokens, [r[1]], query.aliases) >= held), None)
+        return [better] if better else chosen
 
     def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
         """Every row of the indicator table's group the question names, in the table's order, when it

@@ -148,3 +148,15 @@ def other_thing_measured(asked: list[str], figures: list[list[str]], norm_questi
             return None
         contrasts.append(("".join(words), wanted))
     return contrasts[0] if contrasts else None
+
+
+def measures_asked_thing(asked: list[str], figures: list[list[str]]) -> bool | None:
+    """Whether one of a sentence's figures is of the thing the question asks a quantity of: the word
+    naming what the figure measures shares a character with the asked one (外观设计专利权的期限为十五年
+    for 保护期多长, as 期限 and 保护期 share 期; not 自…提出专利申请之日起六个月内). None when the question
+    names no thing of its own (保护多少年) or the figures name nothing: nothing to tell apart."""
+    asked = [word for word in asked if word not in GENERIC_QUANTITIES]
+    named = [words[-1] for words in figures if words and words[-1] not in GENERIC_QUANTITIES]
+    if not asked or not named:
+        return None
+    return any(set(head) & set(asked[-1]) for head in named)

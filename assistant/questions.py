@@ -99,6 +99,9 @@ _WHICH = re.compile(r"^(?:什么样?|哪(?:些|个|种|类|项|几\S?)?|何种)$
 # A count in the question (哪两个层次, 三个方面) says how many items are asked for, not what about.
 _COUNT_WORD = re.compile(r"^(?:[两二三四五六七八九十\d]+[个项类种条大]|大[块类项点])$")
 MIN_INFIXED, MAX_INFIXED = 3, 5
+# A word and the one-character noun after it are read as one word when this many clauses write them
+# together (as abbreviations' full forms must occur twice): once may be two words meeting by chance.
+MIN_SUFFIXED = 2
 # A run of two or three of the question's words may be written short by each word's first character
 # (商标审查协作中心 → 商标审协中心), as names are abbreviated in Chinese.
 MAX_CONTRACTED_WORDS = 3
@@ -454,7 +457,7 @@ class QuestionAnalyser:
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
         reference = named_unit(norm)
-        tokens = self._beyond_names(self.weighted_tokens(question), scope)
+        tokens = self._beyond_names(self.with_suffixed_words(norm, self.weighted_tokens(question)), scope)
         if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
             tokens.pop(str(reference[1]), None)
         for ordinal in _SECTION_ORDINAL.finditer(norm):  # 第四部分 says where, not what about
@@ -645,6 +648,26 @@ class QuestionAnalyser:
                  and not self._glued(t)} - question_words() - straddling_subwords(norm)
         return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)
                 for t in words if t not in self.region_names}
+
+    def with_suffixed_words(self, norm: str, tokens: dict[str, float]) -> dict[str, float]:
+        """The question's words with a one-character noun jieba cut off after one of them joined back,
+        when the documents write the two together (品种|权 → 品种权, as in 授权品种种子…标注品种权号): the
+        longer word names the thing asked, and stands in for its part unless the question also says the
+        part alone. Weighed by how rare the joined word is among the clauses holding its part, as idf."""
+        words = tagged(norm)
+        found = dict(tokens)
+        for (word, _), (char, flag) in zip(words, words[1:]):
+            if word not in tokens or len(char) != 1 or flag[:1] != "n" or not _CJK_WORD.fullmatch(word + char):
+                continue
+            joined = word + char
+            texts = self.index.search_texts
+            held = sum(joined in texts[row] for row in self.index.keywords.rows_with(word))
+            if held < MIN_SUFFIXED:
+                continue
+            found[joined] = math.log((len(texts) + 1) / (held + 0.5))
+            if norm.count(word) == norm.count(joined):
+                found.pop(word, None)
+        return found
 
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to

@@ -407,6 +407,66 @@ def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
                                 normalize("外观设计专利保护期多长？"), design, design) is None
 
 
+def test_whether_a_figure_is_of_the_thing_a_quantity_is_asked_of():
+    from assistant.measured import asked_of, figure_of, measures_asked_thing
+    from assistant.text import normalize
+    years = frozenset({"年", "个月"})
+    asked = asked_of(normalize("外觀設計專利保護期多長？"))
+    term = figure_of(normalize("外观设计专利权的期限为十五年，均自申请日起计算。"), years)
+    priority = figure_of(normalize("或者自外观设计在外国第一次提出专利申请之日起六个月内，又在中国就相同主题提出专利申请的"), years)
+    assert measures_asked_thing(asked, term) is True        # 期限 and 保护期 share 期
+    assert measures_asked_thing(asked, priority) is False   # a period of another thing
+    assert measures_asked_thing(asked_of(normalize("外观设计专利保护多少年？")), term) is None  # no thing named
+    assert measures_asked_thing(asked, [[]]) is None        # a figure naming nothing is not judged
+
+
+@pytest.mark.slow
+def test_a_quantity_asked_of_a_thing_is_quoted_from_the_sentence_giving_it_of_that_thing(law_app):
+    # 第二十九条 names designs and gives periods (之日起六个月内) of a priority claim; 第四十二条 the term
+    for question in ("外觀設計專利保護期多長？", "外观设计专利保护期多长？"):
+        answer = law_app.answerer.ask(question)
+        assert not answer.abstained and answer.citations[0].clause.path[-1] == "第四十二条", answer.text
+        assert "十五年" in answer.text and "六个月" not in answer.text
+    # beside the sentence giving the term, priority periods chosen as nearly as good are left out
+    from assistant.numerals import preferred_measures
+    from assistant.retrieve import Hit
+    from assistant.text import split_sentences
+    articles = {c.path[-1]: c for c in law_app.index.clauses if c.doc_id == "中华人民共和国专利法"}
+    term, priority = (Hit(articles[n], 1.0, None, None) for n in ("第四十二条", "第二十九条"))
+    chosen = [(10.0, split_sentences(term.clause.text)[0], term), (9.0, split_sentences(priority.clause.text)[0], priority)]
+    query = law_app.answerer.analyser.analyse("实用新型专利保护期多长？")
+    kept = law_app.answerer.composer._of_asked_thing(query, [term, priority], preferred_measures(query.norm),
+                                                     chosen, chosen)
+    assert [hit for _, _, hit in kept] == [term]
+
+
+def test_a_body_named_by_its_role_and_the_sentence_saying_which_body_that_is():
+    from assistant.compose import body_term, defines_body
+    from assistant.text import normalize
+    assert body_term("任何单位和个人有权向监督检查部门举报") == ("监督检查部门", "监督检查")
+    assert body_term("由国务院专利行政部门授予专利权") is None   # named by its level: says who it is
+    assert body_term("向有关部门反映") is None
+    role = ("监督检查部门", "监督检查")
+    assert defines_body(normalize("第五条　县级以上人民政府履行市场监督管理职责的部门对不正当竞争行为进行监督检查；"), *role)
+    assert not defines_body(normalize("应当向设区的市级以上人民政府监督检查部门主要负责人书面报告"), *role)
+    assert not defines_body(normalize("监督检查部门调查涉嫌不正当竞争行为，可以采取下列措施"), *role)
+    tax = ("税务机关", "税务")
+    assert defines_body(normalize("第五条　国务院税务主管部门主管全国税收征收管理工作。"), *tax)
+    assert not defines_body(normalize("第十八条　纳税人按照国务院税务主管部门的规定使用税务登记证件。"), *tax)
+
+
+@pytest.mark.slow
+def test_a_body_the_answer_names_by_its_role_is_said_who_it_is_from_the_law(law_app):
+    # 反不正当竞争法 第二十条: report to the 监督检查部门; 第五条 says which body supervises
+    answer = law_app.answerer.ask("发现有人搞不正当竞争，应该向哪个部门举报？")
+    assert not answer.abstained and "向监督检查部门举报" in answer.text
+    assert "履行市场监督管理职责的部门" in answer.text
+    assert [c.clause.path[-1] for c in answer.citations][-1] == "第五条"
+    # not asked which body: the role's name is quoted as the law writes it, nothing added
+    how = law_app.answerer.ask("监督检查部门接到不正当竞争的举报后应当怎么处理？")
+    assert "履行市场监督管理职责的部门" not in how.text
+
+
 @pytest.mark.slow
 def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it(trademark_app):
     ask = trademark_app.answerer.ask
@@ -416,6 +476,23 @@ def test_a_question_asking_which_body_acts_is_answered_by_the_sentence_naming_it
     # a plan's office is a body too (办公室), not the 金融机构 a clause on loans names in passing
     office = ask("徐汇的企业在海外遇到商标纠纷，区里有哪个机构能提供支持？")
     assert "上海商标海外维权办公室" in office.text
+
+
+@pytest.mark.slow
+def test_a_one_character_noun_cut_off_a_word_is_read_with_it_where_the_documents_join_them(copyright_app):
+    analyse = copyright_app.answerer.analyser.analyse
+    # jieba cuts 品种|权; 种子法 writes 品种权 throughout: the question asks about that right, not any 品种
+    tokens = analyse("賣有品種權的種子，標籤上必須標註什麼？").tokens
+    assert "品种权" in tokens and "品种" not in tokens
+    assert "品种" in analyse("品种权和品种有什么不同？").tokens   # said alone too: kept
+    assert "品种猫" not in analyse("卖品种猫要标注什么？").tokens   # no document writes them together
+    # the sentence naming 品种权号 gains on the list of what every label bears (品种名称, 品种审定…)
+    from assistant.compose import score_sentence
+    question = "賣有品種權的種子，標籤上必須標註什麼？"
+    joined, cut = analyse(question).tokens, copyright_app.answerer.analyser.weighted_tokens(question)
+    right, listing = "销售授权品种种子的，应当标注品种权号。", "标签应当标注种子类别、品种名称、品种审定或者登记编号。"
+    assert score_sentence(right, joined, "general") - score_sentence(listing, joined, "general") > \
+        score_sentence(right, cut, "general") - score_sentence(listing, cut, "general")
 
 
 @pytest.mark.slow
@@ -482,3 +559,28 @@ def test_asked_how_a_breach_is_punished_the_article_punishing_it_ranks_first(law
     assert "第八条" in [h.clause.path[-1] for h in penalty]
     lawful = search("经营者给交易相对方的工作人员送钱拉生意，违法吗？", 3)
     assert lawful[0].clause.path[-1] == "第八条"
+
+
+TAX_LAW = ("中华人民共和国某某税收法\n\n第一章 总则\n\n"
+           "第一条　为了加强税收征收管理，规范税收征收和缴纳行为，制定本法。\n\n"
+           "第二条　任何单位和个人发现偷税行为，有权向税务机关举报。税务机关应当为举报人保密。\n\n"
+           "第三条　国务院税务主管部门主管全国税收征收管理工作。\n\n"
+           "第四条　本法所称税务机关是指各级税务局、税务分局和税务所。\n")
+
+
+@pytest.fixture(scope="module")
+def tax_app(seed_app, tmp_path_factory) -> App:
+    folder = tmp_path_factory.mktemp("tax-law")
+    (folder / "tax-law.txt").write_text(TAX_LAW, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / "tax-law-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
+@pytest.mark.slow
+def test_a_body_named_by_its_role_is_said_who_it_is_by_the_laws_definition_first(tax_app):
+    answer = tax_app.answerer.ask("发现偷税应该向哪个部门举报？")
+    assert not answer.abstained and "向税务机关举报" in answer.text
+    assert "本法所称税务机关是指各级税务局" in answer.text   # the definition, before 第三条's role sentence
+    assert "主管全国税收征收管理工作" not in answer.text
+    assert [c.clause.path[-1] for c in answer.citations] == ["第二条", "第四条"]
