@@ -9,10 +9,24 @@ import pytest
 
 from assistant.app import App, Settings
 from assistant.retrieve import HybridRetriever
-from assistant.text import defines
+from assistant.text import defines, normalize
 from tests.conftest import CORPUS, EMBEDDING_CACHE, run_cli
 
 PHRASINGS = ("{}是什么权利？", "{}是什么意思？")
+
+# Lines of 电子签名法 (第二条, 第三十四条) and 著作权法 (第十条).
+DEFINING_LINES = [
+    ("本法所称电子签名，是指数据电文中以电子形式所含、所附用于识别签名人身份并表明签名人认可其中内容的数据。", "电子签名", True),
+    ("（一）电子签名人，是指持有电子签名制作数据并以本人身份或者以其所代表的人的名义实施电子签名的人；", "电子签名", False),
+    ("（一）电子签名人，是指持有电子签名制作数据并以本人身份或者以其所代表的人的名义实施电子签名的人；", "电子签名人", True),
+    ("（十二）信息网络传播权，即以有线或者无线方式向公众提供，使公众可以在其选定的时间和地点获得作品的权利；", "信息网络传播权", True),
+    ("计算机软件、信息网络传播权的保护办法由国务院另行规定。", "信息网络传播权", False),
+]
+
+
+@pytest.mark.parametrize(("line", "term", "defined"), DEFINING_LINES)
+def test_a_term_is_defined_by_its_own_definition_not_by_a_longer_terms(line, term, defined):
+    assert defines(normalize(line), term) is defined
 
 
 @pytest.fixture(scope="module")
