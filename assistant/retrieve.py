@@ -228,7 +228,8 @@ class HybridRetriever:
 
 
 _ARTICLE_LABEL = re.compile(r"第(\d+)条")
-_BREACH = re.compile(r"违反本法([^,。;]*?)规定")
+# A breach is named as 违反本法…规定 or as a duty not done (未履行本法第33条规定的义务, 未依照本法…规定).
+_BREACH = re.compile(r"(?:违反|未履行|不履行|未依照|未按照|不按照)本法([^,。;]*?)规定")
 
 
 def article_number(clause: Clause) -> int | None:
@@ -261,7 +262,8 @@ def _small_numeral(numeral: str) -> int:
 
 
 def breached_articles(norm_text: str) -> list[int]:
-    """The articles of its own law whose breach a text punishes (违反本法第42条、第45条规定 → 42, 45)."""
+    """The articles of its own law whose breach a text punishes (违反本法第42条、第45条规定 → 42, 45;
+    未履行本法第33条规定的义务 → 33)."""
     return [int(n) for cited in _BREACH.findall(norm_text) for n in _ARTICLE_LABEL.findall(cited)]
 
 
