@@ -222,5 +222,6 @@ def defined_terms(norm_question: str) -> tuple[str, ...]:
 
 
 def defines(norm_text: str, term: str) -> bool:
-    """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…)."""
-    return re.search(re.escape(term) + r"[^。;]{0,4}?(?:是指|指的是|,即)", norm_text) is not None
+    """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…), not what a
+    longer term beginning with it means (电子签名人,是指… does not define 电子签名)."""
+    return re.search(re.escape(term) + r"(?:[^。;\u4e00-\u9fff][^。;]{0,3}?)?(?:是指|指的是|,即)", norm_text) is not None

@@ -546,6 +546,9 @@ def test_the_articles_a_penalty_article_punishes_the_breach_of():
     assert breached_articles(text) == [42, 45]
     assert breached_articles(normalize("经营者违反本法规定，给他人造成损害的，应当依法承担民事责任。")) == []
     assert breached_articles(normalize("依照本法第十条规定申请的，应当提交材料。")) == []   # cited, not breached
+    duty_not_done = normalize("第四十七条　从事数据交易中介服务的机构未履行本法第三十三条规定的义务的，由有关主管部门责令改正，"
+                              "没收违法所得，处违法所得一倍以上十倍以下罚款")   # 数据安全法: a duty not done is a breach
+    assert breached_articles(duty_not_done) == [33]
 
 
 @pytest.mark.slow
