@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -50,20 +51,23 @@ class Opposition(NamedTuple):
 def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]:
     """Each phrase of the statement whose most alike phrase in the evidence says the opposite of the same act.
     Of phrases equally alike, the one whose condition (the phrase before it) is most like the statement's is
-    its counterpart, then one that agrees."""
+    its counterpart; when several remain, one that agrees is."""
     ruled = [p for p in _PHRASE.split(evidence_text) if p]
+    masked = [_masked(p) for p in ruled]
     stated = [p for p in _PHRASE.split(norm_statement) if p]
     found = []
     for n, phrase in enumerate(stated):
-        condition = _masked(stated[n - 1]) if n else ""
-        scored = [(context_similarity(_masked(phrase), _masked(other)),
-                   context_similarity(condition, _masked(ruled[m - 1])) if n and m else 0.0,
-                   not _opposed(phrase, other), other) for m, other in enumerate(ruled)]
-        if not scored:
-            break
-        similarity, _, agrees, closest = max(scored)
-        if similarity >= MIN_PHRASE_SIMILARITY and not agrees:
-            found.append(Opposition(phrase, closest))
+        alike = [context_similarity(_masked(phrase), other) for other in masked]
+        best = max(alike, default=0.0)
+        if best < MIN_PHRASE_SIMILARITY:
+            continue
+        closest = [m for m, similarity in enumerate(alike) if similarity == best]
+        if n and len(closest) > 1:
+            condition = _masked(stated[n - 1])
+            conditions = {m: context_similarity(condition, masked[m - 1]) if m else 0.0 for m in closest}
+            closest = [m for m in closest if conditions[m] == max(conditions.values())]
+        if not any(not _opposed(phrase, ruled[m]) for m in closest):
+            found.append(Opposition(phrase, max(ruled[m] for m in closest)))
     return found
 
 
@@ -72,11 +76,12 @@ def _opposed(phrase: str, other: str) -> bool:
     return turned or _negated_acts(phrase, other) or _negated_acts(other, phrase)
 
 
-def _modalities(phrase: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _modalities(phrase: str) -> tuple[str, ...]:
     """The kinds of the phrase's modal words in order (必须不予: required, withheld), each a word of its own
     (所有权人 holds no 有权, 相应当事人 no 应当)."""
     bounds = set(accumulate(map(len, _jieba().lcut(phrase)), initial=0))
-    return [_CLASS[m.group(0)] for m in _MODAL.finditer(phrase) if m.start() in bounds and m.end() in bounds]
+    return tuple(_CLASS[m.group(0)] for m in _MODAL.finditer(phrase) if m.start() in bounds and m.end() in bounds)
 
 
 def _negated_acts(phrase: str, other: str) -> bool:
