@@ -66,7 +66,7 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
             condition = _masked(stated[n - 1])
             conditions = {m: context_similarity(condition, masked[m - 1]) if m else 0.0 for m in closest}
             closest = [m for m in closest if conditions[m] == max(conditions.values())]
-        if not any(not _opposed(phrase, ruled[m]) for m in closest):
+        if all(_opposed(phrase, ruled[m]) for m in closest):
             found.append(Opposition(phrase, max(ruled[m] for m in closest)))
     return found
 

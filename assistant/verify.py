@@ -296,13 +296,13 @@ class Verifier:
         alike = [q for q in same_measure if context_similarity(q.context, quantity.context) >= MIN_CONTEXT_SIMILARITY]
         # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
         # the same thing when they share its words; then the one sharing the rarest does.
-        alike = alike or [q for q in same_measure if self._shared_weight(q.context, quantity.context) > 0]
+        shared = {q: self._shared_weight(q.context, quantity.context) for q in alike or same_measure}
+        alike = alike or [q for q in same_measure if shared[q] > 0]
         if alike:
             # Of the phrases alike, the one sharing the statement's rarer words speaks of its subject:
             # 木本或者藤本植物…4年 is about 木本或者藤本植物未超过6年, not 在境内销售、推广…种子未超过4年,
             # though the latter shares more characters.
-            shared = {q: self._shared_weight(q.context, quantity.context) for q in alike}
-            top = max(shared.values())
+            top = max(shared[q] for q in alike)
             closest = [q for q in alike if shared[q] == top]
             if not any(q.value == quantity.value for q in closest):
                 # a phrase may state a range (一倍以上五倍以下): name all it states
