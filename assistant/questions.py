@@ -433,6 +433,7 @@ class QuestionAnalyser:
         self.synonyms = Synonyms.load()
         self.thesaurus = Thesaurus.load()
         self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
+        self._document_weights: dict[tuple[str, str], float] = {}  # every question weighs every heading's words
 
     @functools.cached_property
     def corpus_text(self) -> str:
@@ -555,10 +556,12 @@ class QuestionAnalyser:
     def document_weight(self, token: str, doc_id: str) -> float:
         """How rare a word is among one document's clauses: what tells its headings apart is how that
         document words them, whatever else the corpus holds (laws beside a plan make 建设 rare)."""
-        start, end = self.index.document_spans[doc_id]
-        rows = self.index.keywords.rows_with(token)
-        held = int(np.count_nonzero((rows >= start) & (rows < end)))
-        return math.log((end - start + 1) / (held + 0.5))
+        if (token, doc_id) not in self._document_weights:
+            start, end = self.index.document_spans[doc_id]
+            rows = self.index.keywords.rows_with(token)
+            held = int(np.count_nonzero((rows >= start) & (rows < end)))
+            self._document_weights[token, doc_id] = math.log((end - start + 1) / (held + 0.5))
+        return self._document_weights[token, doc_id]
 
     @staticmethod
     def _names_one_of(norm: str, parent: tuple[str, ...], kid: tuple[str, ...], kids: list[tuple[str, ...]],

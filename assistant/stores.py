@@ -54,6 +54,7 @@ class ChromaStore(VectorStore):
         self._collection = client.get_or_create_collection(
             collection, embedding_function=None, configuration=HNSW_CONFIGURATION)
         self._count: int | None = None  # counting scans the collection: at 300k clauses it costs a query
+        self._by_document: dict[str, tuple[list[str], np.ndarray]] = {}
 
     @classmethod
     def on_disk(cls, path: Path) -> "ChromaStore":
@@ -84,21 +85,57 @@ class ChromaStore(VectorStore):
                                    f"检查地址，以及 --chroma-token / {CHROMA_TOKEN_VARIABLE}") from exc
 
     def search(self, vector, k, doc_ids=None):
-        total = self.count()
-        if total == 0:
+        if self.count() == 0:
             return []
-        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
-        try:
-            result = self._collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                            n_results=min(k, total), where=where, include=["distances"])
-        except Exception as exc:  # chromadb's own error types, not worth importing here
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-            raise VectorStoreError(f"向量检索失败 vector search failed ({detail})；"
-                                   "请运行 `policy-assistant index` 检查并修复索引") from exc
+        if doc_ids:
+            return self._search_documents(np.asarray(vector, dtype=np.float32), k, doc_ids)
+        result = self._query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(k, self.count()),
+                             include=["distances"])
         return [VectorHit(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+    def _search_documents(self, vector: np.ndarray, k: int, doc_ids) -> list[VectorHit]:
+        """Exact cosine over the named documents' vectors, fetched once per document: Chroma's filtered
+        query scans the metadata of every clause (≈30 ms at the 352 laws, against ≈1 ms for numpy over
+        one document), and a search within a few documents is small enough to need no graph."""
+        ids, matrix = [], []
+        for doc_id in doc_ids:
+            own_ids, own_vectors = self._document_vectors(doc_id)
+            ids += own_ids
+            matrix.append(own_vectors)
+        if not ids:
+            return []
+        similarities = np.concatenate(matrix) @ (vector / (np.linalg.norm(vector) or 1.0))
+        best = np.argsort(-similarities, kind="stable")[:k]
+        return [VectorHit(ids[i], float(similarities[i])) for i in best]
+
+    def _document_vectors(self, doc_id: str) -> tuple[list[str], np.ndarray]:
+        if doc_id not in self._by_document:
+            found = self._get(where={"doc_id": doc_id}, include=["embeddings"])
+            vectors = np.asarray(found["embeddings"], dtype=np.float32).reshape(len(found["ids"]), -1)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            self._by_document[doc_id] = (list(found["ids"]), vectors / np.where(norms == 0, 1.0, norms))
+        return self._by_document[doc_id]
+
+    def _query(self, **arguments):
+        try:
+            return self._collection.query(**arguments)
+        except Exception as exc:  # chromadb's own error types, not worth importing here
+            raise self._failed(exc) from exc
+
+    def _get(self, **arguments):
+        try:
+            return self._collection.get(**arguments)
+        except Exception as exc:
+            raise self._failed(exc) from exc
+
+    @staticmethod
+    def _failed(exc: Exception) -> VectorStoreError:
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return VectorStoreError(f"向量检索失败 vector search failed ({detail})；请运行 `policy-assistant index` 检查并修复索引")
 
     def upsert(self, ids, vectors, metadatas):
         self._count = None
+        self._by_document.clear()
         for start in range(0, len(ids), self.WRITE_BATCH):
             end = start + self.WRITE_BATCH
             self._collection.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end]),
@@ -106,6 +143,7 @@ class ChromaStore(VectorStore):
 
     def delete(self, ids):
         self._count = None
+        self._by_document.clear()
         for start in range(0, len(ids), self.WRITE_BATCH):
             self._collection.delete(ids=ids[start:start + self.WRITE_BATCH])
 

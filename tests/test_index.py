@@ -220,3 +220,31 @@ def test_the_vector_graph_is_built_for_recall(seed_app):
     Chroma's defaults the clause the exact search ranks first was now and then missed."""
     hnsw = seed_app.index.vectors._collection.configuration_json["hnsw"]
     assert (hnsw["space"], hnsw["max_neighbors"], hnsw["ef_search"]) == ("cosine", 32, 200)
+
+
+def test_a_search_within_documents_is_exact_and_follows_changes(tmp_path):
+    """A search limited to some documents ranks their clauses by exact cosine (what Chroma's own
+    filtered query returns) and sees vectors written after an earlier search."""
+    import numpy as np
+
+    from assistant.stores import ChromaStore
+
+    store = ChromaStore.on_disk(tmp_path / "chroma")
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"c{i}" for i in range(60)]
+    store.upsert(ids, vectors, [{"doc_id": f"d{i % 3}"} for i in range(60)])
+    query = rng.normal(size=8).astype(np.float32)
+
+    within = store.search(query, 5, ["d1", "d2"])
+    own = [i for i in range(60) if i % 3]
+    exact = sorted(own, key=lambda i: -float(vectors[i] @ query))[:5]
+    assert [h.clause_id for h in within] == [f"c{i}" for i in exact]
+    chroma = store._collection.query(query_embeddings=[query], n_results=5, where={"doc_id": {"$in": ["d1", "d2"]}})
+    assert [h.clause_id for h in within] == chroma["ids"][0]
+
+    store.upsert(["new"], query[None, :] / np.linalg.norm(query), [{"doc_id": "d1"}])
+    assert store.search(query, 1, ["d1"])[0].clause_id == "new"
+    store.delete(["new"])
+    assert store.search(query, 1, ["d1"])[0].clause_id != "new"
