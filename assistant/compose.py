@@ -383,6 +383,37 @@ def body_first(query: Query, ranked: list[tuple[float, str, Hit]]) -> list[tuple
     return sorted(scored, key=lambda r: -r[0])
 
 
+# A question asking which things of a kind hold (需要具备哪些条件, 要写清楚哪几样内容) is answered by the unit
+# introducing the law's list of them (应当符合下列条件：（一）…): the sentences around it repeat the
+# question's words and list nothing.
+_ASKS_LIST = re.compile(r"哪些|哪几[样个项种类条点]?|什么样?的?")
+_INTRODUCES_LIST = re.compile(r"(?:下列|以下|如下)(?P<kind>[\u4e00-\u9fff]{2,8}?)(?:之一)?[：:，,的]")
+ASKED_LIST_WINDOW = 4  # characters after the asking word where the kind asked is named (哪几样|内容)
+
+
+def _asks_list_of(norm_question: str, kind: str) -> bool:
+    """Whether the question asks which things of this kind (its head word: 混淆行为 → 行为) there are."""
+    return any(kind[-2:] in norm_question[m.end():m.end() + ASKED_LIST_WINDOW]
+               for m in _ASKS_LIST.finditer(norm_question))
+
+
+def _lists_asked(query: Query, unit: str) -> bool:
+    return any(_asks_list_of(query.norm, m["kind"]) for m in _INTRODUCES_LIST.finditer(normalize(unit)))
+
+
+def list_of_chosen(query: Query, chosen: list[tuple[float, str, Hit]],
+                   ranked: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
+    """When no chosen unit gives the list asked for, the first chosen article's own list of that kind, after
+    it: 仲裁协议包括…仲裁条款 answers which contents an arbitration clause needs with its next paragraph,
+    仲裁协议应当具有下列内容：（一）…, which holds fewer of the question's words."""
+    if not chosen or not _ASKS_LIST.search(query.norm) or any(_lists_asked(query, u) for _, u, _ in chosen):
+        return chosen
+    first = chosen[0][2].clause.id  # of its units naming the list, the one holding the items too
+    listing = max((r for r in ranked if r[2].clause.id == first and _lists_asked(query, r[1])),
+                  key=lambda r: len(r[1]), default=None)
+    return [chosen[0], listing, *chosen[1:]] if listing else chosen
+
+
 def _penalty_citing(query: Query, chosen: list[tuple[float, str, Hit]], ranked: list[tuple[float, str, Hit]],
                     measures: frozenset[str]) -> list[tuple[float, str, Hit]]:
     """For a question asking a penalty that the chosen units state no quantity of, the best unit
@@ -721,6 +752,7 @@ class Composer:
                 chosen.append((score, sentence, hit))
                 break
         chosen += parallel_siblings(chosen, ranked)
+        chosen = list_of_chosen(query, chosen, ranked)
         chosen = self._named_group_rows(query, chosen)
         chosen = self._of_asked_thing(query, hits, measures, chosen, ranked)
         if measures and chosen and not states_measure(" ".join(s for _, s, _ in chosen), measures):

@@ -587,3 +587,12 @@ def test_a_body_named_by_its_role_is_said_who_it_is_by_the_laws_definition_first
     assert "本法所称税务机关是指各级税务局" in answer.text   # the definition, before 第三条's role sentence
     assert "主管全国税收征收管理工作" not in answer.text
     assert [c.clause.path[-1] for c in answer.citations] == ["第二条", "第四条"]
+
+
+@pytest.mark.slow
+def test_a_question_asking_which_things_of_a_kind_gets_the_articles_list_of_them(copyright_app):
+    """著作权法 第二十六条 opens with the duty to sign a licence and lists what the licence holds in its
+    next paragraph: asked which contents the licence needs, the answer quotes that list."""
+    answer = copyright_app.answerer.ask("用别人的作品要和著作权人订立许可使用合同，合同应当包括哪些内容？")
+    assert not answer.abstained and "第二十六条" in answer.text
+    assert "下列主要内容" in answer.text and "付酬标准和办法" in answer.text
