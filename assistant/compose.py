@@ -18,7 +18,7 @@ from .index import Index
 from .meaning import similarities
 from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured
 from .model import Clause, Document
-from .numerals import COUNT_MEASURES, asked_measures, find_quantities, preferred_measures
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
                         outline_of, tagged, topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
@@ -460,8 +460,15 @@ def gives_number(text: str) -> bool:
     return bool(_NUMBER.search(_ITEM_NUMBER.sub("", text, count=1)))
 
 
+# A fine reckoned on an amount (违法所得1倍以上5倍以下的罚款, 货值金额等值以下的罚款) states the money a
+# breach costs as much as one in yuan does.
+_RECKONED_FINE = re.compile(r"(?:倍|等值|%)(?:以上|以下)?[^，。；,;]{0,10}?罚款")
+
+
 def states_measure(text: str, measures: frozenset[str]) -> bool:
-    return any(q.measure in measures for q in find_quantities(normalize(text)))
+    norm = normalize(text)
+    return any(q.measure in measures for q in find_quantities(norm)) \
+        or bool(measures & MONEY_MEASURES and _RECKONED_FINE.search(norm))
 
 
 def lacks_asked_quantity(query: Query, norm_text: str, picks: list[tuple[str, Hit]]) -> bool:

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import NOT_STATED, coverage, heads_clause, holds, lacks_asked_quantity, parallel, score_sentence, table_figure
+from assistant.compose import (NOT_STATED, coverage, heads_clause, holds, lacks_asked_quantity, parallel, score_sentence,
+                               states_measure, table_figure)
 from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -718,3 +719,14 @@ def test_no_sentence_close_in_meaning_is_looked_for_outside_the_document_quoted(
     other = next(h for h in seed_app.answerer.prepare("郑州的知识产权服务大厦").get("hits") if h.clause.doc_id != "haishu-2024")
     ranked = [(1.0, state["hits"][0].clause.text[:20], state["hits"][0])]
     assert closest_in_meaning(state["query"], [(1.0, other.clause.text[:20], other)], ranked) == []
+
+
+def test_a_fine_reckoned_on_an_amount_states_the_money_a_breach_costs():
+    """产品质量法 第五十三条 sets its fine against the goods' value: a question asking the penalty is answered
+    by it, not sent on to another law's fine in yuan."""
+    money = frozenset({"元"})
+    assert states_measure("并处违法生产、销售产品货值金额等值以下的罚款", money)
+    assert states_measure("处违法所得一倍以上五倍以下的罚款", money)
+    assert states_measure("处五十万元以下的罚款", money)
+    assert not states_measure("责令改正，没收违法所得", money)
+    assert not states_measure("赔偿数额为实际损失的一倍", frozenset({"年"}))
