@@ -440,10 +440,19 @@ class QuestionAnalyser:
         return self.index.text + "\n".join(
             normalize(f"{d.title} {d.issuer or ''} {d.region or ''}") for d in self.index.documents.values())
 
+    @functools.cached_property
+    def corpus_pairs(self) -> frozenset[str]:
+        """Every two adjacent characters of the corpus: most texts looked for are not in it, and one pair
+        missing says so without scanning millions of characters."""
+        text = self.corpus_text
+        return frozenset(map(str.__add__, text, text[1:]))
+
     def in_corpus(self, text: str) -> bool:
         """Whether any document holds the text."""
         if text not in self._in_corpus:
-            self._in_corpus[text] = text in self.corpus_text
+            pairs = self.corpus_pairs
+            self._in_corpus[text] = all(text[i:i + 2] in pairs for i in range(len(text) - 1)) \
+                and text in self.corpus_text
         return self._in_corpus[text]
 
     @functools.cached_property

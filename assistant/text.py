@@ -41,6 +41,7 @@ def to_traditional(text: str) -> str:
     return _s2t().convert(text)
 
 
+@functools.lru_cache(maxsize=32768)  # an answer normalises the same clauses' sentences over and over
 def normalize(text: str) -> str:
     """The form all matching is done on; never shown to users. Chinese-numeral quantities
     become Arabic (十五日 → 15日) so that a law and a plan or a question compare as numbers."""
