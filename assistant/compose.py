@@ -355,7 +355,7 @@ def unnamed_subject(query: Query, picks: list[tuple[str, Hit]], corpus_text: str
     if not measures:
         return ""
     asked = asked_of(query.norm)
-    run = subject_of(query.norm, asked)
+    run = subject_of(query.scope.query, asked)  # the name of a law the question names is not its subject
     subjects = [(run, forms)] if run and (forms := _named_forms(run, corpus_text, query.aliases)) else []
     known = [w for w in asked if w in query.known]
     stating = [(sentence, hit) for sentence, hit in picks if states_measure(sentence, measures)]
