@@ -336,11 +336,11 @@ def _other_thing(query: Query, asked: list[str], sentence: str, hit: Hit,
 
 def _named_forms(run: list[str], corpus_text: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """How the documents name a run of the question's nouns: the run as one word when they write it so
-    (行政复议委员会), else each of its words they hold (数据, 交易 of 数据交易中介机构, which a law
-    writes 从事数据交易中介服务的机构); empty when they name none of it."""
-    joined = "".join(run)
-    if len(run) > 1 and (joined in corpus_text or run[1] + run[0] in corpus_text and len(run) == 2):
-        return (joined, run[1] + run[0]) if len(run) == 2 else (joined,)
+    (行政复议委员会; two words in either order), else each of its words they hold (数据, 交易 of
+    数据交易中介机构, which a law writes 从事数据交易中介服务的机构); empty when they name none of it."""
+    whole = ("".join(run), "".join(reversed(run))) if len(run) == 2 else ("".join(run),)
+    if len(run) > 1 and any(form in corpus_text for form in whole):
+        return whole
     return tuple(w for w in run if w in corpus_text or any(a in corpus_text for a in aliases.get(w, ())))
 
 
@@ -350,28 +350,25 @@ def unnamed_subject(query: Query, picks: list[tuple[str, Hit]], corpus_text: str
     stating a quantity of the measure asked stands in a clause naming that thing: 证券公司…注册资本
     最低限额为人民币五千万元 gives the capital of another subject. A thing the documents name nowhere
     is not judged (everyday words for it); a quantity of another thing than the one asked (a fine, for
-    the capital asked) answers for none (see measured_elsewhere)."""
+    the capital asked) answers for none (when every one is, measured_elsewhere has said so)."""
     measures = asked_measures(query.norm)
     if not measures:
         return ""
     asked = asked_of(query.norm)
-    run = subject_of(query.scope.query, asked)  # the name of a law the question names is not its subject
-    subjects = [(run, forms)] if run and (forms := _named_forms(run, corpus_text, query.aliases)) else []
-    known = [w for w in asked if w in query.known]
+    subject = subject_of(query.scope.query, asked)  # the name of a law the question names is not its subject
+    forms = _named_forms(subject, corpus_text, query.aliases) if subject else ()
     stating = [(sentence, hit) for sentence, hit in picks if states_measure(sentence, measures)]
-    if not subjects or not stating:
+    if not forms or not stating:
         return ""
-    unnamed = ""
+    known = [w for w in asked if w in query.known]
     for sentence, hit in stating:
         if known and _other_thing(query, known, sentence, hit, measures):
-            continue  # a quantity of another thing answers for no subject
+            continue
         context = normalize(" ".join(hit.clause.path) + hit.clause.text)
-        missing = next(("".join(run) for run, forms in subjects
-                        if not any(holds(form, context, aliases=query.aliases) for form in forms)), "")
-        if not missing:
+        if any(holds(form, context, aliases=query.aliases) for form in forms):
             return ""  # a quantity of the thing asked, in a clause naming what it is of
-        unnamed = unnamed or missing
-    return f"所引条文给出的数值不是关于“{unnamed}”的。" if unnamed else ""
+    return f"所引条文给出的数值不是关于“{''.join(subject)}”的。"
+
 
 # A question asking which body acts (哪个部门, 由哪个机关, 找谁, 向谁) is answered by a unit naming one:
 # a name ending in what bodies are called (…部门, …机关, …法院, …办公室).

@@ -170,9 +170,10 @@ def subject_of(norm_question: str, asked: list[str]) -> list[str]:
     two characters or more nearest before its asking word, in the same phrase, outside the asked words
     (数据 交易 中介机构 of 开一家数据交易中介机构需要多少注册资本, whose quantity is of 注册资本; 行政复议
     委员会 of 行政复议委员会由几个人组成). After 的 a verb the quantity is linked to names a thing too
-    (…不服的决定多久能出来); a verbal noun otherwise names an act (计划培育多少家), not a thing. Nouns right after an earlier asking
-    word are what that one asks (几个字会被罚多少); a place (ns) says where, which the documents' regions
-    answer; how questions are phrased (方面, 组成) and generic quantity words say nothing of what."""
+    (…不服的决定多久能出来); a verbal noun otherwise names an act (计划培育多少家), not a thing. Nouns
+    right after an earlier asking word are what that one asks (几个字会被罚多少); a place (ns) says where,
+    which the documents' regions answer; how questions are phrased (方面, 组成) and generic quantity
+    words say nothing of what."""
     words = [(w, f) for _, _, w, f in _words_with_offsets(norm_question)]
     asking = [i for i, (word, _) in enumerate(words) if _ASKING.match(word)]
     if not asking:
@@ -181,7 +182,8 @@ def subject_of(norm_question: str, asked: list[str]) -> list[str]:
     previous, in_run = "", False
     phrase = _phrase(words[:asking[-1]], backwards=True)
     for at, (word, flag) in enumerate(phrase):
-        thing = flag != "vn" and _is_noun(word, flag) or previous == "的" and flag[:1] == "v" and _linked(phrase[at + 1:])
+        thing = (flag != "vn" and _is_noun(word, flag)
+                 or previous == "的" and flag[:1] == "v" and _linked(phrase[at + 1:]))
         if len(word) > 1 and thing and flag != "ns" and word not in asked \
                 and word not in question_words() and word not in GENERIC_QUANTITIES:
             if not in_run:

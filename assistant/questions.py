@@ -136,8 +136,7 @@ def classify(question: str) -> str:
 
 def _within_longer_word(norm: str, start: int, end: int) -> bool:
     """Whether a span of the question lies inside one longer word (jieba): 文号 in 批准文号 is part of the
-    name of another number (a medicine's approval number), which the documents' text speaks of, not the
-    number the record gives a document."""
+    name of another number (a medicine's approval number), not the number the record gives a document."""
     at = 0
     for word, _ in tagged(norm):
         if at <= start and end <= at + len(word) and len(word) > end - start:
