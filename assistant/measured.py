@@ -16,6 +16,8 @@ from .questions import question_words, tagged
 
 # The words of a question that ask for a quantity, and its measure right after them.
 _ASKING = re.compile(r"^(?:多少|多长|多久|几|多长时间|多大|多高|多少钱)$|^几\S$|^多少\S$")
+# A fraction's denominator, asked with the asking word after it (百分之多少 asks a percentage).
+_FRACTION = re.compile(r"^[百千万]分之$")
 # Words that name a quantity in general, of whatever thing the words around them name.
 GENERIC_QUANTITIES = frozenset({"金额", "数额", "数量", "数目", "规模", "比例", "比率", "占比", "百分比", "钱",
                                 "多少", "时间", "时长", "期间", "额度", "标准", "上限", "下限", "幅度", "人数",
@@ -89,7 +91,8 @@ def asked_of(norm_question: str) -> list[str]:
     if not asking:
         return []
     at = asking[-1]  # 几个字会被罚多少: the last asks what is wanted, an earlier one is a condition
-    nouns = _nouns_after(_phrase(words[at + 1:])) or _nouns_before(_phrase(words[:at], backwards=True))
+    before = at - 1 if at and _FRACTION.match(words[at - 1][0]) else at  # 占注册资本的百分之多少
+    nouns = _nouns_after(_phrase(words[at + 1:])) or _nouns_before(_phrase(words[:before], backwards=True))
     return [n for n in nouns if n not in question_words()]
 
 
@@ -160,3 +163,40 @@ def measures_asked_thing(asked: list[str], figures: list[list[str]]) -> bool | N
     if not asked or not named:
         return None
     return any(set(head) & set(asked[-1]) for head in named)
+
+
+def subject_of(norm_question: str, asked: list[str]) -> list[str]:
+    """The thing a question asking a quantity names beyond what the quantity is of: the run of nouns of
+    two characters or more nearest before its asking word, in the same phrase, outside the asked words
+    (数据 交易 中介机构 of 开一家数据交易中介机构需要多少注册资本, whose quantity is of 注册资本; 行政复议
+    委员会 of 行政复议委员会由几个人组成). After 的 a verb the quantity is linked to names a thing too
+    (…不服的决定多久能出来); a verbal noun otherwise names an act (计划培育多少家), not a thing. Nouns
+    right after an earlier asking word are what that one asks (几个字会被罚多少); a place (ns) says where,
+    which the documents' regions answer; how questions are phrased (方面, 组成) and generic quantity
+    words say nothing of what."""
+    words = [(w, f) for _, _, w, f in _words_with_offsets(norm_question)]
+    asking = [i for i, (word, _) in enumerate(words) if _ASKING.match(word)]
+    if not asking:
+        return []
+    runs: list[tuple[bool, list[str]]] = []  # (follows an asking word, its nouns)
+    previous, in_run = "", False
+    phrase = _phrase(words[:asking[-1]], backwards=True)
+    for at, (word, flag) in enumerate(phrase):
+        thing = (flag != "vn" and _is_noun(word, flag)
+                 or previous == "的" and flag[:1] == "v" and _linked(phrase[at + 1:]))
+        if len(word) > 1 and thing and flag != "ns" and word not in asked \
+                and word not in question_words() and word not in GENERIC_QUANTITIES:
+            if not in_run:
+                runs.append((_ASKING.match(previous) is not None, []))
+            runs[-1][1].append(word)
+            in_run = True
+        else:
+            in_run = False
+        previous = word
+    named = [run for counted, run in runs if not counted]
+    return named[-1] if named else []
+
+
+def _linked(words: list[tuple[str, str]]) -> bool:
+    """Whether the words between a phrase and the quantity only link the two (…的决定|多久)."""
+    return all(flag[:1] in _LINKING_FLAGS or word in _LINKING_VERBS for word, flag in words)

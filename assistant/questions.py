@@ -129,7 +129,20 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def classify(question: str) -> str:
     norm = normalize(question)
-    return next((name for name, pattern in INTENTS if pattern.search(norm)), "general")
+    return next((name for name, pattern in INTENTS if any(
+        name != "metadata" or not _within_longer_word(norm, m.start(), m.end()) for m in pattern.finditer(norm))),
+        "general")
+
+
+def _within_longer_word(norm: str, start: int, end: int) -> bool:
+    """Whether a span of the question lies inside one longer word (jieba): 文号 in 批准文号 is part of the
+    name of another number (a medicine's approval number), not the number the record gives a document."""
+    at = 0
+    for word, _ in tagged(norm):
+        if at <= start and end <= at + len(word) and len(word) > end - start:
+            return True
+        at += len(word)
+    return False
 
 
 @functools.lru_cache(maxsize=1)

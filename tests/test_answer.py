@@ -187,6 +187,9 @@ def test_question_kinds_are_recognised():
     assert classify("这个方案是哪个部门印发的？") == "metadata"
     # 印发 describing the document is not a question about its issuing
     assert classify("2022年印发的徐汇方案PCT国际专利申请量目标是多少？") == "figure"
+    # 文号 inside 批准文号 names a medicine's approval number, not the number the record gives a document
+    assert classify("醫院用傳統工藝自己配的中藥製劑，也要拿批准文號嗎？") != "metadata"
+    assert classify("它的文号是多少？") == "metadata"
 
 
 def test_the_year_a_document_was_issued_does_not_ask_for_that_years_figure(seed_app):
