@@ -84,6 +84,7 @@ class Turn:
     clarification: str = ""
     continuation: str = ""                                # as in Resolution: answered from earlier clauses
     answer_text: str = ""
+    shown_text: str = ""                                  # the clauses shown, cited or as related
 
 
 @dataclass
@@ -219,6 +220,34 @@ def only_acts(words: list[str], norm: str) -> bool:
     return all(flags.get(word, "")[:1] == "v" for word in words)
 
 
+def leans_on(words: list[str], norm: str, previous: Turn) -> bool:
+    """Whether a question with words of its own still acts on the topic in play: its words are
+    verbs but for one bare word said in the last turn, by the question or by the clauses its answer
+    showed (向哪个部门备案？ after an answer about what is 备案), in one clause: it names no subject
+    of its own."""
+    if only_acts(words, norm):
+        return True
+    if re.search(r"[,;]", norm):  # a question of several clauses sets out a case of its own
+        return False
+    flags = {word: flag for word, flag in tagged(norm)}
+    named = {word for word in words if flags.get(word, "")[:1] != "v"}
+    said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
+    return len(named) == 1 and all(word in said for word in named)
+
+
+def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
+    """What a topic is about: a topic that is a whole sentence (没经过复议，直接到法院告行政机关，最晚)
+    by its clauses that name something the frame does not say itself (a time, 现在, names nothing),
+    without their question particles (没经过复议，直接到法院告行政机关); a topic that is a phrase
+    (质押融资) as it is."""
+    clauses = [c for c in re.split(r"[，,；;]", topic) if c]
+    if len(clauses) < 2:
+        return topic
+    kept = [_TRAILING.sub("", re.sub(r"[吗呢吧啊]+$", "", c)) for c in clauses
+            if any(w not in frame and flag != "t" for w, flag in tagged(c) if w in topic_words(c, mentions))]
+    return "，".join(c for c in kept if c) or topic
+
+
 def topic_phrase(question: str, mentions: Mentions) -> str:
     """The stretch of a question that names its topic: 浦东对软件著作权登记量的目标是多少？
     → 软件著作权登记量 (the places taken out, cut where the question starts asking)."""
@@ -280,7 +309,8 @@ class Resolver:
             return self._elliptical(question, written, base)
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
-        if own_topic and not deictic and not ordinal and not (previous.topic and not places and only_acts(own_topic, norm)):
+        if own_topic and not deictic and not ordinal and not (previous.topic and not places and not named
+                                                              and leans_on(own_topic, norm, previous)):
             return self._fresh(question, norm)
         if ordinal:
             return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
@@ -411,8 +441,10 @@ class Resolver:
             return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
             frame = "分别" + frame  # several documents in play: one line each
-        frame = _beyond_topic(previous.topic, frame)
-        return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
+        subject = subject_of(previous.topic, normalize(frame), self.mentions)
+        frame = _beyond_topic(subject, frame)
+        joint = "，" if "，" in subject else _joint(frame)  # a sentence is followed by what is asked of it
+        return self._resolved(f"{where}{subject}{joint}{frame}", doc_ids, normalize(subject))
 
     def _continuation(self, question: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
         """具体怎么做？ 第二条呢？: read as the same question about the topic in play (so that a later
@@ -679,7 +711,7 @@ class Conversation:
         return Turn(question, resolution.understood_as, doc_ids,
                     [] if answer.abstained else [c.clause.id for c in answer.citations],
                     resolution.topic, answer.abstained, continuation=resolution.continuation,
-                    answer_text=answer.text)
+                    answer_text=answer.text, shown_text="".join(c.clause.text for c in answer.citations))
 
     # --- continuations: answered from the last answer's clauses -------------------
     def _continue(self, resolution: Resolution, question: str) -> Answer:
