@@ -236,16 +236,18 @@ def leans_on(words: list[str], norm: str, previous: Turn) -> bool:
 
 
 def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
-    """What a topic is about: a topic that is a whole sentence (没经过复议，直接到法院告行政机关，最晚)
-    by its clauses that name something the frame does not say itself (a time, 现在, names nothing),
-    without their question particles (没经过复议，直接到法院告行政机关); a topic that is a phrase
-    (质押融资) as it is."""
+    """What a follow-up's frame needs of the topic in play: a topic that is a phrase (质押融资) as it
+    is; a topic that is a whole sentence (没经过复议，直接到法院告行政机关，最晚) by its clauses that name
+    something (a time, 现在, names nothing), without their question particles, and without the
+    clauses whose subject the frame restates itself (复议决定多久能出来 after 申请行政复议): "" when it
+    restates them all."""
     clauses = [c for c in re.split(r"[，,；;]", topic) if c]
     if len(clauses) < 2:
         return topic
-    kept = [_TRAILING.sub("", re.sub(r"[吗呢吧啊]+$", "", c)) for c in clauses
-            if any(w not in frame and flag != "t" for w, flag in tagged(c) if w in topic_words(c, mentions))]
-    return "，".join(c for c in kept if c) or topic
+    named = [{w for w in topic_words(c, mentions) if dict(tagged(c)).get(w) != "t"} for c in clauses]
+    kept = [_TRAILING.sub("", re.sub(r"[吗呢吧啊]+$", "", c)) for c, words in zip(clauses, named)
+            if words and not any(w in frame for w in words)]
+    return "，".join(c for c in kept if c)
 
 
 def topic_phrase(question: str, mentions: Mentions) -> str:
@@ -442,6 +444,8 @@ class Resolver:
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
             frame = "分别" + frame  # several documents in play: one line each
         subject = subject_of(previous.topic, normalize(frame), self.mentions)
+        if not subject:  # the frame names its own subject, now the topic: only the documents in play are needed
+            return self._resolved(f"{where}{frame}", doc_ids, topic_phrase(frame, self.mentions) or previous.topic)
         frame = _beyond_topic(subject, frame)
         joint = "，" if "，" in subject else _joint(frame)  # a sentence is followed by what is asked of it
         return self._resolved(f"{where}{subject}{joint}{frame}", doc_ids, normalize(subject))

@@ -459,3 +459,10 @@ def test_a_sentence_topic_is_joined_by_its_clauses_without_what_it_asked(filing_
     assert "吗" not in second.understood_as
     assert second.understood_as.endswith("，多久生效？") and "专利权转让" in second.understood_as
     assert "自登记之日起生效" in second.answer.text
+
+
+def test_a_follow_up_restating_the_subject_of_every_clause_needs_only_the_law_in_play(filing_app):
+    first, second = talk(filing_app, "专利权转让给别的公司了，还要登记吗？", "转让登记多久生效？")
+    assert second.understood_as.endswith("专利法转让登记多久生效？") and "公司" not in second.understood_as
+    assert second.resolution.doc_ids == ("patent-law",)
+    assert "自登记之日起生效" in second.answer.text
