@@ -466,3 +466,11 @@ def test_a_follow_up_restating_the_subject_of_every_clause_needs_only_the_law_in
     assert second.understood_as.endswith("专利法转让登记多久生效？") and "公司" not in second.understood_as
     assert second.resolution.doc_ids == ("patent-law",)
     assert "自登记之日起生效" in second.answer.text
+
+
+def test_a_negated_act_is_no_name_to_swap_in_but_what_is_not_done_on_the_topic(filing_app):
+    """不备案会怎么样？ has the shape of 那海曙呢？ but names what is not done, of the topic in play."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "不备案会怎么样？")
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert "许可" in second.understood_as and second.understood_as.endswith("不备案会怎么样？")
+    assert "不得对抗善意第三人" in second.answer.text
