@@ -45,8 +45,7 @@ _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个
 _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
-# 不公开会怎么样？ 没备案呢？: a negated act names no place or thing to swap in, it says what is not done.
-_NEGATED = re.compile(r"不|没|未")
+_NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
 # What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
 _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|其中|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
@@ -215,6 +214,13 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
             and not mentions.glued(t)]
 
 
+def negated(text: str) -> bool:
+    """Whether a text opens with a negation word (不公开会, 没备案; not 未来产业, 不动产): a negated act
+    (不公开会怎么样？) names no place or thing to swap into the last question, it says what is not done."""
+    words = tagged(normalize(text))
+    return bool(words) and words[0][0] in _NEGATIONS
+
+
 def only_acts(words: list[str], norm: str) -> bool:
     """Whether a question's topic words are all verbs (侵犯了会被罚多少钱？ 怎么申请？): it says what is
     done, not to what, which the topic in play supplies."""
@@ -305,7 +311,7 @@ class Resolver:
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
         if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm) \
-                and not ordinal and not deictic and not _NEGATED.match(elliptical.group("name")):
+                and not ordinal and not deictic and not negated(elliptical.group("name")):
             base = next((t for t in reversed(history) if not t.clarification and t.continuation != "ordinal"),
                         previous)  # 第二条 reads inside an answer; the question before it is the frame
             written = question[elliptical.start("name"):elliptical.end("name")] if len(question) == len(norm) \
