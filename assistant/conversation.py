@@ -228,19 +228,36 @@ def only_acts(words: list[str], norm: str) -> bool:
     return all(flags.get(word, "")[:1] == "v" for word in words)
 
 
+def _named_and_said(words: list[str], norm: str, previous: Turn, whole: bool = False) -> tuple[set[str], bool]:
+    """The words of a question that name something (not verbs; `whole`: only the words as the tagger
+    reads them, not the shorter words inside them), and whether the last turn said each of them, by
+    its question or by the clauses its answer showed (a word of two words, 履行义务, also when it
+    said both)."""
+    flags = {word: flag for word, flag in tagged(norm)}
+    named = {word for word in words if (word in flags or not whole) and flags.get(word, "")[:1] != "v"}
+    said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
+    return named, all(word in said or any(word[:cut] in said and word[cut:] in said for cut in range(2, len(word) - 1))
+                      for word in named)
+
+
 def leans_on(words: list[str], norm: str, previous: Turn) -> bool:
     """Whether a question with words of its own still acts on the topic in play: its words are
-    verbs but for one bare word said in the last turn, by the question or by the clauses its answer
-    showed (向哪个部门备案？ after an answer about what is 备案), in one clause: it names no subject
-    of its own."""
+    verbs but for one bare word said in the last turn (向哪个部门备案？ after an answer about what is
+    备案), in one clause: it names no subject of its own."""
     if only_acts(words, norm):
         return True
     if re.search(r"[,;]", norm):  # a question of several clauses sets out a case of its own
         return False
-    flags = {word: flag for word, flag in tagged(norm)}
-    named = {word for word in words if flags.get(word, "")[:1] != "v"}
-    said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
-    return len(named) == 1 and all(word in said for word in named)
+    named, said = _named_and_said(words, norm, previous)
+    return len(named) == 1 and said
+
+
+def within_last(words: list[str], norm: str, previous: Turn) -> bool:
+    """Whether a question names several things, all of them said in the last turn (不履行义务被取消资格后，
+    几年内不能再被认定？ after an answer on a 传承人's 义务 and its 取消资格): a question of its own about
+    what the last answer's documents say."""
+    named, said = _named_and_said(words, norm, previous, whole=True)
+    return len(named) > 1 and said
 
 
 def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
@@ -319,6 +336,9 @@ class Resolver:
             return self._elliptical(question, written, base)
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
+        if own_topic and not deictic and not ordinal and not places and not named and previous.doc_ids \
+                and within_last(own_topic, norm, previous):
+            return self._within(question, previous)
         if own_topic and not deictic and not ordinal and not (previous.topic and not places and not named
                                                               and leans_on(own_topic, norm, previous)):
             return self._fresh(question, norm)
@@ -479,6 +499,12 @@ class Resolver:
         if _CONTINUE.search(normalize(question)):  # 具体怎么做: the detail of the best clause
             resolution.continuation = "search"
         return resolution
+
+    def _within(self, question: str, previous: Turn) -> Resolution:
+        """A question of its own on what the last answer spoke of: asked as typed, of its documents."""
+        where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
+        return self._resolved(where + re.sub(r"\s+", "", _LEADING.sub("", question)), previous.doc_ids[:2],
+                              topic_phrase(question, self.mentions))
 
     def _frame(self, question: str) -> str:
         """The question without its places, pronouns and leading 那/对: what it asks for."""

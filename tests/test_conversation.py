@@ -474,3 +474,12 @@ def test_a_negated_act_is_no_name_to_swap_in_but_what_is_not_done_on_the_topic(f
     assert second.resolution.doc_ids == ("trademark-law",)
     assert "许可" in second.understood_as and second.understood_as.endswith("不备案会怎么样？")
     assert "不得对抗善意第三人" in second.answer.text
+
+
+def test_a_question_naming_only_what_the_last_answer_showed_is_asked_of_its_documents(filing_app):
+    """Several words of its own, each shown by the last answer's clause: asked as typed, of that law."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "商标使用许可合同要报给谁？")
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert second.understood_as.endswith("商标法商标使用许可合同要报给谁？")
+    first, third = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "地方政府规章向哪个机关备案？")
+    assert third.resolution.doc_ids == ()  # 地方政府规章 was never said: a question of its own
