@@ -9,8 +9,12 @@ indicator of its own:
 - a question that names only a place or a document (那海曙呢？ 那商标法呢？) is the
   previous question with the place swapped;
 - a pronoun or deictic (它、该方案、这两个方案、上面) refers to the documents last in play;
-- a question that only says what kind of answer it wants (由哪些单位落实？) asks it about
-  the topic and documents in play;
+- a question that only says what kind of answer it wants (由哪些单位落实？), or only what is
+  done (怎么申请？ 不公开会怎么样？) with at most one bare word the last turn said (向哪个部门备案？),
+  asks it about the topic and documents in play; a topic that was a whole sentence is carried
+  by its clauses that name what the question does not restate, not glued whole;
+- a question naming several things, all said in the last turn, is asked as typed of the last
+  answer's documents;
 - a continuation (具体怎么做、展开说说、还有呢、第二条) is answered from the last answer's
   clauses: the clause in full and its sub-items, the N-th item of its section, or the
   next clauses of the previous search.
@@ -58,7 +62,7 @@ _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|�
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 # (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
-_VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
+_VERBAL_START = r"的|分别|由|向|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
 _TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -236,8 +240,9 @@ def _named_and_said(words: list[str], norm: str, previous: Turn, whole: bool = F
     flags = {word: flag for word, flag in tagged(norm)}
     named = {word for word in words if (word in flags or not whole) and flags.get(word, "")[:1] != "v"}
     said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
-    return named, all(word in said or any(word[:cut] in said and word[cut:] in said for cut in range(2, len(word) - 1))
-                      for word in named)
+    halves_said = lambda word: any(word[:cut] in said and word[cut:] in said  # noqa: E731
+                                   for cut in range(2, len(word) - 1))
+    return named, all(word in said or halves_said(word) for word in named)
 
 
 def leans_on(words: list[str], norm: str, previous: Turn) -> bool:
@@ -265,10 +270,10 @@ def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
     is; a topic that is a whole sentence (没经过复议，直接到法院告行政机关，最晚) by its clauses that name
     something (a time, 现在, names nothing), without their question particles, and without the
     clauses whose subject the frame restates itself (复议决定多久能出来 after 申请行政复议): "" when it
-    restates them all."""
+    restates them all, or the whole phrase (没备案呢？ after 备案)."""
     clauses = [c for c in re.split(r"[，,；;]", topic) if c]
     if len(clauses) < 2:
-        return topic
+        return "" if topic and topic in frame else topic
     named = [{w for w in topic_words(c, mentions) if dict(tagged(c)).get(w) != "t"} for c in clauses]
     kept = [_TRAILING.sub("", re.sub(r"[吗呢吧啊]+$", "", c)) for c, words in zip(clauses, named)
             if words and not any(w in frame for w in words)]
