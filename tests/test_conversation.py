@@ -483,3 +483,16 @@ def test_a_question_naming_only_what_the_last_answer_showed_is_asked_of_its_docu
     assert second.understood_as.endswith("商标法商标使用许可合同要报给谁？")
     first, third = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "地方政府规章向哪个机关备案？")
     assert third.resolution.doc_ids == ()  # 地方政府规章 was never said: a question of its own
+
+
+def test_a_reading_that_puts_a_laws_name_before_a_court_is_answered(seed_app, tmp_path):
+    """专利法法院: a corpus that writes 法法 out as 法律法规 splits the body's suffix (专利法律法规院);
+    the question is still answered or refused, never a traceback."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "patent-law.txt").write_text(
+        "中华人民共和国专利法\n\n第一章 总则\n\n第一条 专利工作应当遵守法律法规。\n\n"
+        "第二条 当事人因不可抗力耽误法律法规规定的期限的，可以申请恢复权利。\n", encoding="utf-8")
+    app = App(Settings(corpus=tmp_path / "corpus", index=tmp_path / "index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    reply = talk(app, "专利法法院耽误了期限还有办法吗？")[0]  # as a follow-up's reading can put them
+    assert reply.answer is not None and reply.answer.text
