@@ -9,8 +9,12 @@ indicator of its own:
 - a question that names only a place or a document (那海曙呢？ 那商标法呢？) is the
   previous question with the place swapped;
 - a pronoun or deictic (它、该方案、这两个方案、上面) refers to the documents last in play;
-- a question that only says what kind of answer it wants (由哪些单位落实？) asks it about
-  the topic and documents in play;
+- a question that only says what kind of answer it wants (由哪些单位落实？), or only what is
+  done (怎么申请？ 不公开会怎么样？) with at most one bare word the last turn said (向哪个部门备案？),
+  asks it about the topic and documents in play; a topic that was a whole sentence is carried
+  by its clauses that name what the question does not restate, not glued whole;
+- a question naming several things, all said in the last turn, is asked as typed of the last
+  answer's documents;
 - a continuation (具体怎么做、展开说说、还有呢、第二条) is answered from the last answer's
   clauses: the clause in full and its sub-items, the N-th item of its section, or the
   next clauses of the previous search.
@@ -45,6 +49,7 @@ _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个
 _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
+_NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
 # What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
 _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|其中|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
@@ -57,7 +62,7 @@ _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|�
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 # (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
-_VERBAL_START = r"的|分别|由|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
+_VERBAL_START = r"的|分别|由|向|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
 _TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -84,6 +89,7 @@ class Turn:
     clarification: str = ""
     continuation: str = ""                                # as in Resolution: answered from earlier clauses
     answer_text: str = ""
+    shown_text: str = ""                                  # the clauses shown, cited or as related
 
 
 @dataclass
@@ -212,11 +218,66 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
             and not mentions.glued(t)]
 
 
+def negated(text: str) -> bool:
+    """Whether a text opens with a negation word (不公开会, 没备案; not 未来产业, 不动产): a negated act
+    (不公开会怎么样？) names no place or thing to swap into the last question, it says what is not done."""
+    words = tagged(normalize(text))
+    return bool(words) and words[0][0] in _NEGATIONS
+
+
 def only_acts(words: list[str], norm: str) -> bool:
     """Whether a question's topic words are all verbs (侵犯了会被罚多少钱？ 怎么申请？): it says what is
     done, not to what, which the topic in play supplies."""
     flags = {word: flag for word, flag in tagged(norm)}
     return all(flags.get(word, "")[:1] == "v" for word in words)
+
+
+def _named_and_said(words: list[str], norm: str, previous: Turn, whole: bool = False) -> tuple[set[str], bool]:
+    """The words of a question that name something (not verbs; `whole`: only the words as the tagger
+    reads them, not the shorter words inside them), and whether the last turn said each of them, by
+    its question or by the clauses its answer showed (a word of two words, 履行义务, also when it
+    said both)."""
+    flags = {word: flag for word, flag in tagged(norm)}
+    named = {word for word in words if (word in flags or not whole) and flags.get(word, "")[:1] != "v"}
+    said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
+    halves_said = lambda word: any(word[:cut] in said and word[cut:] in said  # noqa: E731
+                                   for cut in range(2, len(word) - 1))
+    return named, all(word in said or halves_said(word) for word in named)
+
+
+def leans_on(words: list[str], norm: str, previous: Turn) -> bool:
+    """Whether a question with words of its own still acts on the topic in play: its words are
+    verbs but for one bare word said in the last turn (向哪个部门备案？ after an answer about what is
+    备案), in one clause: it names no subject of its own."""
+    if only_acts(words, norm):
+        return True
+    if re.search(r"[,;]", norm):  # a question of several clauses sets out a case of its own
+        return False
+    named, said = _named_and_said(words, norm, previous)
+    return len(named) == 1 and said
+
+
+def within_last(words: list[str], norm: str, previous: Turn) -> bool:
+    """Whether a question names several things, all of them said in the last turn (不履行义务被取消资格后，
+    几年内不能再被认定？ after an answer on a 传承人's 义务 and its 取消资格): a question of its own about
+    what the last answer's documents say."""
+    named, said = _named_and_said(words, norm, previous, whole=True)
+    return len(named) > 1 and said
+
+
+def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
+    """What a follow-up's frame needs of the topic in play: a topic that is a phrase (质押融资) as it
+    is; a topic that is a whole sentence (没经过复议，直接到法院告行政机关，最晚) by its clauses that name
+    something (a time, 现在, names nothing), without their question particles, and without the
+    clauses whose subject the frame restates itself (复议决定多久能出来 after 申请行政复议): "" when it
+    restates them all, or the whole phrase (没备案呢？ after 备案)."""
+    clauses = [c for c in re.split(r"[，,；;]", topic) if c]
+    if len(clauses) < 2:
+        return "" if topic and topic in frame else topic
+    named = [{w for w in topic_words(c, mentions) if dict(tagged(c)).get(w) != "t"} for c in clauses]
+    kept = [_TRAILING.sub("", re.sub(r"[吗呢吧啊]+$", "", c)) for c, words in zip(clauses, named)
+            if words and not any(w in frame for w in words)]
+    return "，".join(c for c in kept if c)
 
 
 def topic_phrase(question: str, mentions: Mentions) -> str:
@@ -272,7 +333,7 @@ class Resolver:
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
         if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm) \
-                and not ordinal and not deictic:
+                and not ordinal and not deictic and not negated(elliptical.group("name")):
             base = next((t for t in reversed(history) if not t.clarification and t.continuation != "ordinal"),
                         previous)  # 第二条 reads inside an answer; the question before it is the frame
             written = question[elliptical.start("name"):elliptical.end("name")] if len(question) == len(norm) \
@@ -280,7 +341,11 @@ class Resolver:
             return self._elliptical(question, written, base)
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
-        if own_topic and not deictic and not ordinal and not (previous.topic and not places and only_acts(own_topic, norm)):
+        if own_topic and not deictic and not ordinal and not places and not named and previous.doc_ids \
+                and within_last(own_topic, norm, previous):
+            return self._within(question, previous)
+        if own_topic and not deictic and not ordinal and not (previous.topic and not places and not named
+                                                              and leans_on(own_topic, norm, previous)):
             return self._fresh(question, norm)
         if ordinal:
             return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
@@ -411,8 +476,12 @@ class Resolver:
             return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
             frame = "分别" + frame  # several documents in play: one line each
-        frame = _beyond_topic(previous.topic, frame)
-        return self._resolved(f"{where}{previous.topic}{_joint(frame)}{frame}", doc_ids, previous.topic)
+        subject = subject_of(previous.topic, normalize(frame), self.mentions)
+        if not subject:  # the frame names its own subject, now the topic: only the documents in play are needed
+            return self._resolved(f"{where}{frame}", doc_ids, topic_phrase(frame, self.mentions) or previous.topic)
+        frame = _beyond_topic(subject, frame)
+        joint = "，" if "，" in subject else _joint(frame)  # a sentence is followed by what is asked of it
+        return self._resolved(f"{where}{subject}{joint}{frame}", doc_ids, normalize(subject))
 
     def _continuation(self, question: str, previous: Turn, kind: str, n: int | None = None) -> Resolution:
         """具体怎么做？ 第二条呢？: read as the same question about the topic in play (so that a later
@@ -435,6 +504,12 @@ class Resolver:
         if _CONTINUE.search(normalize(question)):  # 具体怎么做: the detail of the best clause
             resolution.continuation = "search"
         return resolution
+
+    def _within(self, question: str, previous: Turn) -> Resolution:
+        """A question of its own on what the last answer spoke of: asked as typed, of its documents."""
+        where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
+        return self._resolved(where + re.sub(r"\s+", "", _LEADING.sub("", question)), previous.doc_ids[:2],
+                              topic_phrase(question, self.mentions))
 
     def _frame(self, question: str) -> str:
         """The question without its places, pronouns and leading 那/对: what it asks for."""
@@ -679,7 +754,7 @@ class Conversation:
         return Turn(question, resolution.understood_as, doc_ids,
                     [] if answer.abstained else [c.clause.id for c in answer.citations],
                     resolution.topic, answer.abstained, continuation=resolution.continuation,
-                    answer_text=answer.text)
+                    answer_text=answer.text, shown_text="".join(c.clause.text for c in answer.citations))
 
     # --- continuations: answered from the last answer's clauses -------------------
     def _continue(self, resolution: Resolution, question: str) -> Answer:

@@ -346,8 +346,8 @@ def _written_out(name: str, index: Index) -> list[str]:
 
 def _short_body(name: str) -> str:
     """The shortest distinctive form of a body's name: two characters and the suffix."""
-    suffix = _BODY_SUFFIX.search(name)
-    return name[max(0, suffix.start() - 2):]
+    suffix = _BODY_SUFFIX.search(name)  # none in a written-out form that split it (法法院 → 法律法规院)
+    return name[max(0, suffix.start() - 2):] if suffix else name
 
 
 def topic_terms(question: str) -> list[str]:

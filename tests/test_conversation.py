@@ -406,3 +406,93 @@ def test_the_dialog_report_counts_held_turns_and_never_shows_them(tmp_path):
     assert "看得见的问题" in text and "看不见的问题" not in text and "not listed: 1" in text
     stored = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert [t["dialog"] for t in stored["turns"]] == ["e01"] and summary["split held"]["turns"] == 1
+
+
+# Articles of three laws (专利法 第十条, 商标法 第四十三条, 立法法 第一百零九条, shortened) that all speak of
+# 备案 or 登记: a follow-up naming only that word must stay with the law in play.
+FILING_LAWS = {
+    "patent-law.txt": "中华人民共和国专利法\n\n第一章 总则\n\n"
+                      "第十条 专利申请权和专利权可以转让。转让专利申请权或者专利权的，当事人应当订立书面合同，"
+                      "并向国务院专利行政部门登记，由国务院专利行政部门予以公告。专利申请权或者专利权的转让自登记之日起生效。\n",
+    "trademark-law.txt": "中华人民共和国商标法\n\n第四章 注册商标的续展、变更、转让和使用许可\n\n"
+                         "第四十三条 商标注册人可以通过签订商标使用许可合同，许可他人使用其注册商标。"
+                         "许可他人使用其注册商标的，许可人应当将其商标使用许可报商标局备案，由商标局公告。"
+                         "商标使用许可未经备案不得对抗善意第三人。\n",
+    "legislation-law.txt": "中华人民共和国立法法\n\n第五章 适用与备案审查\n\n"
+                           "第一百零九条 行政法规、地方性法规、自治条例和单行条例、规章应当在公布后的三十日内依照下列规定报有关机关备案："
+                           "行政法规报全国人民代表大会常务委员会备案；部门规章和地方政府规章报国务院备案。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def filing_app(seed_app, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("filing-laws")
+    for name, text in FILING_LAWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / "filing-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
+def test_a_bare_word_the_last_answer_showed_is_a_follow_up_within_its_law(filing_app):
+    """备案 is a word of its own, but the answer just given spoke of it: 向哪个部门备案 asks it of
+    商标使用许可, in the 商标法, not of whatever else is filed somewhere."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "向哪个部门备案？")
+    assert cited_docs(first) == {"trademark-law"}
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert "许可" in second.understood_as and second.understood_as.endswith("向哪个部门备案？")
+    assert "商标局" in second.answer.text
+
+
+def test_a_bare_word_of_its_own_starts_fresh(filing_app):
+    """A word the last turn never said is a topic of its own, asked of every document."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "地方性法规向哪个机关备案？")
+    assert second.understood_as == "地方性法规向哪个机关备案？" and second.resolution.doc_ids == ()
+    assert cited_docs(second) == {"legislation-law"}
+
+
+def test_a_sentence_topic_is_joined_by_its_clauses_without_what_it_asked(filing_app):
+    """A first question that is a whole sentence: the follow-up carries its clauses, not its
+    question particle glued to the new question (…手续吗要多久)."""
+    first, second = talk(filing_app, "专利权转让给别的公司了，还要办登记手续吗？", "多久生效？")
+    assert second.resolution.doc_ids == ("patent-law",)
+    assert "吗" not in second.understood_as
+    assert second.understood_as.endswith("，多久生效？") and "专利权转让" in second.understood_as
+    assert "自登记之日起生效" in second.answer.text
+
+
+def test_a_follow_up_restating_the_subject_of_every_clause_needs_only_the_law_in_play(filing_app):
+    first, second = talk(filing_app, "专利权转让给别的公司了，还要登记吗？", "转让登记多久生效？")
+    assert second.understood_as.endswith("专利法转让登记多久生效？") and "公司" not in second.understood_as
+    assert second.resolution.doc_ids == ("patent-law",)
+    assert "自登记之日起生效" in second.answer.text
+
+
+def test_a_negated_act_is_no_name_to_swap_in_but_what_is_not_done_on_the_topic(filing_app):
+    """不备案会怎么样？ has the shape of 那海曙呢？ but names what is not done, of the topic in play."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "不备案会怎么样？")
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert "许可" in second.understood_as and second.understood_as.endswith("不备案会怎么样？")
+    assert "不得对抗善意第三人" in second.answer.text
+
+
+def test_a_question_naming_only_what_the_last_answer_showed_is_asked_of_its_documents(filing_app):
+    """Several words of its own, each shown by the last answer's clause: asked as typed, of that law."""
+    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "商标使用许可合同要报给谁？")
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert second.understood_as.endswith("商标法商标使用许可合同要报给谁？")
+    first, third = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "地方政府规章向哪个机关备案？")
+    assert third.resolution.doc_ids == ()  # 地方政府规章 was never said: a question of its own
+
+
+def test_a_reading_that_puts_a_laws_name_before_a_court_is_answered(seed_app, tmp_path):
+    """专利法法院: a corpus that writes 法法 out as 法律法规 splits the body's suffix (专利法律法规院);
+    the question is still answered or refused, never a traceback."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "patent-law.txt").write_text(
+        "中华人民共和国专利法\n\n第一章 总则\n\n第一条 专利工作应当遵守法律法规。\n\n"
+        "第二条 当事人因不可抗力耽误法律法规规定的期限的，可以申请恢复权利。\n", encoding="utf-8")
+    app = App(Settings(corpus=tmp_path / "corpus", index=tmp_path / "index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    reply = talk(app, "专利法法院耽误了期限还有办法吗？")[0]  # as a follow-up's reading can put them
+    assert reply.answer is not None and reply.answer.text
