@@ -16,7 +16,7 @@ from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .meaning import similarities
-from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured, subject_of
+from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
@@ -332,42 +332,6 @@ def _other_thing(query: Query, asked: list[str], sentence: str, hit: Hit,
     context = normalize(" ".join(hit.clause.path) + hit.clause.text)
     return other_thing_measured(asked, figure_of(norm, measures), query.norm, norm, context,
                                 held=lambda word, text: holds(word, text, aliases=query.aliases))
-
-
-def _named_forms(run: list[str], corpus_text: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """How the documents name a run of the question's nouns: the run as one word when they write it so
-    (行政复议委员会; two words in either order), else each of its words they hold (数据, 交易 of
-    数据交易中介机构, which a law writes 从事数据交易中介服务的机构); empty when they name none of it."""
-    whole = ("".join(run), "".join(reversed(run))) if len(run) == 2 else ("".join(run),)
-    if len(run) > 1 and any(form in corpus_text for form in whole):
-        return whole
-    return tuple(w for w in run if w in corpus_text or any(a in corpus_text for a in aliases.get(w, ())))
-
-
-def unnamed_subject(query: Query, picks: list[tuple[str, Hit]], corpus_text: str) -> str:
-    """Why the quoted quantities do not answer, when the question asks one of a thing it names beyond
-    the quantity (数据交易中介机构 of 开一家数据交易中介机构需要多少注册资本) and no quoted sentence
-    stating a quantity of the measure asked stands in a clause naming that thing: 证券公司…注册资本
-    最低限额为人民币五千万元 gives the capital of another subject. A thing the documents name nowhere
-    is not judged (everyday words for it); a quantity of another thing than the one asked (a fine, for
-    the capital asked) answers for none (when every one is, measured_elsewhere has said so)."""
-    measures = asked_measures(query.norm)
-    if not measures:
-        return ""
-    asked = asked_of(query.norm)
-    subject = subject_of(query.scope.query, asked)  # the name of a law the question names is not its subject
-    forms = _named_forms(subject, corpus_text, query.aliases) if subject else ()
-    stating = [(sentence, hit) for sentence, hit in picks if states_measure(sentence, measures)]
-    if not forms or not stating:
-        return ""
-    known = [w for w in asked if w in query.known]
-    for sentence, hit in stating:
-        if known and _other_thing(query, known, sentence, hit, measures):
-            continue
-        context = normalize(" ".join(hit.clause.path) + hit.clause.text)
-        if any(holds(form, context, aliases=query.aliases) for form in forms):
-            return ""  # a quantity of the thing asked, in a clause naming what it is of
-    return f"所引条文给出的数值不是关于“{''.join(subject)}”的。"
 
 
 # A question asking which body acts (哪个部门, 由哪个机关, 找谁, 向谁) is answered by a unit naming one:
@@ -814,7 +778,7 @@ class Composer:
         picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
         picks += self._dated_by_section(query, picks)
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
-            or measured_elsewhere(query, picks) or unnamed_subject(query, picks, self.index.text)
+            or measured_elsewhere(query, picks)
         if reason:
             return Draft(abstain=reason + given_instead(picks))
         picks += self._body_said(query, picks)
