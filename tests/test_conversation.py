@@ -187,15 +187,20 @@ LAWS = {
 }
 
 
+def indexed_texts(seed_app, tmp_path_factory, name: str, texts: dict[str, str]) -> App:
+    """An app over a folder of the given files, indexed with the seed app's embedder."""
+    folder = tmp_path_factory.mktemp(name)
+    for file_name, text in texts.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / f"{name}-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
 @pytest.fixture(scope="module")
 def law_app(seed_app, tmp_path_factory):
     """Two laws nobody wrote a rule for: same region (中华人民共和国), told apart by their own names."""
-    folder = tmp_path_factory.mktemp("laws")
-    for name, text in LAWS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    app = App(Settings(corpus=folder, index=folder.parent / "laws-index"), embedder=seed_app.embedder)
-    app.ensure_index(progress=False)
-    return app
+    return indexed_texts(seed_app, tmp_path_factory, "laws", LAWS)
 
 
 def test_unseen_documents_another_law_and_its_articles(law_app):
@@ -426,12 +431,7 @@ FILING_LAWS = {
 
 @pytest.fixture(scope="module")
 def filing_app(seed_app, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("filing-laws")
-    for name, text in FILING_LAWS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    app = App(Settings(corpus=folder, index=folder.parent / "filing-index"), embedder=seed_app.embedder)
-    app.ensure_index(progress=False)
-    return app
+    return indexed_texts(seed_app, tmp_path_factory, "filing-laws", FILING_LAWS)
 
 
 def test_a_bare_word_the_last_answer_showed_is_a_follow_up_within_its_law(filing_app):
