@@ -240,8 +240,9 @@ def _named_and_said(words: list[str], norm: str, previous: Turn, whole: bool = F
     flags = {word: flag for word, flag in tagged(norm)}
     named = {word for word in words if (word in flags or not whole) and flags.get(word, "")[:1] != "v"}
     said = normalize(f"{previous.understood_as}{previous.answer_text}{previous.shown_text}")
-    halves_said = lambda word: any(word[:cut] in said and word[cut:] in said  # noqa: E731
-                                   for cut in range(2, len(word) - 1))
+
+    def halves_said(word: str) -> bool:
+        return any(word[:cut] in said and word[cut:] in said for cut in range(2, len(word) - 1))
     return named, all(word in said or halves_said(word) for word in named)
 
 
