@@ -34,12 +34,16 @@ class Genre:
     # by 怎么培育知识产权优势企业); a law's chapters (与著作权有关的权利) share their words with every
     # question about the law, and are named by their heading or their number only
     sections_by_words: bool = True
+    # figures state targets of an indicator (专利授权量 2025 年达到 5000 件) that verify compares across
+    # documents; a law's figures are rules (罚款 25 万元以下, 期限为十五年) judged against the clause stating them
+    states_targets: bool = True
 
 
 PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"),
             aim_headings=("目标",))
 LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
-            bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True, sections_by_words=False)
+            bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True, sections_by_words=False,
+            states_targets=False)
 GENRES = {g.name: g for g in (PLAN, LAW)}
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .genres import PLAN
+from .genres import GENRES, PLAN, is_national
 from .text import place_key
 
 
@@ -66,6 +66,12 @@ class Document:
         if key:
             return (key,)
         return (place_key(self.short_title),) if self.genre != PLAN.name else ()
+
+    @property
+    def states_targets(self) -> bool:
+        """Whether its figures are targets to reach (专利授权量 2025 年达到 5000 件): a plan's are; a law's, and
+        those of a national act of plan shape (a 刑法修正案, a 决定 in 一、二、) that has no plan period, are rules."""
+        return GENRES[self.genre].states_targets and (self.period is not None or not is_national(self.title))
 
     def metadata(self) -> dict:
         """Everything but the clauses, JSON-ready."""

@@ -178,13 +178,28 @@ COUNT_MEASURES = frozenset({"个", "家", "项", "件", "座", "所", "名", "�
 _COUNT_KINDS = (frozenset({"名", "人", "位", "户"}), frozenset({"家", "所", "座"}),
                 frozenset({"次", "场", "届", "轮", "期"}), frozenset({"层", "级"}),
                 frozenset({"项", "件", "种", "类", "条", "款", "篇", "本", "部", "份", "套", "台", "支", "批"}))
-TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "工作日", "个工作日", "小时"})
+TIME_MEASURES = frozenset({"年", "个月", "月", "日", "天", "周", "星期", "工作日", "个工作日", "小时"})
 MONEY_MEASURES = frozenset({"元"})
 SHARE_MEASURES = frozenset({"%", "‰"})
 # A time asked in a unit is answered in that unit: 多少个工作日 not by 三个月, 多少年 not by 六个月
 # (多久 and 期限多长 are answered by any of TIME_MEASURES).
 _SAME_TIME = (frozenset({"年"}), frozenset({"月", "个月"}), frozenset({"周"}), frozenset({"小时"}),
               frozenset({"工作日", "个工作日"}), frozenset({"日", "天", "工作日", "个工作日"}))
+# Measure words naming one unit: 三十天 is 三十日 as a law writes it, 两个星期 两周.
+_UNIT_NAMES = {"天": "日", "个月": "月", "星期": "周", "个工作日": "工作日", "名": "人", "位": "人"}
+
+
+def unit_of(measure: str) -> str:
+    return _UNIT_NAMES.get(measure, measure)
+
+
+def same_kind(measure: str, other: str) -> bool:
+    """Two measures of one kind of quantity — a time, money, a share, or a count of one kind of thing — so
+    that 3个月 and 15日 are two answers to one question, and 3个月 and 15家 are not."""
+    return unit_of(measure) == unit_of(other) or any(
+        measure in kind and other in kind for kind in (TIME_MEASURES, MONEY_MEASURES, SHARE_MEASURES, *_COUNT_KINDS))
+
+
 # How questions ask for a quantity: 多少年, 几天, 多久, 罚多少, 多少钱, 什么比例, 几倍.
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _YES_NO = re.compile(r"吗[？?]?$")

@@ -121,7 +121,8 @@ def _another_thing_of_the_same_kind(phrase: str, other: str, evidence_text: str)
     words (禁止 for 不得 is the same rule), and either a head naming a kind of thing follows within the next
     three characters they share, or the evidence itself names the statement's word with what follows it
     (行业标准是强制性标准, where the clause says 推荐性标准 of them and 强制性标准 of others): two things the
-    clause tells apart, paired the wrong way."""
+    clause tells apart, paired the wrong way. Prepositions or adverbs put for others (从申请日起 /
+    均自申请日起) is the user's wording, not another thing."""
     changes = [op for op in SequenceMatcher(None, phrase, other, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(changes) != 1 or changes[0][0] != "replace":
         return False
@@ -129,5 +130,17 @@ def _another_thing_of_the_same_kind(phrase: str, other: str, evidence_text: str)
     said, ruled = phrase[i1:i2], other[j1:j2]
     modal_words = _MODAL.search(phrase[max(0, i1 - 2):i2 + 2]) or _MODAL.search(other[max(0, j1 - 2):j2 + 2])
     return (max(len(said), len(ruled)) <= MAX_SWAPPED_CHARS and _CHINESE.fullmatch(said + ruled) is not None
-            and not modal_words
+            and not modal_words and (_names_something(said) or _names_something(ruled))
             and (any(c in THING_HEADS for c in phrase[i2:i2 + 3]) or said + phrase[i2:i2 + 2] in evidence_text))
+
+
+# Parts of speech (jieba's tags) of words that name nothing: prepositions, adverbs, conjunctions, particles,
+# pronouns, interjections and modal or onomatopoeic words.
+_FUNCTION_TAGS = frozenset("pdcuryoe")
+
+
+def _names_something(text: str) -> bool:
+    import jieba.posseg
+
+    _jieba()
+    return any(w.flag[0] not in _FUNCTION_TAGS or w.flag == "eng" for w in jieba.posseg.cut(text))

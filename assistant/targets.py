@@ -249,6 +249,8 @@ def extract_targets(document: Document) -> list[Target]:
 
 
 def clause_targets(document: Document, clause: Clause) -> list[Target]:
+    if not document.states_targets:
+        return []
     row = _table_target(document, clause)
     return [row] if row else _text_targets(document, clause)
 

@@ -20,7 +20,7 @@ from itertools import accumulate
 from .conflicts import ConflictFinder, conflict_reason
 from .index import Index
 from .model import Clause, Document
-from .numerals import Quantity, context_similarity, find_quantities
+from .numerals import Quantity, context_similarity, find_quantities, same_kind, unit_of
 from .polarity import opposed_phrases, swapped_terms
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
@@ -57,6 +57,11 @@ MIN_CONTEXT_SIMILARITY = 0.5
 ACTING_BODY = re.compile(r"(?<=[向由经报请])[\u4e00-\u9fff、]{2,18}?(?:法院|局|部门|委员会|机关|政府|署|厅|办公室)")
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
+# 自申请日起, 自收到通知之日起: the event a period is counted from.
+_PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起")
+_START_FILLERS = {"之", "的", "日", "之日"}
+_PHRASE_END = re.compile(r"[,，。;；:：!?！？\n]|(?<=的)(?=可以|应当|不得|由|处|责令|依法|依照)")
+SENTENCE_END = re.compile(r"[。;；!?！？\n]")
 PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
 
 
@@ -257,7 +262,7 @@ class Verifier:
             if not _states_number(document_text, number):
                 finding.fail("not_found", f"条款中未见数字 {number}")
         for quantity in claim.quantities:
-            self._check_quantity(quantity, clauses, finding)
+            self._check_quantity(quantity, clauses, finding, claim.norm)
         for place in claim.places:
             if place not in document_text:
                 finding.fail("not_found", f"所引文档未提到“{place}”")
@@ -286,32 +291,46 @@ class Verifier:
         if self._coverage(claim.norm, [best]) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
         else:
-            self._check_quantity(quantity, [best], finding)
+            self._check_quantity(quantity, [best], finding, claim.norm)
 
-    def _check_quantity(self, quantity: Quantity, clauses: list[Clause], finding: _Finding) -> None:
-        """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年)."""
+    def _check_quantity(self, quantity: Quantity, clauses: list[Clause], finding: _Finding, norm: str) -> None:
+        """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年), in the same
+        unit (三十天 is 三十日; 三个月 is not 十五日)."""
         evidence_text = "".join(search_form(c.text) for c in clauses)
         document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
-        same_measure = [q for q in find_quantities(evidence_text) if q.measure == quantity.measure]
-        alike = [q for q in same_measure if context_similarity(q.context, quantity.context) >= MIN_CONTEXT_SIMILARITY]
+        stated_phrase = _phrase_of(norm, quantity)
+        phrase = {q: _phrase_of(evidence_text, q) for q in find_quantities(evidence_text)
+                  if same_kind(q.measure, quantity.measure)}
+        alike = [q for q in phrase if context_similarity(phrase[q], stated_phrase) >= MIN_CONTEXT_SIMILARITY]
         # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
         # the same thing when they share its words; then the one sharing the rarest does.
-        shared = {q: self._shared_weight(q.context, quantity.context) for q in alike or same_measure}
-        alike = alike or [q for q in same_measure if shared[q] > 0]
+        shared = {q: self._shared_weight(phrase[q], stated_phrase) for q in alike or phrase}
+        alike = alike or [q for q in phrase if shared[q] > 0]
         if alike:
             # Of the phrases alike, the one sharing the statement's rarer words speaks of its subject:
             # 木本或者藤本植物…4年 is about 木本或者藤本植物未超过6年, not 在境内销售、推广…种子未超过4年,
             # though the latter shares more characters.
             top = max(shared[q] for q in alike)
             closest = [q for q in alike if shared[q] == top]
-            if not any(q.value == quantity.value for q in closest):
+            if not any(_equal(q, quantity) for q in closest):
                 # a phrase may state a range (一倍以上五倍以下): name all it states
                 stated = "、".join(dict.fromkeys(q.text for q in closest))
                 finding.fail("contradicted", f"条款为 {stated}，陈述为 {quantity.text}")
             else:
                 finding.reasons.append(f"与条款一致：{quantity.text}")
+                self._check_start(norm, quantity, evidence_text, [q for q in alike if _equal(q, quantity)], finding)
         elif not _states_number(document_text, quantity.text.rstrip(quantity.measure)):
             finding.fail("not_found", f"条款中未见 {quantity.text}")
+
+    @staticmethod
+    def _check_start(norm: str, quantity: Quantity, evidence_text: str, equal: list[Quantity],
+                     finding: _Finding) -> None:
+        """The period agrees, but it is counted from another event (自授权之日起 where the law says 自申请日起)
+        in every phrase alike that gives it."""
+        stated = period_start(norm, quantity)
+        ruled = [r for q in equal if (r := period_start(evidence_text, q))]
+        if stated and ruled and all(other_start(stated["event"], r["event"]) for r in ruled):
+            finding.fail("contradicted", f"条款为“{ruled[0].group(0)}”，陈述为“{stated.group(0)}”")
 
     # --- helpers ----------------------------------------------------------------
     def _shared_weight(self, context: str, other: str) -> float:
@@ -391,6 +410,56 @@ def _body_named(body: str, text: str) -> bool:
     tails = range(0, max(1, len(body) - MIN_BODY_CHARS + 1))
     word_starts = [i for i in accumulate(map(len, _jieba().lcut(body)), initial=0) if len(body) - i >= 2]
     return any(body[i:] in text for i in [*tails, *word_starts])
+
+
+def _phrase_of(norm: str, quantity: Quantity) -> str:
+    """The phrase a quantity stands in — what it is said of — numbers masked and the period's starting point
+    (自申请日起, compared apart) left out. A condition ending in 的 before a rule's modal word is a phrase of
+    its own, with or without the comma (没有违法所得的可以处#万元以下罚款: the 罚款, not the 违法所得)."""
+    start = max((m.end() for m in _PHRASE_END.finditer(norm, 0, quantity.start)), default=0)
+    end = _PHRASE_END.search(norm, quantity.end)
+    return NUMBER.sub("#", _without_start(norm[start:end.start() if end else len(norm)]))
+
+
+def _equal(stated: Quantity, ruled: Quantity) -> bool:
+    return stated.value == ruled.value and unit_of(stated.measure) == unit_of(ruled.measure)
+
+
+def _without_start(phrase: str) -> str:
+    return "".join(phrase[a:b] for a, b in _gaps([m.span() for m in _PERIOD_START.finditer(phrase)
+                                                   if _own_word(phrase, m.start())], len(phrase)))
+
+
+def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    edges = [0, *(e for span in spans for e in span), length]
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def period_start(norm: str, quantity: Quantity) -> re.Match | None:
+    """The event a period is counted from (自申请日起, its event 申请), said in the quantity's sentence: the nearest
+    before it in its phrase, else one after it (…，均自申请日起计算), else one before."""
+    sentence_start = max((m.end() for m in SENTENCE_END.finditer(norm, 0, quantity.start)), default=0)
+    end = SENTENCE_END.search(norm, quantity.end)
+    starts = [m for m in _PERIOD_START.finditer(norm, sentence_start, end.start() if end else len(norm))
+              if _own_word(norm, m.start())]
+    phrase_start = max((m.end() for m in PHRASE.finditer(norm, sentence_start, quantity.start)), default=sentence_start)
+    ordered = ([m for m in reversed(starts) if phrase_start <= m.start() < quantity.start]
+               + [m for m in starts if m.start() >= quantity.end] + [m for m in reversed(starts) if m.start() < quantity.start])
+    return ordered[0] if ordered else None
+
+
+def _own_word(norm: str, at: int) -> bool:
+    """自 or 从 at `at` is a word of its own (自申请日起), not part of one (自然人, 各自, 从事)."""
+    bounds = set(accumulate(map(len, _jieba().lcut(norm[max(0, at - 4):at + 6])), initial=0))
+    offset = min(at, 4)
+    return offset in bounds and offset + 1 in bounds
+
+
+def other_start(stated: str, ruled: str) -> bool:
+    """Two starting points that are different events (授权 / 申请); one naming the other more fully
+    (收到通知 / 收到复审决定通知) is the same."""
+    said, rule = (set(tokenize(e)) - _START_FILLERS for e in (stated, ruled))
+    return bool(said and rule) and not (said <= rule or rule <= said)
 
 
 def _states_number(text: str, number: str) -> bool:

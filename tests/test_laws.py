@@ -150,6 +150,43 @@ def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("statement, status, reason", [
+    # 没有违法所得的 is a condition, with or without its comma: the figure is said of the 罚款 (可以处二十五万元以下的
+    # 罚款), not of the 违法所得 (违法所得在五万元以下的)
+    ("假冒专利的，没有违法所得的可以处三十万元以下罚款。", "contradicted", "条款为 25万元，陈述为 30万元"),
+    ("假冒专利的，没有违法所得的可以处二十五万元以下罚款。", "supported", "与条款一致：25万元"),
+    # the term agrees but is counted from another event than the law's
+    ("发明专利的保护期限是自授权之日起二十年。", "contradicted", "条款为“自申请日起”，陈述为“自授权之日起”"),
+    ("发明专利的保护期限是二十年，从申请日起计算。", "supported", "与条款一致：20年"),
+    ("侵犯专利权的诉讼时效为三年，自侵权行为发生之日起计算。", "contradicted", "陈述为“自侵权行为发生之日起”"),
+])
+def test_verify_reads_what_a_figure_is_said_of_and_when_a_period_starts(law_app, statement, status, reason):
+    [sentence] = law_app.verifier.verify(statement).sentences
+    assert sentence.status == status and reason in sentence.reason, sentence.reason
+    assert sentence.evidence[0].doc_title == "中华人民共和国专利法"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("statement, status, reason", [
+    ("商标注册申请人对驳回申请的决定不服的，可以在收到通知后三十天内申请复审。", "contradicted", "条款为 15日，陈述为 30天"),
+    ("商标注册申请人对驳回申请的决定不服的，可以在收到通知后十五天内申请复审。", "supported", "与条款一致：15天"),
+])
+def test_verify_reads_days_as_the_laws_days(trademark_app, statement, status, reason):
+    [sentence] = trademark_app.verifier.verify(statement).sentences
+    assert sentence.status == status and reason in sentence.reason, sentence.reason
+
+
+@pytest.mark.slow
+def test_a_laws_figures_are_rules_not_targets(law_app):
+    """A fine or a term of a law, or of a national act shaped like a plan (a 刑法修正案 in 一、二、), is no target
+    of an indicator: a statement giving another law's fine is judged against the article it speaks of."""
+    documents = law_app.index.documents
+    owners = {t.doc_id for t in law_app.verifier.targets.targets}
+    assert owners and all(documents[d].period for d in owners)
+    assert "中华人民共和国刑法修正案（十一）" in {d.title for d in documents.values() if d.genre == "plan"}
+
+
+@pytest.mark.slow
 def test_a_plan_clause_citing_a_law_links_to_it(law_app):
     answer = law_app.answerer.ask("某区建设多少个商业秘密保护示范站点？")
     cited = answer.citations[0].to_dict()
