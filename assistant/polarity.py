@@ -30,8 +30,9 @@ OPPOSED = {frozenset({"forbidden", "allowed"}), frozenset({"forbidden", "require
            frozenset({"required", "not required"}), frozenset({"granted", "withheld"})}
 _MODAL = re.compile("|".join(sorted((w for words in MODALS.values() for w in words), key=len, reverse=True)))
 _CLASS = {word: kind for kind, words in MODALS.items() for word in words}
-# A negated act: 不视为, 不予, 未经 — the negator and the two characters it negates.
-_NEGATED = re.compile(r"(?<![不未])[不未](?=([\u4e00-\u9fff]{2}))")
+# A negated act: 不视为, 不予, 未经, 没有收到 — the negator and the two characters it negates.
+_NEGATED = re.compile(r"(?<![不未没])(?:没有|[不未])(?=([\u4e00-\u9fff]{2}))")
+_NEGATOR_BEFORE = re.compile(r"(?:没有|[不未])$")
 _PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
 _CHINESE = re.compile(r"[\u4e00-\u9fff]+")
 # Last characters of words naming a kind of thing: a person, a day or term, a body, a right, a fee, a paper,
@@ -91,7 +92,7 @@ def _negated_acts(phrase: str, other: str) -> bool:
         if _MODAL.match(phrase, negation.start()):
             continue  # 不得, 不能: a modal word, judged as such
         plain = [m.start() for m in re.finditer(re.escape(act), other)]
-        if plain and all(start == 0 or other[start - 1] not in "不未" for start in plain):
+        if plain and all(not _NEGATOR_BEFORE.search(other, 0, start) for start in plain):
             return True
     return False
 

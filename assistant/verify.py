@@ -54,11 +54,13 @@ MIN_COVERAGE = 0.6
 # shared (a Dice midpoint, not fitted): then the phrases speak of the same thing.
 MIN_CONTEXT_SIMILARITY = 0.5
 # The body a rule names as acting or deciding: 向人民法院 (起诉), 由国务院…主管部门 (授予), 经…局 (批准).
-ACTING_BODY = re.compile(r"(?<=[向由经报请])[\u4e00-\u9fff、]{2,18}?(?:法院|局|部门|委员会|机关|政府|署|厅|办公室)")
+ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员会|机关|政府|署|厅|办公室)|海关)")
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
 _PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起")
+# The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
+_BOUNDS = {"以上": 1, "以下": -1, "以内": -1}
 _START_FILLERS = {"之", "的", "日", "之日"}
 _PHRASE_END = re.compile(r"[,，。;；:：!?！？\n]|(?<=的)(?=可以|应当|不得|由|处|责令|依法|依照)")
 SENTENCE_END = re.compile(r"[。;；!?！？\n]")
@@ -312,14 +314,23 @@ class Verifier:
             # though the latter shares more characters.
             top = max(shared[q] for q in alike)
             closest = [q for q in alike if shared[q] == top]
-            if not any(_equal(q, quantity) for q in closest):
+            # the same figure bounded the other way (3000元以上 where the clause says 三千元以下) in every phrase giving it
+            equal = [q for q in closest if _equal(q, quantity)]
+            turned = [q for q in equal if _bound(evidence_text, q) * _bound(norm, quantity) < 0]
+            if equal and len(turned) == len(equal):
+                ruled = turned[0]
+                finding.fail("contradicted", f"条款为 {ruled.text}{_bound_word(evidence_text, ruled)}，"
+                                             f"陈述为 {quantity.text}{_bound_word(norm, quantity)}")
+            elif not any(_equal(q, quantity) for q in closest):
                 # a phrase may state a range (一倍以上五倍以下): name all it states
                 stated = "、".join(dict.fromkeys(q.text for q in closest))
                 finding.fail("contradicted", f"条款为 {stated}，陈述为 {quantity.text}")
             else:
                 finding.reasons.append(f"与条款一致：{quantity.text}")
                 self._check_start(norm, quantity, evidence_text, [q for q in alike if _equal(q, quantity)], finding)
-        elif not _states_number(document_text, quantity.text.rstrip(quantity.measure)):
+        elif not any(_equal(q, quantity) for q in find_quantities(document_text)):
+            # not even elsewhere in the document (a plan may give a figure in another clause); a number that
+            # stands there otherwise (第24条) is no such quantity
             finding.fail("not_found", f"条款中未见 {quantity.text}")
 
     @staticmethod
@@ -419,6 +430,16 @@ def _phrase_of(norm: str, quantity: Quantity) -> str:
     start = max((m.end() for m in _PHRASE_END.finditer(norm, 0, quantity.start)), default=0)
     end = _PHRASE_END.search(norm, quantity.end)
     return NUMBER.sub("#", _without_start(norm[start:end.start() if end else len(norm)]))
+
+
+def _bound_word(norm: str, quantity: Quantity) -> str:
+    word = norm[quantity.end:quantity.end + 2]
+    return word if word in _BOUNDS else ""
+
+
+def _bound(norm: str, quantity: Quantity) -> int:
+    """Whether the text bounds the quantity from below (3000元以上: 1), from above (以下, 以内: −1) or not (0)."""
+    return _BOUNDS.get(_bound_word(norm, quantity), 0)
 
 
 def _equal(stated: Quantity, ruled: Quantity) -> bool:

@@ -159,6 +159,10 @@ def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
     ("发明专利的保护期限是自授权之日起二十年。", "contradicted", "条款为“自申请日起”，陈述为“自授权之日起”"),
     ("发明专利的保护期限是二十年，从申请日起计算。", "supported", "与条款一致：20年"),
     ("侵犯专利权的诉讼时效为三年，自侵权行为发生之日起计算。", "contradicted", "陈述为“自侵权行为发生之日起”"),
+    # the same figure bounded the other way
+    ("假冒专利没有违法所得的，可以处二十五万元以上的罚款。", "contradicted", "条款为 25万元以下，陈述为 25万元以上"),
+    # 二十四 stands in the law only as an article's number (第二十四条): no such period is stated
+    ("国务院专利行政部门应当在二十四小时内公告专利权的转让。", "not_found", "条款中未见 24小时"),
 ])
 def test_verify_reads_what_a_figure_is_said_of_and_when_a_period_starts(law_app, statement, status, reason):
     [sentence] = law_app.verifier.verify(statement).sentences
@@ -377,6 +381,9 @@ def test_a_laws_chapters_are_not_outlined_for_sharing_the_laws_words(copyright_a
 @pytest.mark.parametrize("statement, status", [
     ("木本或者藤本植物品种在境外销售、推广其种子未超过4年的，仍具备新颖性。", "contradicted"),
     ("木本或者藤本植物品种在境外销售、推广其种子未超过六年的，仍具备新颖性。", "supported"),
+    # 没有收到 says the law's 未收到
+    ("作者向期刊社投稿，自稿件发出之日起三十日内没有收到期刊社通知决定刊登的，可以将同一作品向其他报社、期刊社投稿。",
+     "supported"),
 ])
 def test_verify_weighs_the_subject_over_the_phrasing_a_figure_shares(copyright_app, statement, status):
     # 种子法: 在境内…未超过一年；在境外，木本或者藤本植物未超过六年，其他植物未超过四年 — and, apart,

@@ -14,9 +14,11 @@ RULE = "有下列情形之一的，不视为侵犯专利权：专为科学研究
     ("申请人不得要求支付适当的费用", "申请人可以要求支付适当的费用"),
     ("当事人必须提交证明文件", "当事人无须提交证明文件"),
     ("对该申请予以登记", "对该申请不予登记"),
+    ("专利权人收到通知的", "专利权人没有收到通知的"),
 ])
 def test_the_opposite_of_what_the_rule_allows_requires_or_forbids_is_found(statement, ruled):
-    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。当事人无须提交证明文件。对该申请不予登记。"
+    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。当事人无须提交证明文件。对该申请不予登记。" \
+        "专利权人没有收到通知的，可以补正。"
     assert [o.ruled for o in opposed_phrases(statement, evidence)] == [ruled]
 
 
@@ -26,9 +28,11 @@ def test_the_opposite_of_what_the_rule_allows_requires_or_forbids_is_found(state
     "申请人有权要求支付适当的费用",                            # 有权 allows as 可以 does
     "申请人应当要求支付适当的费用",                            # stronger, not the opposite
     "不正当竞争行为由监督检查部门查处",                        # 不 inside a term negates nothing
+    "自稿件发出之日起15日内没有收到报社通知的",                # 没有收到 says 未收到
 ])
 def test_the_same_rule_in_other_words_is_no_opposition(statement):
-    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。对不正当竞争行为，由监督检查部门查处。"
+    evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。对不正当竞争行为，由监督检查部门查处。" \
+        "自稿件发出之日起15日内未收到报社通知的，可以另投。"
     assert opposed_phrases(statement, evidence) == []
 
 
@@ -52,9 +56,10 @@ def test_another_thing_of_the_same_kind_put_in_the_rule_is_found(statement, rule
     "按照国务院的规定执行",            # 依照 / 按照: the user's own wording
     "当事人禁止收取费用",              # 禁止 / 不得: the same rule, left to the modal test
     "专利权的期限自申请日起计算",      # as the rule says
+    "专利权的期限从申请日起计算",      # 从 / 均自: prepositions and adverbs name no other thing
 ])
 def test_other_wording_is_no_swapped_thing(statement):
-    evidence = "依照国务院的规定执行。当事人不得收取费用。专利权的期限自申请日起计算。"
+    evidence = "依照国务院的规定执行。当事人不得收取费用。专利权的期限均自申请日起计算。"
     assert swapped_terms(statement, evidence) == []
 
 

@@ -152,3 +152,23 @@ def test_a_body_is_found_by_its_name_not_by_the_words_before_it():
     assert _body_named("是否准许由法院", "是否准许由人民法院决定")   # 由法院: the court, in the user's short form
     assert _body_named("中级人民法院", "向人民法院起诉")              # the last four characters
     assert not _body_named("国家知识产权局", "由国务院专利行政部门决定")
+
+
+def test_the_body_acting_is_compared_whatever_its_name_ends_in():
+    from assistant.verify import _other_bodies
+
+    assert _other_bodies("由市场监督管理部门依法没收侵权货物", "由海关依法没收侵权货物") == [("市场监督管理部门", "海关")]
+    assert _other_bodies("由海关依法没收侵权货物", "由海关依法没收侵权货物") == []
+
+
+def test_the_event_a_period_is_counted_from():
+    from assistant.numerals import find_quantities
+    from assistant.verify import other_start, period_start
+
+    law = "发明专利权的期限为20年,实用新型专利权的期限为10年,均自申请日起计算。"
+    term = find_quantities(law)[0]
+    assert period_start(law, term)["event"] == "申请"
+    said = "自收到通知之日起15日内申请复审"
+    assert period_start(said, find_quantities(said)[0])["event"] == "收到通知"
+    assert period_start("自然人的作品保护期为50年", find_quantities("自然人的作品保护期为50年")[0]) is None
+    assert other_start("授权", "申请") and not other_start("收到通知", "收到复审决定通知")
