@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
+from collections import Counter
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -62,14 +63,29 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
         best = max(alike, default=0.0)
         if best < MIN_PHRASE_SIMILARITY:
             continue
-        closest = [m for m, similarity in enumerate(alike) if similarity == best]
+        closest = tied = [m for m, similarity in enumerate(alike) if similarity == best]
         if n and len(closest) > 1:
             condition = _masked(stated[n - 1])
             conditions = {m: context_similarity(condition, masked[m - 1]) if m else 0.0 for m in closest}
             closest = [m for m in closest if conditions[m] == max(conditions.values())]
-        if all(_opposed(phrase, ruled[m]) for m in closest):
+        if all(_opposed(phrase, ruled[m]) for m in closest) and not _said_within(phrase, ruled, closest, tied):
             found.append(Opposition(phrase, max(ruled[m] for m in closest)))
     return found
+
+
+def _said_within(phrase: str, ruled: list[str], opposed: list[int], alike: list[int]) -> bool:
+    """A longer phrase of the evidence says the statement's phrase as it is (法律文书规定履行期间的 inside 从法律文书
+    规定履行期间的最后一日起计算), holding as much of it as the opposed phrase does: the phrase is backed there.
+    A phrase as alike as the opposed one was weighed against it by its condition (…不得…；但是，为个人学习…可以…)."""
+    held = _held_share(_masked(phrase), _masked(ruled[opposed[0]]))
+    return any(len(other) > len(phrase) and _held_share(phrase, other) >= held and not _opposed(phrase, other)
+               for n, other in enumerate(ruled) if n not in alike)
+
+
+def _held_share(phrase: str, other: str) -> float:
+    """The share of a phrase's character pairs that another phrase holds."""
+    pairs = Counter(zip(phrase, phrase[1:]))
+    return sum((pairs & Counter(zip(other, other[1:]))).values()) / (sum(pairs.values()) or 1)
 
 
 def _opposed(phrase: str, other: str) -> bool:

@@ -20,7 +20,7 @@ from itertools import accumulate
 from .conflicts import ConflictFinder, conflict_reason
 from .index import Index
 from .model import Clause, Document
-from .numerals import Quantity, context_similarity, find_quantities, same_kind, unit_of
+from .numerals import COUNT_MEASURES, Quantity, context_similarity, find_quantities, same_kind, unit_of
 from .polarity import opposed_phrases, swapped_terms
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
@@ -59,6 +59,8 @@ ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
 _PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起")
+_LIST_SEPARATOR = re.compile(r"[、和及与或]")
+_LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
 # The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
 _BOUNDS = {"以上": 1, "以下": -1, "以内": -1}
 _START_FILLERS = {"之", "的", "日", "之日"}
@@ -181,7 +183,8 @@ class Verifier:
         norm = search_form(plain)
         figures = [dataclasses.replace(f, indicator=self._without_places(f.indicator)) for f in find_figures(norm)]
         inside = [(f.start, f.end) for f in figures]
-        quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)]
+        quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)
+                      and not _counts_its_list(norm, q)]
         inside += [(q.start, q.end) for q in quantities]
         numbers = [m.group(0) for m in NUMBER.finditer(norm)
                    if not any(a <= m.start() < b for a, b in inside)
@@ -440,6 +443,16 @@ def _bound_word(norm: str, quantity: Quantity) -> str:
 def _bound(norm: str, quantity: Quantity) -> int:
     """Whether the text bounds the quantity from below (3000元以上: 1), from above (以下, 以内: −1) or not (0)."""
     return _BOUNDS.get(_bound_word(norm, quantity), 0)
+
+
+def _counts_its_list(norm: str, quantity: Quantity) -> bool:
+    """The count says how many things the sentence has just listed (稻、小麦、玉米、棉花和大豆这五种): it states
+    nothing the listed things do not, and a law lists them without counting."""
+    if quantity.measure not in COUNT_MEASURES:
+        return False
+    before = _LIST_CLOSER.sub("", PHRASE.split(norm[:quantity.start])[-1])
+    items = _LIST_SEPARATOR.split(before)
+    return len(items) >= 3 and all(items) and len(items) == quantity.value
 
 
 def _equal(stated: Quantity, ruled: Quantity) -> bool:

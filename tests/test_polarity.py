@@ -36,6 +36,13 @@ def test_the_same_rule_in_other_words_is_no_opposition(statement):
     assert opposed_phrases(statement, evidence) == []
 
 
+def test_a_phrase_said_as_it_is_inside_a_longer_one_is_not_taken_for_its_negation():
+    evidence = "期间从法律文书规定履行期间的最后一日起计算；法律文书未规定履行期间的，从法律文书生效之日起计算。"
+    assert opposed_phrases("法律文书规定了履行期间的", evidence) == []
+    assert [o.stated for o in opposed_phrases("法律文书未规定履行期间的", "法律文书规定履行期间的，从最后一日起计算。")] \
+        == ["法律文书未规定履行期间的"]
+
+
 def test_an_exception_in_another_phrase_is_not_taken_for_the_rule():
     evidence = "未经许可，不得复制该作品；但是，为个人学习、研究，可以复制该作品。"
     assert opposed_phrases("为个人学习、研究，可以复制该作品", evidence) == []

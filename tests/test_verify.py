@@ -172,3 +172,14 @@ def test_the_event_a_period_is_counted_from():
     assert period_start(said, find_quantities(said)[0])["event"] == "收到通知"
     assert period_start("自然人的作品保护期为50年", find_quantities("自然人的作品保护期为50年")[0]) is None
     assert other_start("授权", "申请") and not other_start("收到通知", "收到复审决定通知")
+
+
+def test_a_count_of_the_things_a_sentence_lists_is_no_figure_to_find():
+    from assistant.numerals import find_quantities
+    from assistant.verify import _counts_its_list
+
+    listed = "主要农作物是指稻、小麦、玉米、棉花和大豆这5种"
+    assert _counts_its_list(listed, find_quantities(listed)[0])
+    miscounted = "主要农作物是指稻、小麦、玉米、棉花和大豆这6种"
+    assert not _counts_its_list(miscounted, find_quantities(miscounted)[0])
+    assert not _counts_its_list("建设5个示范站点", find_quantities("建设5个示范站点")[0])
