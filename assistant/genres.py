@@ -37,13 +37,16 @@ class Genre:
     # figures state targets of an indicator (专利授权量 2025 年达到 5000 件) that verify compares across
     # documents; a law's figures are rules (罚款 25 万元以下, 期限为十五年) judged against the clause stating them
     states_targets: bool = True
+    # a figure may stand apart from the clause whose words speak of its subject (a plan's targets table,
+    # restated in an annex); an article states the figures of its own rule
+    figures_apart: bool = True
 
 
 PLAN = Genre("plan", frozenset(), frozenset(), name_paragraphs=False, principle_headings=("指导思想", "基本原则"),
             aim_headings=("目标",))
 LAW = Genre("law", inline_styles=frozenset({"cn", "paren_cn", "arabic", "paren_arabic", "circled", "dash"}),
             bare_label_styles=frozenset({ARTICLE_STYLE}), name_paragraphs=True, sections_by_words=False,
-            states_targets=False)
+            states_targets=False, figures_apart=False)
 GENRES = {g.name: g for g in (PLAN, LAW)}
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .conflicts import ConflictFinder, conflict_reason
+from .genres import GENRES
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, Quantity, context_similarity, find_quantities, same_kind, unit_of
@@ -331,9 +332,10 @@ class Verifier:
             else:
                 finding.reasons.append(f"与条款一致：{quantity.text}")
                 self._check_start(norm, quantity, evidence_text, [q for q in alike if _equal(q, quantity)], finding)
-        elif not any(_equal(q, quantity) for q in find_quantities(document_text)):
-            # not even elsewhere in the document (a plan may give a figure in another clause); a number that
-            # stands there otherwise (第24条) is no such quantity
+        elif not any(_equal(q, quantity) for q in find_quantities(document_text if self._figures_apart(clauses)
+                                                                  else evidence_text)):
+            # stated in no phrase of the clause (nor, in a plan, which may give a figure in another clause, of the
+            # document); a number that stands there otherwise (第24条) is no such quantity
             finding.fail("not_found", f"条款中未见 {quantity.text}")
 
     @staticmethod
@@ -347,6 +349,9 @@ class Verifier:
             finding.fail("contradicted", f"条款为“{ruled[0].group(0)}”，陈述为“{stated.group(0)}”")
 
     # --- helpers ----------------------------------------------------------------
+    def _figures_apart(self, clauses: list[Clause]) -> bool:
+        return any(GENRES[self.index.documents[c.doc_id].genre].figures_apart for c in clauses)
+
     def _shared_weight(self, context: str, other: str) -> float:
         """The idf of the words two phrases share: what they are about, not how they are put."""
         words = set(tokenize(other))

@@ -163,6 +163,8 @@ def test_a_wrong_bound_of_a_range_is_shown_against_the_whole_range(law_app):
     ("假冒专利没有违法所得的，可以处二十五万元以上的罚款。", "contradicted", "条款为 25万元以下，陈述为 25万元以上"),
     # 二十四 stands in the law only as an article's number (第二十四条): no such period is stated
     ("国务院专利行政部门应当在二十四小时内公告专利权的转让。", "not_found", "条款中未见 24小时"),
+    # 三个月 stands in other articles of 专利法, of other things: an article states the figures of its own rule
+    ("专利权人应当在被授予专利权后三个月内开始缴纳年费。", "not_found", "条款中未见 3个月"),
 ])
 def test_verify_reads_what_a_figure_is_said_of_and_when_a_period_starts(law_app, statement, status, reason):
     [sentence] = law_app.verifier.verify(statement).sentences
