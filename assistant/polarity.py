@@ -102,11 +102,17 @@ def _modalities(phrase: str) -> tuple[str, ...]:
 
 
 def _negated_acts(phrase: str, other: str) -> bool:
-    """`phrase` negates an act that `other` states plainly (不视为侵权 / 视为侵权)."""
+    """`phrase` negates an act that `other` states plainly (不视为侵权 / 视为侵权), in a part of `phrase` that
+    `other` has a counterpart of: a condition only one of them adds (…通用名称或者没有正当理由连续三年不使用的)
+    is no negation of the other's act (核定使用的商品)."""
+    counterparts = [(start, end) for tag, start, end, _, _ in SequenceMatcher(None, phrase, other, autojunk=False).get_opcodes()
+                    if tag in ("equal", "replace")]
     for negation in _NEGATED.finditer(phrase):
         act = negation.group(1)
         if _MODAL.match(phrase, negation.start()):
             continue  # 不得, 不能: a modal word, judged as such
+        if not any(a <= negation.end(1) - 1 and negation.start(1) < b for a, b in counterparts):
+            continue
         plain = [m.start() for m in re.finditer(re.escape(act), other)]
         if plain and all(not _NEGATOR_BEFORE.search(other, 0, start) for start in plain):
             return True

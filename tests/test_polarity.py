@@ -29,10 +29,12 @@ def test_the_opposite_of_what_the_rule_allows_requires_or_forbids_is_found(state
     "申请人应当要求支付适当的费用",                            # stronger, not the opposite
     "不正当竞争行为由监督检查部门查处",                        # 不 inside a term negates nothing
     "自稿件发出之日起15日内没有收到报社通知的",                # 没有收到 says 未收到
+    "注册商标成为其核定使用的商品的通用名称的",                # 不使用 is in a condition the statement leaves out
 ])
 def test_the_same_rule_in_other_words_is_no_opposition(statement):
     evidence = RULE + "任何单位或者个人都不得实施其专利。申请人可以要求支付适当的费用。对不正当竞争行为，由监督检查部门查处。" \
-        "自稿件发出之日起15日内未收到报社通知的，可以另投。"
+        "自稿件发出之日起15日内未收到报社通知的，可以另投。注册商标成为其核定使用的商品的通用名称或者没有正当理由连续3年不使用的，" \
+        "任何单位或者个人可以申请撤销。"
     assert opposed_phrases(statement, evidence) == []
 
 
