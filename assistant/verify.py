@@ -32,6 +32,9 @@ CITATION_MARK = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
 SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])*")
 QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,20})”|\"([^\"]{2,20})\"")
 BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:局|委员会|法院|检察院|协会|研究院|管委会)")
+# Words that end what comes before a body's name and stand in none (和 and 经 do: 国家发展和改革委员会,
+# 经济和信息化委员会): the prepositions 向 and 由, 或者, 可以, 的.
+_BEFORE_BODY = re.compile(r"(?:[向由的]|可以|或者)(?=[\u4e00-\u9fff]{2})")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 # An item number opening a sentence (7.加强…, （3）…), possibly after a "place：" label.
 ITEM_NUMBER = re.compile(r"(^|[：:])\s*(?:\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[)）])")
@@ -196,7 +199,8 @@ class Verifier:
         if unknown:
             return SentenceCheck(sentence, "not_found", [], f"文档中没有涉及“{'、'.join(unknown)}”的内容。")
         doc_ids = [d.id for d in self.index.documents.values() if (key := self._place_key(d)) and key in norm]
-        return _Claim(norm, figures, numbers, quantities, places, quoted, BODY.findall(norm), doc_ids)
+        return _Claim(norm, figures, numbers, quantities, places, quoted, [_body_name(b) for b in BODY.findall(norm)],
+                      doc_ids)
 
     def _judge(self, sentence: str, claim: _Claim, clauses: list[Clause], targets: list[Target]) -> SentenceCheck:
         finding = _Finding()
@@ -421,6 +425,11 @@ def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) ->
         if similarity >= MIN_CONTEXT_SIMILARITY and other != acting.group(0):
             found.append((acting.group(0), other))
     return found
+
+
+def _body_name(found: str) -> str:
+    """The body's name without the words before it that the match took in (任何单位或者个人都可以向商标局 → 商标局)."""
+    return _BEFORE_BODY.split(found)[-1]
 
 
 def _body_named(body: str, text: str) -> bool:

@@ -183,3 +183,13 @@ def test_a_count_of_the_things_a_sentence_lists_is_no_figure_to_find():
     miscounted = "主要农作物是指稻、小麦、玉米、棉花和大豆这6种"
     assert not _counts_its_list(miscounted, find_quantities(miscounted)[0])
     assert not _counts_its_list("建设5个示范站点", find_quantities("建设5个示范站点")[0])
+
+
+def test_a_body_s_name_is_read_without_the_words_before_it():
+    from assistant.verify import BODY, _body_name
+
+    def bodies(text):
+        return [_body_name(found) for found in BODY.findall(text)]
+
+    assert bodies("任何单位或者个人都可以向商标局申请撤销") == ["商标局"]
+    assert bodies("由国家发展和改革委员会负责") == ["国家发展和改革委员会"]   # 和 inside a name stays
