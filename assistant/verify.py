@@ -307,7 +307,6 @@ class Verifier:
         """The evidence's number for the same thing must be this one (外观设计…十五年, not 二十年), in the same
         unit (三十天 is 三十日; 三个月 is not 十五日)."""
         evidence_text = "".join(search_form(c.text) for c in clauses)
-        document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
         stated_phrase = _phrase_of(norm, quantity)
         phrase = {q: _phrase_of(evidence_text, q) for q in find_quantities(evidence_text)
                   if same_kind(q.measure, quantity.measure)}
@@ -336,10 +335,7 @@ class Verifier:
             else:
                 finding.reasons.append(f"与条款一致：{quantity.text}")
                 self._check_start(norm, quantity, evidence_text, [q for q in alike if _equal(q, quantity)], finding)
-        elif not any(_equal(q, quantity) for q in find_quantities(document_text if self._figures_apart(clauses)
-                                                                  else evidence_text)):
-            # stated in no phrase of the clause (nor, in a plan, which may give a figure in another clause, of the
-            # document); a number that stands there otherwise (第24条) is no such quantity
+        elif not self._stated_apart(quantity, clauses, evidence_text):
             finding.fail("not_found", f"条款中未见 {quantity.text}")
 
     @staticmethod
@@ -353,8 +349,14 @@ class Verifier:
             finding.fail("contradicted", f"条款为“{ruled[0].group(0)}”，陈述为“{stated.group(0)}”")
 
     # --- helpers ----------------------------------------------------------------
-    def _figures_apart(self, clauses: list[Clause]) -> bool:
-        return any(GENRES[self.index.documents[c.doc_id].genre].figures_apart for c in clauses)
+    def _stated_apart(self, quantity: Quantity, clauses: list[Clause], evidence_text: str) -> bool:
+        """A figure no phrase alike gives may still be stated: by a plan anywhere, as a number (its targets table
+        puts the unit in a column's heading: 专利代理机构数量（家）… 200); by an article in another of its phrases,
+        as that quantity — a law's number elsewhere is another rule's, and 第24条 holds no 24小时."""
+        if any(GENRES[self.index.documents[c.doc_id].genre].figures_apart for c in clauses):
+            document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
+            return _states_number(document_text, quantity.text.rstrip(quantity.measure))
+        return any(_equal(q, quantity) for q in find_quantities(evidence_text))
 
     def _shared_weight(self, context: str, other: str) -> float:
         """The idf of the words two phrases share: what they are about, not how they are put."""
