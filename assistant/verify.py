@@ -65,6 +65,9 @@ REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|
 _PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起")
 _LIST_SEPARATOR = re.compile(r"[、和及与或]")
 _LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
+# How a statement says that a document says something (按海曙方案，…; 漕河泾方案提出…): no words of the clause.
+_SAYING = frozenset({"方案", "计划", "规划", "法律", "规定", "提出", "明确", "指出", "提到", "写明", "载明", "按", "按照",
+                     "根据", "依照", "所说", "所称"})
 # The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
 _BOUNDS = {"以上": 1, "以下": -1, "以内": -1}
 _START_FILLERS = {"之", "的", "日", "之日"}
@@ -394,10 +397,11 @@ class Verifier:
         return "".join(self.index.document_text(d) for d in self.index.documents)
 
     def _coverage(self, norm: str, clauses: list[Clause]) -> float:
-        """Idf-weighted share of the sentence's words found in the clauses (plan names left out)."""
+        """Idf-weighted share of the sentence's words found in the clauses (plan names, and the words by which
+        a statement says that a document says it, left out)."""
         idf = self.index.idf
         keys = {self._place_key(d) for d in self.index.documents.values()}
-        words = {t for t in tokenize(norm) if t not in keys and not t.isdigit()}
+        words = {t for t in tokenize(norm) if t not in keys and not t.isdigit() and t not in _SAYING}
         total = sum(idf.of(t) for t in words)
         if not total:
             return 1.0

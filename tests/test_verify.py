@@ -193,3 +193,12 @@ def test_a_body_s_name_is_read_without_the_words_before_it():
 
     assert bodies("任何单位或者个人都可以向商标局申请撤销") == ["商标局"]
     assert bodies("由国家发展和改革委员会负责") == ["国家发展和改革委员会"]   # 和 inside a name stays
+
+
+def test_the_words_saying_that_a_document_says_it_are_no_words_to_find(verifier, seed_app):
+    from assistant.topics import search_form
+
+    clause = seed_app.index.clause_by_id["haishu-2024#4.2"]
+    plain = verifier._coverage(search_form("组织实施阶段分解落实各项工作任务"), [clause])
+    framed = verifier._coverage(search_form("按照海曙的方案提出，组织实施阶段分解落实各项工作任务"), [clause])
+    assert framed == plain > 0.9
