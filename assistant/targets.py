@@ -25,6 +25,8 @@ FIGURE = re.compile(
 COMPARATOR_BEFORE = re.compile(
     r"(?:力争达到|力争达|累计达到|累计达|增长至|增长到|增加至|增至|提高至|提高到|提升至|不少于|不低于|不超过|"
     r"超过|多于|高于|低于|至少|达到|达|超|为|是|≥|>=|>|≤|<=|约)$")
+# A bound said before the verb that gives the figure (最多培育5家, 至少建成3个).
+BOUND_BEFORE_VERB = re.compile(r"(?P<bound>最多|至多|最少|至少|不少于|不超过|不低于)[\u4e00-\u9fff]{1,2}$")
 SCALES = {"万": 1e4, "亿": 1e8}
 # A figure followed by 的 describes the thing counted (收入1000万元以上的机构), it is no target.
 QUALIFIER_AFTER = re.compile(r"^(?:\([^()]*\))?\)?的")
@@ -50,10 +52,10 @@ UNIT_TEXT = re.compile(r"^(?P<scale>万|亿)?(?P<unit>美元|元|人|名|家|件
 SAME_MEASURE = {"名": "人"}
 COMPARATOR_SENSE = {  # how a comparator bounds the value
     **dict.fromkeys(["", "达到", "达", "为", "是", "增至", "增长至", "增长到", "增加至", "提高至", "提高到", "提升至",
-                     "力争达到", "力争达", "累计达", "累计达到", "不少于", "不低于", "至少", "≥", ">=", "以上"], "至少"),
+                     "力争达到", "力争达", "累计达", "累计达到", "不少于", "不低于", "至少", "最少", "≥", ">=", "以上"], "至少"),
     **dict.fromkeys(["超过", "超", "多于", "高于", ">"], "超过"),
     **dict.fromkeys(["左右", "约"], "约"),
-    **dict.fromkeys(["不超过", "低于", "以内", "以下", "≤", "<="], "不超过"),
+    **dict.fromkeys(["不超过", "低于", "以内", "以下", "最多", "至多", "≤", "<="], "不超过"),
 }
 
 # Indicator names that differ between plans but measure the same thing; checked in order.
@@ -192,6 +194,9 @@ def find_figures(text: str) -> list[Figure]:
 def _figure(text: str, match: re.Match, previous_end: int, next_start: int | None) -> tuple[Figure, int]:
     comparator = COMPARATOR_BEFORE.search(text, 0, match.start())
     comparator_text = comparator.group(0) if comparator and comparator.end() == match.start() else ""
+    bound = comparator_text
+    if not comparator_text and (detached := BOUND_BEFORE_VERB.search(text, 0, match.start())):
+        comparator_text, bound = detached.group(0), detached.group("bound")   # 最多培育5家: 最多
     after = _phrase_after(text, match.end(), next_start)
     if after and INDICATOR_START.match(after) and not CONNECTOR_AFTER.match(after):
         start, end = match.end(), match.end() + len(after)   # 培养600名执业专利代理师
@@ -201,7 +206,7 @@ def _figure(text: str, match: re.Match, previous_end: int, next_start: int | Non
     scale = SCALES.get(match.group("scale") or "", 1.0)
     low = float(match.group("low")) * scale
     high = float(match.group("high")) * scale if match.group("high") else low
-    figure = Figure(indicator, low, high, match.group("unit"), match.group("suffix") or comparator_text,
+    figure = Figure(indicator, low, high, match.group("unit"), match.group("suffix") or bound,
                     _deadline_before(text, match.start()), match.start(), match.end(), end - len(indicator))
     return figure, max(end, match.end())
 

@@ -202,3 +202,12 @@ def test_the_words_saying_that_a_document_says_it_are_no_words_to_find(verifier,
     plain = verifier._coverage(search_form("组织实施阶段分解落实各项工作任务"), [clause])
     framed = verifier._coverage(search_form("按照海曙的方案提出，组织实施阶段分解落实各项工作任务"), [clause])
     assert framed == plain > 0.9
+
+
+@pytest.mark.parametrize("statement, status", [
+    ("漕河泾方案规定最多培育5家国际品牌（分支）机构。", "contradicted"),   # the plan: 不少于5家
+    ("漕河泾方案规定至少引进5家国际品牌（分支）机构。", "supported"),
+])
+def test_a_bound_said_before_the_verb_is_the_figures_bound(verifier, statement, status):
+    [sentence] = verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason
