@@ -131,6 +131,7 @@ def chinese_numeral(n: int) -> str:
 _QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿"}, key=len, reverse=True))
 ARABIC_QUANTITY = re.compile(rf"(?<![\d./第])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
 _PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
+DOUBLED = re.compile(r"加倍|双倍|翻倍")
 _DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
 
 
@@ -158,7 +159,12 @@ def find_quantities(norm: str) -> list[Quantity]:
         stop = _PHRASE_BREAK.search(norm, m.end())
         phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
         found.append(Quantity(value, m["measure"], m.group(0), re.sub(r"\d+(?:\.\d+)?", "#", phrase), m.start(), m.end()))
-    return found
+    for m in DOUBLED.finditer(norm):   # 加倍承担赔偿责任: twice, with no numeral for cn2an to read
+        breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, m.start())]
+        stop = _PHRASE_BREAK.search(norm, m.end())
+        phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
+        found.append(Quantity(2.0, "倍", m.group(0), re.sub(r"\d+(?:\.\d+)?|加倍|双倍|翻倍", "#", phrase), m.start(), m.end()))
+    return sorted(found, key=lambda q: q.start)
 
 
 def context_similarity(a: str, b: str) -> float:

@@ -74,3 +74,11 @@ def test_how_a_breach_is_punished_prefers_a_fine_without_demanding_one():
     question = normalize("平台知道店家侵权却不采取措施的，怎么罚？")
     assert preferred_measures(question) == MONEY_MEASURES
     assert asked_measures(question) == frozenset()   # 责令改正 alone still answers it
+
+
+def test_doubling_is_a_quantity_of_two_times():
+    from assistant.numerals import find_quantities
+
+    [doubled] = find_quantities("造成平台内经营者损失的,加倍承担赔偿责任")
+    assert (doubled.value, doubled.measure, doubled.text) == (2.0, "倍", "加倍")
+    assert [q.text for q in find_quantities("处3倍以上5倍以下的罚款,双倍赔偿")] == ["3倍", "5倍", "双倍"]
