@@ -319,3 +319,43 @@ def test_the_checker_reports_every_file_of_fresh3(capsys):
     out = capsys.readouterr().out
     assert "qa.jsonl: 20 items" in out and "laws.jsonl: 70 items" in out and "0 errors" in out
     assert "dialogs.jsonl: 16 conversations" in out
+
+
+# --- eval/verify: statements on laws and plans, written from the documents ------------------------------------
+
+VERIFY = ROOT / "eval" / "verify"
+
+
+def _statements(name: str) -> list[dict]:
+    return [json.loads(line) for line in (VERIFY / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("name", ["laws.jsonl", "plans.jsonl"])
+def test_verify_statements_are_balanced_and_decided_by_their_evidence(name):
+    rows = _statements(name)
+    assert len({r["id"] for r in rows}) == len(rows)
+    counts = collections.Counter((r["split"], r["expected"]) for r in rows)
+    assert all(counts["dev", e] == counts["held", e] > 0 for e in ("supported", "contradicted", "not_found"))
+    assert all(r["evidence"] for r in rows if r["expected"] != "not_found")
+
+
+def test_verify_law_statements_quote_their_articles_and_keep_each_law_in_one_split(db):
+    rows = _statements("laws.jsonl")
+    splits = collections.defaultdict(set)
+    for row in rows:
+        splits[row["law"]].add(row["split"])
+        texts = [text for article in row["articles"] for (text,) in db.execute(
+            "SELECT a.article_text FROM articles a JOIN laws l ON a.law_id = l.law_id "
+            "WHERE l.law_name = ? AND l.status = '现行有效' AND a.article_no = ?", (row["law"], article))]
+        assert all(any(_squeezed(e) in _squeezed(t) for t in texts) for e in row["evidence"]), row["id"]
+    assert all(len(s) == 1 for s in splits.values())
+
+
+def test_verify_plan_statements_quote_their_plan():
+    for row in _statements("plans.jsonl"):
+        text = _squeezed((ROOT / "corpus" / row["doc"]).read_text(encoding="utf-8"))
+        assert all(_squeezed(e) in text for e in row["evidence"]), row["id"]
