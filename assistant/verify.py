@@ -58,7 +58,7 @@ MIN_COVERAGE = 0.6
 # shared (a Dice midpoint, not fitted): then the phrases speak of the same thing.
 MIN_CONTEXT_SIMILARITY = 0.5
 # The body a rule names as acting or deciding: 向人民法院 (起诉), 由国务院…主管部门 (授予), 经…局 (批准).
-ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员会|机关|政府|署|厅|办公室)|海关)")
+ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员会|机关|政府|署|厅|办公室|领导小组)|海关)")
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
@@ -68,6 +68,9 @@ _LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
 # How a statement says that a document says something (按海曙方案，…; 漕河泾方案提出…): no words of the clause.
 _SAYING = frozenset({"方案", "计划", "规划", "法律", "规定", "提出", "明确", "指出", "提到", "写明", "载明", "按", "按照",
                      "根据", "依照", "所说", "所称"})
+# A plan period a statement gives: a span of years with a word naming the period (实施期, 期限, 为期).
+_PERIOD_WORD = re.compile(r"实施期|规划期|执行期|期限|周期|为期|时间跨度")
+_PERIOD_SAID = re.compile(r"(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年?")
 # The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
 _BOUNDS = {"以上": 1, "以下": -1, "以内": -1}
 _START_FILLERS = {"之", "的", "日", "之日"}
@@ -118,6 +121,7 @@ class _Claim:
     quoted: list[str]
     bodies: list[str]
     doc_ids: list[str]           # plans the sentence names
+    period: tuple[int, int] | None = None   # the plan period it gives (实施期是2022年至2025年)
 
 
 @dataclass
@@ -193,6 +197,9 @@ class Verifier:
         quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)
                       and not _counts_its_list(norm, q)]
         inside += [(q.start, q.end) for q in quantities]
+        period = _PERIOD_SAID.search(norm) if _PERIOD_WORD.search(norm) else None
+        if period:
+            inside.append(period.span())
         numbers = [m.group(0) for m in NUMBER.finditer(norm)
                    if not any(a <= m.start() < b for a, b in inside)
                    and not any(m.group(0) == str(f.year) for f in figures)]
@@ -203,7 +210,7 @@ class Verifier:
             return SentenceCheck(sentence, "not_found", [], f"文档中没有涉及“{'、'.join(unknown)}”的内容。")
         doc_ids = [d.id for d in self.index.documents.values() if (key := self._place_key(d)) and key in norm]
         return _Claim(norm, figures, numbers, quantities, places, quoted, [_body_name(b) for b in BODY.findall(norm)],
-                      doc_ids)
+                      doc_ids, (int(period[1]), int(period[2])) if period else None)
 
     def _judge(self, sentence: str, claim: _Claim, clauses: list[Clause], targets: list[Target]) -> SentenceCheck:
         finding = _Finding()
@@ -276,6 +283,8 @@ class Verifier:
                 finding.fail("not_found", f"条款中未见数字 {number}")
         for quantity in claim.quantities:
             self._check_quantity(quantity, clauses, finding, claim.norm)
+        if claim.period:
+            self._check_period(claim, finding)
         for place in claim.places:
             if place not in document_text:
                 finding.fail("not_found", f"所引文档未提到“{place}”")
@@ -292,7 +301,8 @@ class Verifier:
         named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")
-        if not claim.figures and self._coverage(claim.norm, clauses) < MIN_COVERAGE:
+        said, titles = self._said_besides_period(claim)
+        if not claim.figures and self._coverage(said, clauses, titles) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
 
     def _check_against_best_clause(self, quantity: Quantity, claim: _Claim, clauses: list[Clause],
@@ -340,6 +350,26 @@ class Verifier:
                 self._check_start(norm, quantity, evidence_text, [q for q in alike if _equal(q, quantity)], finding)
         elif not self._stated_apart(quantity, clauses, evidence_text):
             finding.fail("not_found", f"条款中未见 {quantity.text}")
+
+    def _said_besides_period(self, claim: _Claim) -> tuple[str, str]:
+        """The statement without the plan period it gives, and the titles of the plans it names: a period is
+        checked against the plan's record, and the rest against its clauses."""
+        if not claim.period:
+            return claim.norm, ""
+        titles = "".join(search_form(self.index.documents[d].title) for d in claim.doc_ids)
+        return _PERIOD_WORD.sub("", _PERIOD_SAID.sub("", claim.norm)), titles
+
+    def _check_period(self, claim: _Claim, finding: _Finding) -> None:
+        """The plan period a statement gives the plan it names is the one the plan's title or text gives."""
+        first, last = claim.period
+        for document in (self.index.documents[d] for d in claim.doc_ids):
+            if document.period is None:
+                continue
+            if document.period == (first, last):
+                finding.reasons.append(f"与文档一致：规划期 {first}—{last} 年")
+            else:
+                finding.fail("contradicted", f"{document.short_title}的规划期为 {document.period[0]}—{document.period[1]} 年，"
+                                             f"陈述为 {first}—{last} 年")
 
     @staticmethod
     def _check_start(norm: str, quantity: Quantity, evidence_text: str, equal: list[Quantity],
@@ -396,7 +426,7 @@ class Verifier:
     def _corpus_text(self) -> str:
         return "".join(self.index.document_text(d) for d in self.index.documents)
 
-    def _coverage(self, norm: str, clauses: list[Clause]) -> float:
+    def _coverage(self, norm: str, clauses: list[Clause], also: str = "") -> float:
         """Idf-weighted share of the sentence's words found in the clauses (plan names, and the words by which
         a statement says that a document says it, left out)."""
         idf = self.index.idf
@@ -405,7 +435,7 @@ class Verifier:
         total = sum(idf.of(t) for t in words)
         if not total:
             return 1.0
-        text = "".join(search_form(c.text) for c in clauses)
+        text = "".join(search_form(c.text) for c in clauses) + also
         return sum(idf.of(t) for t in words if t in text) / total
 
 

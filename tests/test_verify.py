@@ -211,3 +211,14 @@ def test_the_words_saying_that_a_document_says_it_are_no_words_to_find(verifier,
 def test_a_bound_said_before_the_verb_is_the_figures_bound(verifier, statement, status):
     [sentence] = verifier.verify(statement).sentences
     assert sentence.status == status, sentence.reason
+
+
+@pytest.mark.parametrize("statement, status, reason", [
+    ("浦东新区的培育工作方案实施期是2017年到2019年。", "supported", "规划期 2017—2019 年"),
+    ("浦东新区国家知识产权示范城市培育工作方案的期限是2017年至2020年。", "contradicted", "陈述为 2017—2020 年"),
+    # a body of a plan may be a 领导小组
+    ("海曙的試點縣創建工作由區市場監管局統籌協調。", "contradicted", "条款为 区知识产权工作领导小组"),
+])
+def test_a_plan_s_period_and_its_leading_group_are_checked(verifier, statement, status, reason):
+    [sentence] = verifier.verify(statement).sentences
+    assert sentence.status == status and reason in sentence.reason, sentence.reason
