@@ -62,7 +62,8 @@ ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
-_PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起")
+_PERIOD_START = re.compile(r"[自从](?P<event>[\u4e00-\u9fff、]{1,40}?)(?:之日|日)?起"
+                           r"|在(?P<reached>[\u4e00-\u9fff、]{2,40}?)(?:之日|日)?满(?=\d)")   # 在…交付最初消费者满十年
 _LIST_SEPARATOR = re.compile(r"[、和及与或]")
 _LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
 # How a statement says that a document says something (按海曙方案，…; 漕河泾方案提出…): no words of the clause.
@@ -73,6 +74,7 @@ _PERIOD_WORD = re.compile(r"实施期|规划期|执行期|期限|周期|为期|�
 _PERIOD_SAID = re.compile(r"(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年?")
 # The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
 _BOUNDS = {"以上": 1, "以下": -1, "以内": -1}
+_POINTING = {"该", "其", "此"}   # 自该, 自其: jieba joins the preposition to the pronoun after it
 _START_FILLERS = {"之", "的", "日", "之日"}
 _PHRASE_END = re.compile(r"[,，。;；:：!?！？\n]|(?<=的)(?=可以|应当|不得|由|处|责令|依法|依照)")
 SENTENCE_END = re.compile(r"[。;；!?！？\n]")
@@ -378,7 +380,7 @@ class Verifier:
         in every phrase alike that gives it."""
         stated = period_start(norm, quantity)
         ruled = [r for q in equal if (r := period_start(evidence_text, q))]
-        if stated and ruled and all(other_start(stated["event"], r["event"]) for r in ruled):
+        if stated and ruled and all(other_start(_event(stated), _event(r)) for r in ruled):
             finding.fail("contradicted", f"条款为“{ruled[0].group(0)}”，陈述为“{stated.group(0)}”")
 
     # --- helpers ----------------------------------------------------------------
@@ -532,11 +534,22 @@ def period_start(norm: str, quantity: Quantity) -> re.Match | None:
     return ordered[0] if ordered else None
 
 
+def _event(start: re.Match) -> str:
+    return start["event"] or start["reached"]
+
+
 def _own_word(norm: str, at: int) -> bool:
-    """自 or 从 at `at` is a word of its own (自申请日起), not part of one (自然人, 各自, 从事)."""
-    bounds = set(accumulate(map(len, _jieba().lcut(norm[max(0, at - 4):at + 6])), initial=0))
-    offset = min(at, 4)
-    return offset in bounds and offset + 1 in bounds
+    """自, 从 or 在 at `at` is a preposition of its own (自申请日起, 自该产品出厂之日起, 自其知道之日起), not part of a
+    word (自然人, 自行, 从事, 存在)."""
+    import jieba.posseg
+
+    _jieba()
+    offset, window = min(at, 4), norm[max(0, at - 4):at + 8]
+    for word in jieba.posseg.cut(window):
+        if offset < len(word.word):
+            return word.word == norm[at] or (offset == 0 and word.word[1:] in _POINTING)
+        offset -= len(word.word)
+    return False
 
 
 def other_start(stated: str, ruled: str) -> bool:

@@ -172,6 +172,11 @@ def test_the_event_a_period_is_counted_from():
     assert period_start(said, find_quantities(said)[0])["event"] == "收到通知"
     assert period_start("自然人的作品保护期为50年", find_quantities("自然人的作品保护期为50年")[0]) is None
     assert other_start("授权", "申请") and not other_start("收到通知", "收到复审决定通知")
+    # 自该 (jieba joins them) and a term reached 在…满 count too
+    said = "请求权,自该产品出厂之日起满10年丧失"
+    assert period_start(said, find_quantities(said)[0])["event"] == "该产品出厂"
+    law = "请求权,在造成损害的缺陷产品交付最初消费者满10年丧失"
+    assert period_start(law, find_quantities(law)[0])["reached"] == "造成损害的缺陷产品交付最初消费者"
 
 
 def test_a_count_of_the_things_a_sentence_lists_is_no_figure_to_find():
