@@ -25,10 +25,14 @@ MODALS = {
     "not required": ("无须", "无需", "不必", "不需要", "不用"),
     "granted": ("予以",),
     "withheld": ("不予",),
+    # what a plan does about a thing: favours it or holds it back
+    "encouraged": ("鼓励", "支持", "扶持"),
+    "restricted": ("限制", "严控"),
 }
 # Modalities no rule can state at once of the same act (可以 and 应当 differ in strength, not in sense).
 OPPOSED = {frozenset({"forbidden", "allowed"}), frozenset({"forbidden", "required"}),
-           frozenset({"required", "not required"}), frozenset({"granted", "withheld"})}
+           frozenset({"required", "not required"}), frozenset({"granted", "withheld"}),
+           frozenset({"encouraged", "restricted"}), frozenset({"encouraged", "forbidden"})}
 _MODAL = re.compile("|".join(sorted((w for words in MODALS.values() for w in words), key=len, reverse=True)))
 _CLASS = {word: kind for kind, words in MODALS.items() for word in words}
 # A negated act: 不视为, 不予, 未经, 没有收到 — the negator and the two characters it negates.

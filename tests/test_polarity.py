@@ -77,3 +77,10 @@ def test_two_things_the_clause_tells_apart_paired_the_wrong_way_are_found():
     [found] = swapped_terms("行业标准、地方标准是强制性标准", evidence)
     assert found.ruled == "行业标准、地方标准是推荐性标准"
     assert swapped_terms("行业标准、地方标准是推荐性标准", evidence) == []
+
+
+def test_holding_back_what_a_plan_favours_is_the_opposite():
+    evidence = "支持国内外知名服务机构在本市设立分支机构。"
+    [found] = opposed_phrases("限制国内外知名服务机构在本市设立分支机构", evidence)
+    assert found.ruled == "支持国内外知名服务机构在本市设立分支机构"
+    assert opposed_phrases("鼓励国内外知名服务机构在本市设立分支机构", evidence) == []   # 鼓励 favours as 支持 does
