@@ -438,7 +438,7 @@ class Verifier:
         if not total:
             return 1.0
         text = "".join(search_form(c.text) for c in clauses) + also
-        return sum(idf.of(t) for t in words if t in text) / total
+        return sum(idf.of(t) for t in words if t in text or _spread_in(t, text)) / total
 
 
 def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
@@ -485,6 +485,12 @@ def _phrase_of(norm: str, quantity: Quantity) -> str:
     start = max((m.end() for m in _PHRASE_END.finditer(norm, 0, quantity.start)), default=0)
     end = _PHRASE_END.search(norm, quantity.end)
     return NUMBER.sub("#", _without_start(norm[start:end.start() if end else len(norm)]))
+
+
+def _spread_in(word: str, text: str) -> bool:
+    """The word's characters stand in the text in order, one other character at most between two of them: the
+    statement's short form of the clause's word (起算 / 起计算, 罚款额 / 罚款数额)."""
+    return len(word) > 1 and re.search("[^,。;:]?".join(map(re.escape, word)), text) is not None
 
 
 def _bound_word(norm: str, quantity: Quantity) -> str:

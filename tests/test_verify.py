@@ -227,3 +227,11 @@ def test_a_bound_said_before_the_verb_is_the_figures_bound(verifier, statement, 
 def test_a_plan_s_period_and_its_leading_group_are_checked(verifier, statement, status, reason):
     [sentence] = verifier.verify(statement).sentences
     assert sentence.status == status and reason in sentence.reason, sentence.reason
+
+
+def test_a_short_form_of_the_clause_s_word_is_found_in_it():
+    from assistant.verify import _spread_in
+
+    assert _spread_in("起算", "从法律文书规定履行期间的最后1日起计算")
+    assert not _spread_in("起算", "从法律文书生效之日起,按照约定计算")   # too far apart
+    assert not _spread_in("算", "计算")                                  # one character is no word to spread
