@@ -557,11 +557,7 @@ def _own_word(norm: str, at: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    """jieba's words of a short text, read with parts of speech (which cuts 自 from what follows more often)."""
-    import jieba.posseg
-
-    _jieba()
-    return tuple(word.word for word in jieba.posseg.cut(text))
+    return tuple(_jieba().lcut(text))
 
 
 def other_start(stated: str, ruled: str) -> bool:
