@@ -343,7 +343,7 @@ class Verifier:
                 ruled = turned[0]
                 finding.fail("contradicted", f"条款为 {ruled.text}{_bound_word(evidence_text, ruled)}，"
                                              f"陈述为 {quantity.text}{_bound_word(norm, quantity)}")
-            elif not any(_equal(q, quantity) for q in closest):
+            elif not equal:
                 # a phrase may state a range (一倍以上五倍以下): name all it states
                 stated = "、".join(dict.fromkeys(q.text for q in closest))
                 finding.fail("contradicted", f"条款为 {stated}，陈述为 {quantity.text}")
