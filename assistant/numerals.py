@@ -132,6 +132,7 @@ _QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿
 ARABIC_QUANTITY = re.compile(rf"(?<![\d./第])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
 _PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 DOUBLED = re.compile(r"加倍|双倍|翻倍")
+_NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
 _DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
 
 
@@ -155,16 +156,19 @@ def find_quantities(norm: str) -> list[Quantity]:
         value = float(m["value"]) * {"万": 1e4, "亿": 1e8}.get(m["scale"] or "", 1)
         if (m["measure"] == "年" and 1900 <= value <= 2100) or any(a <= m.start() < b for a, b in dates):
             continue
-        breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, m.start())]
-        stop = _PHRASE_BREAK.search(norm, m.end())
-        phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
-        found.append(Quantity(value, m["measure"], m.group(0), re.sub(r"\d+(?:\.\d+)?", "#", phrase), m.start(), m.end()))
+        phrase = _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end()))
+        found.append(Quantity(value, m["measure"], m.group(0), phrase, m.start(), m.end()))
     for m in DOUBLED.finditer(norm):   # 加倍承担赔偿责任: twice, with no numeral for cn2an to read
-        breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, m.start())]
-        stop = _PHRASE_BREAK.search(norm, m.end())
-        phrase = norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
-        found.append(Quantity(2.0, "倍", m.group(0), re.sub(r"\d+(?:\.\d+)?|加倍|双倍|翻倍", "#", phrase), m.start(), m.end()))
+        phrase = DOUBLED.sub("#", _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end())))
+        found.append(Quantity(2.0, "倍", m.group(0), phrase, m.start(), m.end()))
     return sorted(found, key=lambda q: q.start)
+
+
+def _phrase_around(norm: str, start: int, end: int) -> str:
+    """The phrase (between punctuation) holding norm[start:end]."""
+    breaks = [b.end() for b in _PHRASE_BREAK.finditer(norm, 0, start)]
+    stop = _PHRASE_BREAK.search(norm, end)
+    return norm[breaks[-1] if breaks else 0:stop.start() if stop else len(norm)]
 
 
 def context_similarity(a: str, b: str) -> float:

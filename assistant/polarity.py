@@ -149,7 +149,7 @@ def _another_thing_of_the_same_kind(phrase: str, other: str, evidence_text: str)
     three characters they share, or the evidence itself names the statement's word with what follows it
     (行业标准是强制性标准, where the clause says 推荐性标准 of them and 强制性标准 of others): two things the
     clause tells apart, paired the wrong way. Prepositions or adverbs put for others (从申请日起 /
-    均自申请日起) is the user's wording, not another thing."""
+    均自申请日起) are the user's wording, not another thing."""
     changes = [op for op in SequenceMatcher(None, phrase, other, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(changes) != 1 or changes[0][0] != "replace":
         return False

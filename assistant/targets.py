@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .index import Index
+from .numerals import unit_of
 from .model import Clause, Document
 from .text import normalize, normalize_with_offsets
 from .topics import Synonyms, check_input, search_form
@@ -49,7 +50,6 @@ LABEL_UNIT = re.compile(r"\(([^()]+)\)$")
 UNIT_TEXT = re.compile(r"^(?P<scale>万|亿)?(?P<unit>美元|元|人|名|家|件|个|次|场|张|项|所|座|%)$")
 
 # --- comparing ----------------------------------------------------------------
-SAME_MEASURE = {"名": "人"}
 COMPARATOR_SENSE = {  # how a comparator bounds the value
     **dict.fromkeys(["", "达到", "达", "为", "是", "增至", "增长至", "增长到", "增加至", "提高至", "提高到", "提升至",
                      "力争达到", "力争达", "累计达", "累计达到", "不少于", "不低于", "至少", "最少", "≥", ">=", "以上"], "至少"),
@@ -92,7 +92,7 @@ class _Quantity:
 
     @property
     def measure(self) -> str:
-        return SAME_MEASURE.get(self.unit, self.unit)
+        return unit_of(self.unit)
 
     @property
     def sense(self) -> str:
