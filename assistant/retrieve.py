@@ -100,9 +100,12 @@ class HybridRetriever:
         return self.embedder.embed([normalize(question)], query=True)[0]
 
     def dense(self, question: str, k: int, doc_ids: list[str] | None = None) -> list[Hit]:
-        if doc_ids == []:
+        documents = self.index.documents
+        within = {d: [c.id for c in documents[d].clauses] for d in doc_ids if d in documents} \
+            if doc_ids is not None else None
+        if within == {}:
             return []
-        found = self.index.vectors.search(self._embed_query(question), k, doc_ids)
+        found = self.index.vectors.search(self._embed_query(question), k, within)
         by_id = self.index.clause_by_id
         return [Hit(by_id[h.clause_id], h.similarity, h.similarity, None) for h in found if h.clause_id in by_id]
 

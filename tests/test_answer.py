@@ -139,6 +139,15 @@ def test_filters_limit_the_documents_searched(seed_app):
     assert {h.clause.doc_id for h in seed_app.retriever.search("服务机构", k=10, filters=by_region)} == {"zhengzhou-2023"}
 
 
+def test_dense_search_within_documents_ranks_as_the_whole_search_does(seed_app):
+    question = "专利代理师的数量目标"
+    everywhere = seed_app.retriever.dense(question, len(seed_app.index.clauses))
+    expected = [h.clause.id for h in everywhere if h.clause.doc_id == "haishu-2024"][:5]
+    within = seed_app.retriever.dense(question, 5, ["haishu-2024", "no-such-document"])
+    assert [h.clause.id for h in within] == expected
+    assert seed_app.retriever.dense(question, 5, ["no-such-document"]) == []
+
+
 def test_langchain_retriever_returns_clause_documents(seed_app):
     retriever = ClauseRetriever(retriever=seed_app.retriever, k=3)
     documents = retriever.invoke("知识产权质押融资")
