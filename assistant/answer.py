@@ -127,6 +127,12 @@ class Answerer:
         self.composer = Composer(index, retriever, topics)
         self.chain = RunnableLambda(self._analyse) | RunnableLambda(self._retrieve) | RunnableLambda(self._compose)
 
+    def warm_up(self) -> None:
+        """Build now what a first question would otherwise wait for: the table of numbered units (a pass over
+        every clause) and, by answering one question, the models and indexes that answering loads."""
+        self._numbered_units
+        self.ask("知识产权工作的主要目标是什么？")
+
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         return self.chain.invoke({"question": check_question(question), "filters": filters or Filters()})
 

@@ -129,7 +129,9 @@ class App:
         """Load what the first question would otherwise wait for (the models, jieba's dictionary,
         the vector index's files, the topic search's texts and vectors). The web server runs
         this once its page is up, so the page does not wait for it either."""
-        self.answerer.ask("知识产权工作的主要目标是什么？")
+        from .questions import load_tables
+        load_tables()
+        self.answerer.warm_up()
         self.topics.search("知识产权")
         from .meaning import similarities
         similarities("知识产权", [])  # the sentence encoder, used for questions in everyday words

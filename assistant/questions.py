@@ -368,6 +368,13 @@ def topic_terms(question: str) -> list[str]:
     return terms
 
 
+def load_tables() -> None:
+    """Load now what question analysis would otherwise load on a first question that needs it: jieba's
+    part-of-speech model and its idf table of general Chinese (most of a second each)."""
+    tagged("知识产权")
+    _general_idf()
+
+
 @functools.lru_cache(maxsize=1)
 def _general_idf() -> tuple[dict[str, float], float]:
     """jieba's idf table of general Chinese (shipped with jieba) and its median."""
