@@ -859,8 +859,8 @@ class Composer:
         held = coverage(query.tokens, stating, query.aliases)
         further = best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),
                                  measures, self.index, aliases=query.aliases)
-        better = next((r for r in ranked + further if of_asked(r[1], asked, measures)
-                       and coverage(query.tokens, [r[1]], query.aliases) >= held), None)
+        better = next((r for r in ranked + further if coverage(query.tokens, [r[1]], query.aliases) >= held
+                       and of_asked(r[1], asked, measures)), None)  # tagging words is the slower test
         return [better] if better else chosen
 
     def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:

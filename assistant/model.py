@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .genres import GENRES, PLAN, is_national
 from .text import place_key
@@ -52,14 +53,14 @@ class Document:
     # time, "file": name given}; stamped by the index build from library.py's record.
     provenance: dict | None = field(default=None, compare=False)
 
-    @property
+    @cached_property  # asked for every document on every question
     def short_title(self) -> str:
         """How people name the document: a plan by its place, a national law without 中华人民共和国."""
         if self.region:
             return self.region
         return re.sub(r"^中华人民共和国", "", self.title) if self.genre != PLAN.name else self.title
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         """Normalised names by which a question refers to this document (徐汇, 专利法)."""
         key = place_key(self.region)

@@ -45,6 +45,7 @@ def check_input(text: str | None, what_zh: str, what_en: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8192)  # the same clauses are matched by several steps of one answer
 def search_form(text: str) -> str:
     """The normalised form terms are matched in (no white space at all)."""
     return normalize_with_offsets(text)[0]

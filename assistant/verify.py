@@ -425,6 +425,10 @@ class Verifier:
 
 
     @functools.cached_property
+    def _place_keys(self) -> frozenset[str | None]:
+        return frozenset(self._place_key(d) for d in self.index.documents.values())
+
+    @functools.cached_property
     def _corpus_text(self) -> str:
         return "".join(self.index.document_text(d) for d in self.index.documents)
 
@@ -432,8 +436,7 @@ class Verifier:
         """Idf-weighted share of the sentence's words found in the clauses (plan names, and the words by which
         a statement says that a document says it, left out)."""
         idf = self.index.idf
-        keys = {self._place_key(d) for d in self.index.documents.values()}
-        words = {t for t in tokenize(norm) if t not in keys and not t.isdigit() and t not in _SAYING}
+        words = {t for t in tokenize(norm) if t not in self._place_keys and not t.isdigit() and t not in _SAYING}
         total = sum(idf.of(t) for t in words)
         if not total:
             return 1.0
