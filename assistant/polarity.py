@@ -22,7 +22,7 @@ MODALS = {
     "forbidden": ("不得", "禁止", "严禁", "不准", "不许", "不能", "不可以", "无权"),
     "allowed": ("可以", "有权", "允许", "能够"),
     "required": ("应当", "必须"),
-    "not required": ("无须", "无需", "不必", "不需要", "不用"),
+    "not required": ("无须", "无需", "不必", "不需要", "不用", "可以不"),
     "granted": ("予以",),
     "withheld": ("不予",),
     # what a plan does about a thing: favours it or holds it back
@@ -62,8 +62,13 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
     masked = [_masked(p) for p in ruled]
     stated = [p for p in _PHRASE.split(norm_statement) if p]
     found = []
+    only_conditions = [_states_condition(p) for p in ruled]
     for n, phrase in enumerate(stated):
-        alike = [context_similarity(_masked(phrase), other) for other in masked]
+        # A phrase stating what may or must be done is compared with those stating a rule, not with a condition
+        # of one (可以不提供担保 with 申请人应当提供担保, not with 不提供担保的).
+        ruling = bool(_modalities(phrase))
+        alike = [0.0 if ruling and condition else context_similarity(_masked(phrase), other)
+                 for other, condition in zip(masked, only_conditions)]
         best = max(alike, default=0.0)
         if best < MIN_PHRASE_SIMILARITY:
             continue
@@ -75,6 +80,11 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
         if all(_opposed(phrase, ruled[m]) for m in closest) and not _said_within(phrase, ruled, closest, tied):
             found.append(Opposition(phrase, max(ruled[m] for m in closest)))
     return found
+
+
+def _states_condition(phrase: str) -> bool:
+    """A phrase that only says when a rule applies (不提供担保的): it ends in 的 and has no modal word."""
+    return phrase.endswith("的") and not _modalities(phrase)
 
 
 def _said_within(phrase: str, ruled: list[str], opposed: list[int], alike: list[int]) -> bool:

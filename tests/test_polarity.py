@@ -22,6 +22,14 @@ def test_the_opposite_of_what_the_rule_allows_requires_or_forbids_is_found(state
     assert [o.ruled for o in opposed_phrases(statement, evidence)] == [ruled]
 
 
+def test_may_do_without_what_the_rule_requires_is_found_in_the_rule_not_in_its_condition():
+    evidence = "利害关系人申请诉前保全的，申请人应当提供担保，不提供担保的，裁定驳回申请。"
+    stated = "利害关系人申请诉前保全的，可以不提供担保"
+    assert [o.ruled for o in opposed_phrases(stated, evidence)] == ["申请人应当提供担保"]
+    assert opposed_phrases("利害关系人申请诉前保全的，申请人必须提供担保", evidence) == []
+    assert opposed_phrases("利害关系人申请诉前保全，可以不提供担保", "利害关系人申请诉前保全，可以不提供担保。") == []
+
+
 @pytest.mark.parametrize("statement", [
     "专为科学研究和实验而使用有关专利的，不视为侵犯专利权",   # as the rule says
     "任何单位或者个人都禁止实施其专利",                        # 禁止 forbids as 不得 does
