@@ -78,6 +78,8 @@ _POINTING = {"该", "其", "此"}   # 自该, 自其: jieba joins the prepositio
 _START_FILLERS = {"之", "的", "日", "之日"}
 _PHRASE_END = re.compile(r"[,，。;；:：!?！？\n]|(?<=的)(?=可以|应当|不得|由|处|责令|依法|依照)")
 SENTENCE_END = re.compile(r"[。;；!?！？\n]")
+# What a phrase sets apart before its quantity (木本、藤本以外的其他植物…#年): not what the quantity is said of.
+_EXCLUDED = re.compile(r"^[^#]*?(?:以外|之外)的?(?=[^#]*#)")
 PHRASE = re.compile(r"[,，。;；:：!?！？\n]")
 
 
@@ -483,11 +485,11 @@ def _body_named(body: str, text: str) -> bool:
 
 def _phrase_of(norm: str, quantity: Quantity) -> str:
     """The phrase a quantity stands in — what it is said of — numbers masked and the period's starting point
-    (自申请日起, compared apart) left out. A condition ending in 的 before a rule's modal word is a phrase of
+    (自申请日起, compared apart) and what it sets apart (…以外的) left out. A condition ending in 的 before a rule's modal word is a phrase of
     its own, with or without the comma (没有违法所得的可以处#万元以下罚款: the 罚款, not the 违法所得)."""
     start = max((m.end() for m in _PHRASE_END.finditer(norm, 0, quantity.start)), default=0)
     end = _PHRASE_END.search(norm, quantity.end)
-    return NUMBER.sub("#", _without_start(norm[start:end.start() if end else len(norm)]))
+    return _EXCLUDED.sub("", NUMBER.sub("#", _without_start(norm[start:end.start() if end else len(norm)])))
 
 
 def _spread_in(word: str, text: str) -> bool:

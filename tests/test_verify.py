@@ -235,3 +235,17 @@ def test_a_short_form_of_the_clause_s_word_is_found_in_it():
     assert _spread_in("起算", "从法律文书规定履行期间的最后1日起计算")
     assert not _spread_in("起算", "从法律文书生效之日起,按照约定计算")   # too far apart
     assert not _spread_in("算", "计算")                                  # one character is no word to spread
+
+
+def test_what_a_statement_sets_apart_is_not_what_its_figure_is_said_of():
+    from assistant.numerals import find_quantities
+    from assistant.verify import _phrase_of
+
+    def phrase(text):
+        return _phrase_of(text, find_quantities(text)[0])
+
+    # compared with the law's 其他植物未超过四年, not with 木本或者藤本植物未超过六年
+    assert phrase("木本、藤本以外的其他植物未超过6年的，该品种具备新颖性") == "其他植物未超过#年的"
+    assert phrase("除木本、藤本之外的植物未超过6年的") == "植物未超过#年的"
+    assert phrase("木本或者藤本植物未超过6年") == "木本或者藤本植物未超过#年"
+    assert phrase("境外销售未超过6年，此外还应当登记") == "境外销售未超过#年"
