@@ -69,6 +69,7 @@ _LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
 # How a statement says that a document says something (按海曙方案，…; 漕河泾方案提出…): no words of the clause.
 _SAYING = frozenset({"方案", "计划", "规划", "法律", "规定", "提出", "明确", "指出", "提到", "写明", "载明", "按", "按照",
                      "根据", "依照", "所说", "所称"})
+_SAID_LEAD = re.compile(rf"(?:{'|'.join(sorted(_SAYING, key=len, reverse=True))})(?:中的|里的|中|里|的)?")
 # A plan period a statement gives: a span of years with a word naming the period (实施期, 期限, 为期).
 _PERIOD_WORD = re.compile(r"实施期|规划期|执行期|期限|周期|为期|时间跨度")
 _PERIOD_SAID = re.compile(r"(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年?")
@@ -234,7 +235,11 @@ class Verifier:
                       finding: _Finding) -> None:
         same_indicator = [t for t in targets if t.group == figure.group]
         if not same_indicator and claim.doc_ids:
-            same_indicator = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
+            named_alike = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
+            # of indicators named alike, those sharing the statement's rarer words: 规模以上服务机构, not 知识产权服务机构,
+            # for 规模以上知识产权服务机构 (知识产权 is in every indicator of these plans)
+            shared = {id(t): self._shared_weight(t.group, figure.group) for t in named_alike}
+            same_indicator = [t for t in named_alike if shared[id(t)] == max(shared.values())]
         if not same_indicator:
             owner = self._owner_hint(figure, claim)
             quantity = next((q for q in find_quantities(claim.norm) if q.start == figure.start), None)
@@ -408,8 +413,10 @@ class Verifier:
         return re.compile(rf"^(?:{alternation})(?:新区|区|市|县)?(?:的)?")
 
     def _without_places(self, indicator: str) -> str:
-        while (place := self._place_prefix.match(indicator)) and place.end() < len(indicator):
-            indicator = indicator[place.end():]
+        """The indicator without the places and the saying words before it (漕河泾方案提出…规模以上服务机构)."""
+        while ((lead := self._place_prefix.match(indicator) or _SAID_LEAD.match(indicator))
+               and lead.end() < len(indicator)):
+            indicator = indicator[lead.end():]
         return indicator
 
     def _evidence(self, clause: Clause) -> Evidence:

@@ -249,3 +249,13 @@ def test_what_a_statement_sets_apart_is_not_what_its_figure_is_said_of():
     assert phrase("除木本、藤本之外的植物未超过6年的") == "植物未超过#年的"
     assert phrase("木本或者藤本植物未超过6年") == "木本或者藤本植物未超过#年"
     assert phrase("境外销售未超过6年，此外还应当登记") == "境外销售未超过#年"
+
+
+@pytest.mark.parametrize("statement, status, figure", [
+    ("漕河泾规划提出2026年规模以上知识产权服务机构增至210家。", "contradicted", "45 家"),   # 210 is all service firms
+    ("漕河泾规划提出2026年规模以上知识产权服务机构增至45家。", "supported", "45 家"),
+    ("漕河泾规划提出2026年各类知识产权服务机构增至210家。", "supported", "210 家"),
+])
+def test_an_indicator_is_told_from_a_broader_one_by_its_rarer_words(verifier, statement, status, figure):
+    sentence = verifier.verify(statement).sentences[0]
+    assert (sentence.status, figure in sentence.reason) == (status, True)
