@@ -197,7 +197,7 @@ class Verifier:
         if not has_chinese(plain):
             return SentenceCheck(sentence, "not_found", [], "陈述不含中文，无法与中文条款核对。(no Chinese text to check)")
         norm = search_form(plain)
-        figures = [dataclasses.replace(f, indicator=self._without_places(f.indicator)) for f in find_figures(norm)]
+        figures = [dataclasses.replace(f, indicator=self._indicator_itself(f.indicator)) for f in find_figures(norm)]
         inside = [(f.start, f.end) for f in figures]
         quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)
                       and not _counts_its_list(norm, q)]
@@ -412,7 +412,7 @@ class Verifier:
         alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         return re.compile(rf"^(?:{alternation})(?:新区|区|市|县)?(?:的)?")
 
-    def _without_places(self, indicator: str) -> str:
+    def _indicator_itself(self, indicator: str) -> str:
         """The indicator without the places and the saying words before it (漕河泾方案提出…规模以上服务机构)."""
         while ((lead := self._place_prefix.match(indicator) or _SAID_LEAD.match(indicator))
                and lead.end() < len(indicator)):
