@@ -223,8 +223,8 @@ def test_the_vector_graph_is_built_for_recall(seed_app):
 
 
 def test_a_search_within_documents_is_exact_and_follows_changes(tmp_path):
-    """A search limited to some documents ranks their clauses by exact cosine (what Chroma's own
-    filtered query returns) and sees vectors written after an earlier search."""
+    """A search limited to some documents (each with its clause ids) ranks their clauses by exact cosine
+    (what Chroma's own filtered query returns) and sees vectors written after an earlier search."""
     import numpy as np
 
     from assistant.stores import ChromaStore
@@ -237,7 +237,8 @@ def test_a_search_within_documents_is_exact_and_follows_changes(tmp_path):
     store.upsert(ids, vectors, [{"doc_id": f"d{i % 3}"} for i in range(60)])
     query = rng.normal(size=8).astype(np.float32)
 
-    within = store.search(query, 5, ["d1", "d2"])
+    members = {d: [f"c{i}" for i in range(60) if i % 3 == int(d[1])] for d in ("d1", "d2")}
+    within = store.search(query, 5, members)
     own = [i for i in range(60) if i % 3]
     exact = sorted(own, key=lambda i: -float(vectors[i] @ query))[:5]
     assert [h.clause_id for h in within] == [f"c{i}" for i in exact]
@@ -245,6 +246,6 @@ def test_a_search_within_documents_is_exact_and_follows_changes(tmp_path):
     assert [h.clause_id for h in within] == chroma["ids"][0]
 
     store.upsert(["new"], query[None, :] / np.linalg.norm(query), [{"doc_id": "d1"}])
-    assert store.search(query, 1, ["d1"])[0].clause_id == "new"
+    assert store.search(query, 1, {"d1": [*members["d1"], "new"]})[0].clause_id == "new"
     store.delete(["new"])
-    assert store.search(query, 1, ["d1"])[0].clause_id != "new"
+    assert store.search(query, 1, {"d1": members["d1"]})[0].clause_id != "new"
