@@ -69,7 +69,10 @@ _LIST_CLOSER = re.compile(r"(?:这|这些|等|共|上述)$")
 # How a statement says that a document says something (按海曙方案，…; 漕河泾方案提出…): no words of the clause.
 _SAYING = frozenset({"方案", "计划", "规划", "法律", "规定", "提出", "明确", "指出", "提到", "写明", "载明", "按", "按照",
                      "根据", "依照", "所说", "所称"})
-_SAID_LEAD = re.compile(rf"(?:{'|'.join(sorted(_SAYING, key=len, reverse=True))})(?:中的|里的|中|里|的)?")
+# The same before a figure's indicator (漕河泾方案提出…, 规划中的…): a document word with what follows it, or a verb of
+# saying; not 规定 or 按 alone, which may begin an indicator's name (规定时限内办结率).
+_SAID_LEAD = re.compile(r"(?:方案|计划|规划|文件)(?:中的|里的|中|里|的|提出|明确|指出|提到|写明|载明|规定|要求)+"
+                        r"|(?:提出|明确|指出|提到|写明|载明)")
 # A plan period a statement gives: a span of years with a word naming the period (实施期, 期限, 为期).
 _PERIOD_WORD = re.compile(r"实施期|规划期|执行期|期限|周期|为期|时间跨度")
 _PERIOD_SAID = re.compile(r"(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年?")
@@ -238,8 +241,8 @@ class Verifier:
             named_alike = [t for t in targets if _name_overlap(t.group, figure.group) >= MIN_NAME_OVERLAP]
             # of indicators named alike, those sharing the statement's rarer words: 规模以上服务机构, not 知识产权服务机构,
             # for 规模以上知识产权服务机构 (知识产权 is in every indicator of these plans)
-            shared = {id(t): self._shared_weight(t.group, figure.group) for t in named_alike}
-            same_indicator = [t for t in named_alike if shared[id(t)] == max(shared.values())]
+            shared = [self._shared_weight(t.group, figure.group) for t in named_alike]
+            same_indicator = [t for t, weight in zip(named_alike, shared) if weight == max(shared)]
         if not same_indicator:
             owner = self._owner_hint(figure, claim)
             quantity = next((q for q in find_quantities(claim.norm) if q.start == figure.start), None)
@@ -431,7 +434,6 @@ class Verifier:
     @staticmethod
     def _place_key(document: Document) -> str | None:
         return place_key(document.region)
-
 
     @functools.cached_property
     def _place_keys(self) -> frozenset[str | None]:

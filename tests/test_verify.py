@@ -259,3 +259,9 @@ def test_what_a_statement_sets_apart_is_not_what_its_figure_is_said_of():
 def test_an_indicator_is_told_from_a_broader_one_by_its_rarer_words(verifier, statement, status, figure):
     sentence = verifier.verify(statement).sentences[0]
     assert (sentence.status, figure in sentence.reason) == (status, True)
+
+
+def test_an_indicator_is_read_without_the_place_and_saying_words_before_it(verifier):
+    assert verifier._indicator_itself("漕河泾方案提出到2026年规模以上服务机构数量") == "到2026年规模以上服务机构数量"
+    assert verifier._indicator_itself("徐汇规划中的专利代理师人数") == "专利代理师人数"
+    assert verifier._indicator_itself("规定时限内办结率") == "规定时限内办结率"   # a name that begins with 规定
