@@ -1,6 +1,6 @@
 """Core speed figures on the seed corpus: full index, no-change re-index, warm `ask`.
 
-    python benchmarks/bench_core.py [--questions eval/qa.jsonl] [--keep-cache]
+    python benchmarks/bench_core.py [--questions eval/qa.jsonl] [--cache INDEX/embeddings.sqlite]
 
 Targets on a 2-core machine: full index ≤ 15 s, no-change re-index ≤ 1 s,
 warm ask p95 ≤ 60 ms. Prints what it measures; it does not judge.
@@ -30,6 +30,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None,
                         help="seed the embedding cache from this sqlite file (measures a rebuild, not a cold build)")
     args = parser.parse_args()
+    if args.cache and not args.cache.is_file():
+        parser.error(f"--cache {args.cache}: no such file (give an index's embeddings.sqlite)")
 
     work = Path(tempfile.mkdtemp(prefix="pa-bench-"))
     try:
