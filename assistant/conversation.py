@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import INTENTS, check_question, classify, question_words, tagged
+from .questions import A_NOT_A, INTENTS, check_question, classify, question_words, tagged
 from .model import Clause, Document
 from .index import Index
 from .retrieve import Filters
@@ -209,9 +209,9 @@ def _intent_spans_removed(norm: str) -> str:
 
 
 def topic_words(question: str, mentions: Mentions) -> list[str]:
-    """The words that say what a question is about: not question words, places, pronouns,
-    follow-up words, ordinals, nor the words saying which kind of answer it wants."""
-    norm = _intent_spans_removed(mentions.strip_places(normalize(question)))
+    """The words that say what a question is about: not question words (是不是, 能不能 among them), places,
+    pronouns, follow-up words, ordinals, nor the words saying which kind of answer it wants."""
+    norm = A_NOT_A.sub(" ", _intent_spans_removed(mentions.strip_places(normalize(question))))
     norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", _TOPIC_DEICTIC.sub(" ", norm))))
     skip = question_words() | stopwords() | _DIALOG_WORDS | frame_words()
     return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()

@@ -44,7 +44,7 @@ HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工
 # not be a date or a figure (保护期不受限制).
 YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|有没有|会不会")
 # A-not-A asks yes or no (能不能, 是不是, 有没有, 可不可以): its pieces (不能, 没有) are not topic words.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
 ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|几大|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
@@ -675,7 +675,7 @@ class QuestionAnalyser:
                                                                    for d2, p2 in found)], leaves
 
     def weighted_tokens(self, question: str) -> dict[str, float]:
-        norm = _A_NOT_A.sub(" ", normalize(question))
+        norm = A_NOT_A.sub(" ", normalize(question))
         words = {t for t in tokenize(norm) if (len(t) > 1 or t.isdigit()) and not _COUNT_WORD.match(t)
                  and not self._glued(t)} - question_words() - straddling_subwords(norm)
         return {t: self.index.idf.of(t) * (MEASURE_WEIGHT if t in _MEASURE_WORDS else 1.0) * self._specificity(t)

@@ -96,6 +96,13 @@ def test_two_characters_joined_by_the_tokenizer_are_no_topic_of_a_follow_up(seed
     assert second.resolution.doc_ids == ("zhengzhou-2023",)
 
 
+def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
+    """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
+    first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
+    assert "知识产权服务" in second.understood_as
+    assert second.resolution.doc_ids == ("zhengzhou-2023",)
+
+
 def test_a_thing_of_the_same_kind_takes_the_place_of_the_one_the_documents_list_it_with(seed_app):
     first, second = talk(seed_app, "浦东对专利质押融资有什么安排？", "商标呢？")   # 专利、商标 … in the plans' lists
     assert "商标质押融资" in second.understood_as and "专利" not in second.understood_as
