@@ -15,7 +15,7 @@ from .numerals import find_quantities
 from .questions import question_words, tagged
 
 # The words of a question that ask for a quantity, and its measure right after them.
-_ASKING = re.compile(r"^(?:多少|多长|多久|几|多长时间|多大|多高|多少钱)$|^几\S$|^多少\S$")
+_ASKING = re.compile(r"^(?:多少|多长|多久|几|多长时间|多大|多高|多少钱)$|^几\S$|^多少\S$|^[百千万]分之(?:几|多少)$")
 # A fraction's denominator, asked with the asking word after it (百分之多少 asks a percentage).
 _FRACTION = re.compile(r"^[百千万]分之$")
 # Words that name a quantity in general, of whatever thing the words around them name.
@@ -32,6 +32,12 @@ MAX_LINK_WORDS = 3
 # What continues a quantity after it: a range's bounds, a second figure, an approximation.
 _CONTINUES = re.compile(r"^(?:以上|以下|以内|之内|内|左右|多|余|至|到|或者|或|-|~|～|[\d.%‰]+\S{0,3})$")
 _QUANTITY_FLAGS = ("m", "q", "mq")
+# A share names its base after a verb of share and its part before that verb: 专利占注册资本的百分之多少
+# asks the share of 专利; 公积金累计额达到公司注册资本50% gives the share of 公积金累计额.
+_SHARE_VERBS = frozenset({"占", "占到", "达到", "达", "超过", "不超过", "不得超过", "低于", "不低于", "高于",
+                          "不高于", "不少于"})
+_SHARE_WORDS = frozenset({"比例", "比重", "占比", "百分比", "比率"})
+_SHARE_MEASURES = frozenset({"%", "‰"})
 
 
 def _is_noun(word: str, flag: str) -> bool:
@@ -68,11 +74,29 @@ def _nouns_before(words: list[tuple[str, str]]) -> list[str]:
             nouns.insert(0, word)
         elif nouns and word == "的" and not joined:
             joined = True
-        elif not nouns and (flag[:1] in _LINKING_FLAGS or word in _LINKING_VERBS) and linked < MAX_LINK_WORDS:
+        elif not nouns and _links(word, flag) and linked < MAX_LINK_WORDS:
             linked += 1
         else:
             break
     return nouns
+
+
+def _share_part(words: list[tuple[str, str]]) -> list[str]:
+    """The part a share is of, when the words before it end with its base after a verb of share (…占
+    注册资本的 → the nouns before 占); empty otherwise."""
+    at = len(words)
+    while at and (words[at - 1][0] == "的" or words[at - 1][0] in _SHARE_WORDS or _links(*words[at - 1])):
+        at -= 1
+    base_end = at
+    while at and _is_noun(*words[at - 1]):
+        at -= 1
+    if at == base_end or at == 0 or words[at - 1][0] not in _SHARE_VERBS:
+        return []
+    return _nouns_before(words[:at - 1])
+
+
+def _links(word: str, flag: str) -> bool:
+    return flag[:1] in _LINKING_FLAGS or word in _LINKING_VERBS
 
 
 def _words_with_offsets(norm: str) -> list[tuple[int, int, str, str]]:
@@ -92,8 +116,11 @@ def asked_of(norm_question: str) -> list[str]:
         return []
     at = asking[-1]  # 几个字会被罚多少: the last asks what is wanted, an earlier one is a condition
     before = at - 1 if at and _FRACTION.match(words[at - 1][0]) else at  # 占注册资本的百分之多少
-    nouns = _nouns_after(_phrase(words[at + 1:])) or _nouns_before(_phrase(words[:before], backwards=True))
-    return [n for n in nouns if n not in question_words()]
+    leading = _phrase(words[:before], backwards=True)
+    nouns = _nouns_after(_phrase(words[at + 1:])) or _nouns_before(leading)
+    fraction = before != at or "分之" in words[at][0]   # 百分之|多少, or 百分之几 as one word
+    asks_share = fraction or bool(nouns) and nouns[-1] in _SHARE_WORDS
+    return [n for n in (asks_share and _share_part(leading) or nouns) if n not in question_words()]
 
 
 def figure_of(norm_sentence: str, measures: frozenset[str]) -> list[list[str]]:
@@ -108,7 +135,9 @@ def figure_of(norm_sentence: str, measures: frozenset[str]) -> list[list[str]]:
         # The phrase of the quantity only: what stands across a comma is another statement.
         after = [(w, f) for start, _, w, f in words if start >= quantity.end]
         before = [(w, f) for _, end, w, f in words if end <= quantity.start]
-        kinds.append(_nouns_after(_phrase(after)) or _nouns_before(_phrase(before, backwards=True)))
+        leading = _phrase(before, backwards=True)
+        share = _share_part(leading) if quantity.measure in _SHARE_MEASURES else []
+        kinds.append(share or _nouns_after(_phrase(after)) or _nouns_before(leading))
     return kinds
 
 

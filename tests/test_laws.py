@@ -453,6 +453,21 @@ def test_what_a_quantity_is_of_in_the_question_and_in_the_sentence():
                                 normalize("外观设计专利保护期多长？"), design, design) is None
 
 
+def test_a_share_is_of_its_part_not_of_its_base():
+    from assistant.measured import asked_of, figure_of, other_thing_measured
+    from assistant.text import normalize
+    question = normalize("用专利作价入股，专利最多能占注册资本的百分之多少？")
+    assert asked_of(question) == ["专利"]   # 注册资本 is what the share is taken of
+    # a part the words do not name as nouns: the base and the share word, as before
+    assert asked_of(normalize("研发投入占销售收入的比例最少要多少？")) == ["销售收入", "比例"]
+    reserve = normalize("在法定公积金和任意公积金累计额达到公司注册资本百分之五十前，不得分配利润")
+    assert figure_of(reserve, frozenset({"%"})) == [["公积金", "累计额"]]
+    assert other_thing_measured(["专利"], figure_of(reserve, frozenset({"%"})), question, reserve, reserve) \
+        == ("公积金累计额", "专利")
+    # the same base without a verb of share names no part: the base, as before
+    assert figure_of(normalize("注册资本的百分之三十"), frozenset({"%"})) == [["注册资本"]]
+
+
 def test_whether_a_figure_is_of_the_thing_a_quantity_is_asked_of():
     from assistant.measured import asked_of, figure_of, measures_asked_thing
     from assistant.text import normalize
@@ -648,8 +663,8 @@ def test_a_share_is_asked_of_the_nouns_before_the_fraction():
     from assistant.measured import asked_of
     from assistant.text import normalize
     assert asked_of(normalize("开一家数据交易中介机构需要多少注册资本？")) == ["注册资本"]
-    # 百分之多少 asks a percentage of the nouns before it
-    assert asked_of(normalize("用专利作价入股，专利最多能占注册资本的百分之多少？")) == ["注册资本"]
+    # 百分之多少 asks a percentage of the nouns before it, unless they are the base of a share (占注册资本的)
+    assert asked_of(normalize("注册资本的百分之多少要用货币缴纳？")) == ["注册资本"]
 
 
 @pytest.fixture(scope="module")
