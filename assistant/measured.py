@@ -119,8 +119,8 @@ def asked_of(norm_question: str) -> list[str]:
     leading = _phrase(words[:before], backwards=True)
     nouns = _nouns_after(_phrase(words[at + 1:])) or _nouns_before(leading)
     fraction = before != at or "分之" in words[at][0]   # 百分之|多少, or 百分之几 as one word
-    asks_share = fraction or bool(nouns) and nouns[-1] in _SHARE_WORDS
-    return [n for n in (asks_share and _share_part(leading) or nouns) if n not in question_words()]
+    part = _share_part(leading) if fraction or nouns and nouns[-1] in _SHARE_WORDS else []
+    return [n for n in (part or nouns) if n not in question_words()]
 
 
 def figure_of(norm_sentence: str, measures: frozenset[str]) -> list[list[str]]:

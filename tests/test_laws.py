@@ -458,6 +458,7 @@ def test_a_share_is_of_its_part_not_of_its_base():
     from assistant.text import normalize
     question = normalize("用专利作价入股，专利最多能占注册资本的百分之多少？")
     assert asked_of(question) == ["专利"]   # 注册资本 is what the share is taken of
+    assert asked_of(normalize("以商标出资，商标最多能占公司注册资本的百分之几？")) == ["商标"]   # 百分之几: one word
     # a part the words do not name as nouns: the base and the share word, as before
     assert asked_of(normalize("研发投入占销售收入的比例最少要多少？")) == ["销售收入", "比例"]
     reserve = normalize("在法定公积金和任意公积金累计额达到公司注册资本百分之五十前，不得分配利润")
