@@ -209,7 +209,7 @@ class Answerer:
             return self._abstain(state, reason)
         draft = self.composer.compose(state["query"], state["hits"], state["filters"])
         if draft.abstain:
-            return self._abstain(state, draft.abstain)
+            return self._abstain(state, draft.abstain, draft.picks)
         foreign = self._foreign_places(state["query"], draft)
         if foreign:
             return self._abstain(state, f"所引文档没有涉及“{'、'.join(foreign)}”的内容。")
@@ -234,11 +234,18 @@ class Answerer:
         return checks
 
     # --- abstention ----------------------------------------------------------
-    def _abstain(self, state: dict, reason: str) -> Answer:
-        """Say plainly that the corpus does not answer, and show the nearest clauses as related."""
-        related = [Citation(i + 1, h.clause, self.index.document_of(h.clause), h.score)
-                   for i, h in enumerate(state["hits"][:3])]
-        return Answer(state["question"], f"{NOT_FOUND}{reason}", True, related, state["intent"])
+    def _abstain(self, state: dict, reason: str, given: list[tuple[str, Hit]] = ()) -> Answer:
+        """Say plainly that the corpus does not answer, and show the nearest clauses as related, never as
+        cited fact. What the text gives instead (`given`: sentences chosen that do not answer) is said, and
+        the clauses it is quoted from come first among the related ones, its sentences marked in them."""
+        quoted = {hit.clause.id: hit for _, hit in given}
+        shown = [*quoted.values(), *(h for h in state["hits"] if h.clause.id not in quoted)]
+        related = [Citation(i + 1, h.clause, self.index.document_of(h.clause), h.score,
+                            used=[s for s, g in given if g.clause.id == h.clause.id and s in h.clause.text])
+                   for i, h in enumerate(shown[:max(3, len(quoted))])]
+        said = "；".join(dict.fromkeys(sentence.rstrip("。；;") for sentence, _ in given))
+        instead = f"文档只给出：{said}（并非所问内容）。" if said else ""
+        return Answer(state["question"], f"{NOT_FOUND}{reason}{instead}", True, related, state["intent"])
 
     def _abstain_reason(self, state: dict) -> str:
         query: Query = state["query"]

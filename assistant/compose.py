@@ -123,7 +123,7 @@ class Draft:
     quote: bool = True           # False: the sentences are written from the record, not quoted
     lead: str = ""               # put before the answer (e.g. the clause's heading)
     tail: str = ""               # put after it (e.g. the documents named that do not say)
-    abstain: str = ""            # non-empty: the retrieved text does not answer; the reason
+    abstain: str = ""            # non-empty: the retrieved text does not answer; the reason (picks: what it gives)
 
 
 def coverage(tokens: dict[str, float], evidence: list[Clause | str],
@@ -606,12 +606,6 @@ def table_figure(row_text: str, query: Query) -> str:
     return text + (f"（{'；'.join(f'{h} {v}' for h, v in rest)}）" if rest else "")
 
 
-def given_instead(picks: list[tuple[str, Hit]]) -> str:
-    """What the chosen text does say, marked as not the answer asked for."""
-    said = "；".join(dict.fromkeys(sentence.rstrip("。；;") for sentence, _ in picks))
-    return f"文档只给出：{said}（并非所问内容）。" if said else ""
-
-
 def readable(sentence: str, hit: Hit, query: Query) -> str:
     """What the answer shows for a chosen unit: table rows read as figures with units."""
     return table_figure(sentence, query) if hit.clause.kind == "table_row" else sentence
@@ -780,7 +774,7 @@ class Composer:
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
             or measured_elsewhere(query, picks)
         if reason:
-            return Draft(abstain=reason + given_instead(picks))
+            return Draft(picks, abstain=reason)
         picks += self._body_said(query, picks)
         # A sentence close in meaning only adds to an answer the words chose: a near miss always has
         # one that gives some figure or date, so it comes after the checks.

@@ -149,6 +149,10 @@ def test_a_year_the_plan_gives_no_figure_for_is_refused_saying_what_it_gives(see
     assert answer.abstained and answer.text.startswith(NOT_FOUND)
     assert "2024 年" in answer.text and "600名" in answer.text and "并非所问" in answer.text
     assert not re.search(r"\[\d+\]", answer.text)
+    # what the text gives instead comes from the first related clause, its sentence marked there
+    first = answer.citations[0]
+    assert "600名" in first.clause.text
+    assert any("600名" in used and used.rstrip("。") in answer.text for used in first.used)
     in_period = seed_app.answerer.ask("郑州到2025年要培养多少名执业专利代理师？")
     assert not in_period.abstained and "600名" in in_period.text
 
