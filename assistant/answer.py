@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
@@ -234,7 +235,7 @@ class Answerer:
         return checks
 
     # --- abstention ----------------------------------------------------------
-    def _abstain(self, state: dict, reason: str, given: list[tuple[str, Hit]] = ()) -> Answer:
+    def _abstain(self, state: dict, reason: str, given: Sequence[tuple[str, Hit]] = ()) -> Answer:
         """Say plainly that the corpus does not answer, and show the nearest clauses as related, never as
         cited fact. What the text gives instead (`given`: sentences chosen that do not answer) is said, and
         the clauses it is quoted from come first among the related ones, its sentences marked in them."""
