@@ -16,7 +16,7 @@ from .outline import paragraphs
 from .genres import GENRES, PLAN, Genre
 from .index import Index
 from .meaning import similarities
-from .measured import asked_of, figure_of, measures_asked_thing, other_thing_measured
+from .measured import GENERIC_QUANTITIES, asked_of, figure_of, measures_asked_thing, other_thing_measured, owner_words
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, asked_measures, find_quantities, preferred_measures
 from .questions import (ENUMERATES, FIGURE_PATTERN, ISSUED, MEASURE_KINDS, YEAR, Query, heading_core, named_kinds,
@@ -310,15 +310,17 @@ def quantity_of_other_kind(query: Query, picks: list[tuple[str, Hit]], corpus_te
     return kinds[0] if kinds and all(kinds) else None
 
 
-def measured_elsewhere(query: Query, picks: list[tuple[str, Hit]]) -> str:
+def measured_elsewhere(query: Query, picks: list[tuple[str, Hit]], index: Index) -> str:
     """Why the quoted figures do not answer, when every sentence stating a quantity of the measure
-    asked gives it for another thing than the question's (see measured.other_thing_measured)."""
+    asked gives it for another thing than the question's (see measured.other_thing_measured), or for
+    the thing asked but of another owner (see `_of_another_owner`)."""
     measures = asked_measures(query.norm)
     asked = [w for w in asked_of(query.norm) if w in query.known] if measures else []
     stating = [(sentence, hit) for sentence, hit in picks if states_measure(sentence, measures)]
     if not asked or not stating:
         return ""
-    found = [_other_thing(query, asked, sentence, hit, measures) for sentence, hit in stating]
+    found = [_other_thing(query, asked, sentence, hit, measures)
+             or _of_another_owner(query, asked, sentence, hit, measures, index) for sentence, hit in stating]
     if not all(found):
         return ""
     given, wanted = found[0]
@@ -332,6 +334,27 @@ def _other_thing(query: Query, asked: list[str], sentence: str, hit: Hit,
     context = normalize(" ".join(hit.clause.path) + hit.clause.text)
     return other_thing_measured(asked, figure_of(norm, measures), query.norm, norm, context,
                                 held=lambda word, text: holds(word, text, aliases=query.aliases))
+
+
+def _of_another_owner(query: Query, asked: list[str], sentence: str, hit: Hit, measures: frozenset[str],
+                      index: Index) -> tuple[str, str] | None:
+    """A sentence giving the quantity of the very thing asked (注册资本) in a clause that names nothing
+    else the question does (证券公司…注册资本最低限额为人民币五千万元, asked of 数据交易中介机构) gives
+    another owner's: (the thing, the question's owner and thing). Only where a genre states a figure in
+    the clause of its subject (an article); a plan's figure may stand in a table apart from its words."""
+    if GENRES[index.documents[hit.clause.doc_id].genre].figures_apart:
+        return None
+    named = owner_words(query.norm, asked)
+    owners = [w for w in named if w in query.known]  # a word no document has is held by no clause
+    norm = normalize(sentence)
+    same = measures_asked_thing(asked, figure_of(norm, measures))
+    things = [w for w in asked if w not in GENERIC_QUANTITIES]
+    # figures naming nothing of their own are of the thing asked when the sentence names it
+    of_asked = same or same is None and things and all(holds(w, norm, aliases=query.aliases) for w in things)
+    context = normalize(" ".join(hit.clause.path) + hit.clause.text)
+    if not owners or not of_asked or any(holds(w, context, aliases=query.aliases) for w in owners):
+        return None
+    return "".join(things), "".join(named) + "".join(things)
 
 
 # A question asking which body acts (哪个部门, 由哪个机关, 找谁, 向谁) is answered by a unit naming one:
@@ -772,7 +795,7 @@ class Composer:
         picks += [(readable(s, h, query), h) for _, s, h in _penalty_citing(query, chosen, ranked, measures)]
         picks += self._dated_by_section(query, picks)
         reason = unanswered_figure(query, picks, self.index) or self._other_indicator(query, picks) \
-            or measured_elsewhere(query, picks)
+            or measured_elsewhere(query, picks, self.index)
         if reason:
             return Draft(picks, abstain=reason)
         picks += self._body_said(query, picks)

@@ -21,7 +21,10 @@ _FRACTION = re.compile(r"^[百千万]分之$")
 # Words that name a quantity in general, of whatever thing the words around them name.
 GENERIC_QUANTITIES = frozenset({"金额", "数额", "数量", "数目", "规模", "比例", "比率", "占比", "百分比", "钱",
                                 "多少", "时间", "时长", "期间", "额度", "标准", "上限", "下限", "幅度", "人数",
-                                "总数", "总额", "总量", "数", "量", "次数", "件数", "个数", "数值", "值"})
+                                "总数", "总额", "总量", "数", "量", "次数", "件数", "个数", "数值", "值", "限额",
+                                "最低限额", "最高限额"})
+# The currency written before an amount belongs to it (注册资本最低限额为人民币五千万元), naming no thing.
+_CURRENCIES = frozenset({"人民币", "美元", "欧元", "港币", "港元", "外币"})
 # What may stand between a quantity and the words before it that name what it is of: adverbs
 # (至少, 最多, 一共) and the closed class of copulas and modal verbs that give a quantity (为, 是, 达到,
 # 要, 能). A verb of content (培养, 罚) ends the search: 培养多少名 asks a count of what follows.
@@ -69,6 +72,8 @@ def _nouns_before(words: list[tuple[str, str]]) -> list[str]:
         word, flag = words[at]
         if at and words[at - 1][1] == "m":
             break  # a noun after a number is what it counts (第四十三条), not what names the thing
+        if not nouns and not linked and word in _CURRENCIES:
+            continue
         # before 的, a verb names which one too (续展注册的有效期)
         if _is_noun(word, flag) or (joined and flag[:1] == "v" and len(word) > 1):
             nouns.insert(0, word)
@@ -121,6 +126,15 @@ def asked_of(norm_question: str) -> list[str]:
     fraction = before != at or "分之" in words[at][0]   # 百分之|多少, or 百分之几 as one word
     part = _share_part(leading) if fraction or nouns and nouns[-1] in _SHARE_WORDS else []
     return [n for n in (part or nouns) if n not in question_words()]
+
+
+def owner_words(norm_question: str, asked: list[str]) -> list[str]:
+    """The nouns a question names beside the thing it asks a quantity of: whose quantity it asks
+    (开一家数据交易中介机构需要多少注册资本 → 数据, 交易, 中介机构). Verbal nouns (培育) are what is done."""
+    return [word for word, flag in tagged(norm_question)
+            if (flag[:1] == "n" and flag not in ("nr", "vn") or flag == "x") and len(word) > 1
+            and re.fullmatch(r"[\u4e00-\u9fff]+", word) and word not in asked
+            and word not in GENERIC_QUANTITIES and word not in question_words()]
 
 
 def figure_of(norm_sentence: str, measures: frozenset[str]) -> list[list[str]]:

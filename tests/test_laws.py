@@ -678,3 +678,41 @@ def test_an_approval_number_asked_of_is_answered_from_the_law_not_the_record(med
     answer = medicine_app.answerer.ask("醫院用傳統工藝自己配的中藥製劑，也要拿批准文號嗎？")
     assert not answer.abstained and "不需要取得制剂批准文号" in answer.text
     assert answer.citations[0].clause.path[-1] == "第三十二条"
+
+
+CAPITAL_LAW = ("中华人民共和国某某市场法\n\n第一章 总则\n\n"
+               "第一条　为了规范证券公司和数据交易中介服务，制定本法。\n\n"
+               "第二条　证券公司经营证券经纪业务的，注册资本最低限额为人民币五千万元。\n\n"
+               "第三条　从事数据交易中介服务的机构应当要求数据提供方说明数据来源，审核交易双方的身份。\n\n"
+               "第四条　从事数据交易中介服务的机构未履行本法第三条规定的义务的，处十万元以上一百万元以下罚款。\n")
+
+
+@pytest.fixture(scope="module")
+def capital_app(seed_app, tmp_path_factory) -> App:
+    folder = tmp_path_factory.mktemp("capital-law")
+    (folder / "capital-law.txt").write_text(CAPITAL_LAW, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / "capital-law-index"), embedder=seed_app.embedder)
+    app.ensure_index(progress=False)
+    return app
+
+
+def test_the_owner_of_a_quantity_is_what_else_the_question_names():
+    from assistant.measured import figure_of, measures_asked_thing, owner_words
+    from assistant.text import normalize
+    question = normalize("开一家数据交易中介机构需要多少注册资本？")
+    assert owner_words(question, ["注册资本"]) == ["数据", "交易", "中介机构"]
+    assert "培育" not in owner_words(normalize("郑州计划培育多少家知识产权强企？"), ["知识产权"])  # what is done
+    # the currency written before an amount names no thing: the figure is of a limit, of nothing named
+    capital = figure_of(normalize("注册资本最低限额为人民币五千万元"), frozenset({"元"}))
+    assert capital == [["限额"]] and measures_asked_thing(["注册资本"], capital) is None
+
+
+@pytest.mark.slow
+def test_a_quantity_of_the_thing_asked_but_of_another_owner_does_not_answer_it(capital_app):
+    ask = capital_app.answerer.ask
+    # 第二条 gives 证券公司's 注册资本; nothing gives a data broker's
+    broker = ask("开一家数据交易中介机构需要多少注册资本？")
+    assert broker.abstained and "数据交易中介机构注册资本" in broker.text and "五千万元" in broker.text
+    securities = ask("开一家证券公司需要多少注册资本？")
+    assert not securities.abstained and "五千万元" in securities.text
+    assert securities.citations[0].clause.path[-1] == "第二条"
