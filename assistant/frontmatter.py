@@ -162,6 +162,9 @@ PROVINCE_LEVEL = ("北京", "天津", "上海", "重庆", "河北", "山西", "�
 PLACE_END = re.compile(r"关于|国家|知识产权|专利|商标|版权")
 GENERIC_PLACE_SUFFIX = re.compile(r"(?:高新技术产业开发区|经济技术开发区|新兴技术开发区|技术开发区|开发区|产业园区|园区)$")
 PLACE_FALLBACK = re.compile(r"^.{2,12}?(?:自治区|省|市|区|县|旗|盟|州)")
+# How the name of a place ends: what stands before 关于 or 知识产权 in a title may instead name a body
+# (国务院关于…, 第五届全国人民代表大会常务委员会关于…) or a subject (反分裂国家法), which is no region.
+PLACE_NAME_END = re.compile(r"(?:自治区|省|市|区|县|镇|乡|街道|旗|盟|州|开发区|园区)$")
 YEAR_RANGE = re.compile(r"(\d{4})\s*年?\s*[-—–~～至到]+\s*(\d{4})")
 
 
@@ -214,6 +217,8 @@ def region_of(title: str) -> str | None:
         if not m:
             return None
         place = m.group(0)
+    if not PLACE_NAME_END.search(re.sub(r"[(（][^)）]*[)）]$", "", place)):
+        return None
     start = 0
     for province in PROVINCE_LEVEL:
         m = re.match(rf"{province}(?:省|市|自治区)?", place)

@@ -347,6 +347,16 @@ def test_regulation_is_read_as_articles_with_their_items():
                                          "（一）高校院所专利开放许可；\n（二）中小企业专利质押融资。")
 
 
+@pytest.mark.parametrize("title", ["反分裂国家法", "第五届全国人民代表大会常务委员会关于批准广东省经济特区条例的决议",
+                                   "国务院关于新形势下加快知识产权强国建设的若干意见"])
+def test_a_title_naming_a_body_or_a_subject_before_its_topic_gives_no_region(title):
+    """Words before 关于 / 国家 name a place only when they end like one: 第五届…常务委员会 as a region hid
+    委员会 from every question (a region's words say where, not what)."""
+    doc = parse_document(f"{title}\n\n第一条　为了测试，制定本法。\n\n第二条　第二条。\n\n第三条　第三条。\n", "t", "t.txt")
+    assert doc.region is None
+    assert parse_document("杭州高新区（滨江）知识产权工作方案\n\n一、目标\n\n提高。\n", "p", "p.txt").region \
+        == "杭州高新区（滨江）"
+
 def test_law_articles_keep_items_and_following_paragraphs_and_name_paragraphs_when_split():
     items = "\n".join(f"（{n}）第{n}项的内容，写得足够长以便测试超长条文的切分与款的命名规则，再多写一些文字让它更长一点。" for n in "一二三四五六七八九十")
     text = ("中华人民共和国某某法\n\n第一章 总则\n\n第一条　为了测试，制定本法。\n\n"
