@@ -91,6 +91,10 @@ CLOSED_LINE = re.compile(r"(?:[。！？；：:!?;…]|\.{3})[”’」』）)�
 PAREN_LINE = re.compile(r"^[（(].*[)）]$")
 DOC_KIND_WORDS = "方案|计划|规划|办法|意见|纲要|条例|规定|细则|措施|通知|决定|规则|指南|要点"
 TITLE_LINE = re.compile(rf"(?:{DOC_KIND_WORDS})(?:\s*[（(][^()（）]*[)）])?$")
+# A national act's title (中华人民共和国刑法修正案（二）, 全国人民代表大会常务委员会关于…的决议): a line whose
+# next one is a sentence, not its continuation.
+NATIONAL_TITLE_LINE = re.compile(r"^(?:中华人民共和国|全国人民代表大会)\S*(?:法|法典|修正案|决议|决定|解释)"
+                                 r"(?:\s*[（(][^()（）]*[)）])?$")
 YEAR_RANGE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年?\s*[-—–~～至到]+\s*\d{4}\s*年?\s*[)）]$")
 NUMBER_LINE = re.compile(rf"^[{CJK}]{{1,14}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*第?\s*\d+\s*[号號]$")
 DATE_LINE = re.compile(rf"^([\d{CN_DIGITS}]{{4}})\s*年\s*([\d{CN_DIGITS}]{{1,3}})\s*月\s*([\d{CN_DIGITS}]{{1,3}})\s*日$")
@@ -144,7 +148,8 @@ def is_heading_only(line: str) -> bool:
 def is_title(line: str) -> bool:
     simple = to_simplified(line)
     return (len(line) <= 100 and not re.search(r"[。；，,！？]", line)
-            and (TITLE_LINE.search(simple) is not None or YEAR_RANGE_LINE.match(line) is not None))
+            and (TITLE_LINE.search(simple) is not None or YEAR_RANGE_LINE.match(line) is not None
+                 or NATIONAL_TITLE_LINE.match(simple) is not None))
 
 
 def is_standalone(line: str) -> bool:

@@ -357,6 +357,15 @@ def test_a_title_naming_a_body_or_a_subject_before_its_topic_gives_no_region(tit
     assert parse_document("杭州高新区（滨江）知识产权工作方案\n\n一、目标\n\n提高。\n", "p", "p.txt").region \
         == "杭州高新区（滨江）"
 
+def test_a_national_acts_title_is_not_joined_to_the_sentence_after_it():
+    """A title line read as a line broken mid-sentence took the first sentence into the title."""
+    text = ("中华人民共和国刑法修正案（二）\n\n为了惩治毁林开垦的犯罪，将刑法第三百四十二条修改为：\n"
+            "“违反土地管理法规，非法占用农用地的，处五年以下有期徒刑。”\n本修正案自公布之日起施行。\n")
+    assert parse_document(text, "amend", "amend.txt").title == "中华人民共和国刑法修正案（二）"
+    resolution = "全国人民代表大会常务委员会关于《中华人民共和国刑法》第三十条的解释"
+    assert parse_document(f"{resolution}\n\n全国人民代表大会常务委员会讨论了刑法第三十条的含义，解释如下：\n"
+                          "公司实施刑法规定的危害社会的行为的，依法追究刑事责任。\n", "r", "r.txt").title == resolution
+
 def test_law_articles_keep_items_and_following_paragraphs_and_name_paragraphs_when_split():
     items = "\n".join(f"（{n}）第{n}项的内容，写得足够长以便测试超长条文的切分与款的命名规则，再多写一些文字让它更长一点。" for n in "一二三四五六七八九十")
     text = ("中华人民共和国某某法\n\n第一章 总则\n\n第一条　为了测试，制定本法。\n\n"
