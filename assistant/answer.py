@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import RunnableLambda
 
-from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage, other_kind, quantity_of_other_kind
+from .asked import other_kind, quantity_of_other_kind
+from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage
 from .index import Index
 from .model import Clause, Document
 from .questions import (MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify,

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from assistant.answer import NOT_FOUND
-from assistant.compose import (NOT_STATED, coverage, heads_clause, holds, lacks_asked_quantity, parallel, score_sentence,
-                               states_measure, table_figure)
+from assistant.asked import holds, lacks_asked_quantity, states_measure
+from assistant.compose import NOT_STATED, coverage, heads_clause, parallel, score_sentence, table_figure
 from assistant.model import Clause
 from assistant.questions import QuestionAnalyser, heading_core, outline_of
 from assistant.text import normalize
@@ -354,8 +354,8 @@ def test_a_label_cut_short_is_the_items_own_sentence_not_a_heading(seed_app):
     ("依照前款规定处理", False),
 ])
 def test_what_reads_as_a_time_in_the_answer_to_a_when_question(text, dated):
-    from assistant.compose import _DATE
-    assert bool(_DATE.search(text)) == dated
+    from assistant.asked import STATES_TIME
+    assert bool(STATES_TIME.search(text)) == dated
 
 
 @pytest.mark.parametrize("token, text, held", [
@@ -365,7 +365,7 @@ def test_what_reads_as_a_time_in_the_answer_to_a_when_question(text, dated):
     ("20", "占比达到20.5%", False),
 ])
 def test_a_number_in_the_question_is_held_by_the_same_number_only(token, text, held):
-    from assistant.compose import holds
+    from assistant.asked import holds
     assert holds(token, text) == held
 
 
@@ -487,7 +487,7 @@ def test_a_comparison_of_targets_gives_each_plans_figure_or_says_it_sets_none(se
     ("5.5%", True),
 ])
 def test_an_items_own_number_is_no_figure(text, number):
-    from assistant.compose import gives_number
+    from assistant.asked import gives_number
     assert gives_number(normalize(text)) == number
 
 

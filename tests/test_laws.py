@@ -395,7 +395,7 @@ def test_verify_weighs_the_subject_over_the_phrasing_a_figure_shares(copyright_a
 
 
 def test_the_modifier_of_a_thing_is_read_with_the_words_before_it():
-    from assistant.compose import _modifiers_of
+    from assistant.asked import _modifiers_of
     from assistant.questions import named_kinds
     assert _modifiers_of("商标", "注册商标的有效期为10年") == ["注册"]
     assert _modifiers_of("审查", "发明专利申请经实质审查没有发现驳回理由的") == ["实质"]
