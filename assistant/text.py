@@ -16,6 +16,8 @@ from .numerals import to_arabic, to_arabic_with_offsets
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。、；：？！（）《》“”])\s+(?=[{_CJK}，。、；：？！（）《》“”\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+# A thin space typeset inside a number (1.\u20092元 for 1.2元, as some law texts write a table's decimals).
+_THIN_SPACE_IN_NUMBER = re.compile(r"(?<=[\d.])[\u2009\u202f](?=\d)")
 _WORD = re.compile(rf"[{_CJK}]|[a-z0-9]")
 
 
@@ -45,7 +47,7 @@ def to_traditional(text: str) -> str:
 def normalize(text: str) -> str:
     """The form all matching is done on; never shown to users. Chinese-numeral quantities
     become Arabic (十五日 → 15日) so that a law and a plan or a question compare as numbers."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _THIN_SPACE_IN_NUMBER.sub("", text))
     text = to_simplified(text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return to_arabic(text.lower())

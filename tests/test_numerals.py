@@ -44,6 +44,14 @@ def test_search_normalisation_reads_traditional_numerals_too():
     assert norm == "期限为15年" and origin[norm.index("15")] == 3
 
 
+
+def test_a_thin_space_typeset_inside_a_number_is_no_break_of_it():
+    """环境保护税法's tables write 1.\u20092元 for 1.2元: both normal forms read one number (the one with
+    offsets drops every space; the plain one kept 1. 2, which no statement of 1.2元 matched)."""
+    text = "大气污染物：税额 1.\u20092元至12元"
+    assert normalize(text) == normalize_with_offsets(text)[0] == "大气污染物:税额1.2元至12元"
+    assert normalize("1. 2024年底前") == "1. 2024年底前"  # an ordinary space after an item number stays
+
 @pytest.mark.parametrize("question, measures", [
     ("专利权质押登记多少个工作日内办结？", {"工作日", "个工作日"}),   # not answered by 三个月
     ("外观设计专利保护多少年？", {"年"}),
