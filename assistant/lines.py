@@ -37,11 +37,14 @@ MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 ENGLISH_AND = re.compile(rf"(?<=[{CJK}”’）)》」])\s+and\s+(?=[{CJK}“‘（(《「])")
 MANGLED_MIDDLE_DOT = re.compile(r"(?<=\d)\?(?=\d)")
+# An image left by a conversion to text: ![caption](file){width=…} or !24309{width="5.1in"\nheight="7.5in"}
+# (the law database's annexes of flags and anthems), its attributes over one or more lines.
+IMAGE_REFERENCE = re.compile(r"!(?:\[[^\]\n]*\]\([^)\n]*\)|\d+(?=\{))(?:\{[^{}]*\})?")
 
 
 def clean_lines(text: str) -> list[str]:
     lines = []
-    for raw in text.split("\n"):
+    for raw in IMAGE_REFERENCE.sub("", text).split("\n"):
         if not raw.strip():
             if "\u00a0" in raw:
                 lines.append(EMPTY_CELL)

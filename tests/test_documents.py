@@ -445,3 +445,12 @@ def test_a_table_drawn_with_rules_and_merged_cells_is_read_row_by_row():
     assert rows[4].text == "产权转移书据：税 目 专利权转让书据；税 率 价款的万分之三"
     assert rows[1].text == "合同：税 目 买卖合同；税 率 价款的万分之三"
     assert not any("+---" in c.text for c in document.clauses)
+
+
+def test_an_image_left_by_a_conversion_to_text_is_no_part_of_a_clause():
+    text = ("中华人民共和国某某法\n\n第一条　为了测试，制定本法。\n\n第二条　第二条。\n\n"
+            "第三条　本法自公布之日起施行。\n附件：国歌（五线谱版）\n!24309{width=\"5.1in\"\nheight=\"7.5in\"}"
+            "![简谱](media/image2.png){width=\"3in\"}\n")
+    doc = parse_document(text, "anthem", "anthem.txt")
+    assert not any("width" in c.text or "!" in c.text for c in doc.clauses)
+    assert [c.path[-1] for c in doc.clauses] == ["第一条", "第二条", "第三条"]
