@@ -39,6 +39,9 @@ ENGLISH_AND = re.compile(rf"(?<=[{CJK}”’）)》」])\s+and\s+(?=[{CJK}“‘
 MANGLED_MIDDLE_DOT = re.compile(r"(?<=\d)\?(?=\d)")
 # An image left by a conversion to text: ![caption](file){width=…} or !24309{width="5.1in"\nheight="7.5in"}
 # (the law database's annexes of flags and anthems), its attributes over one or more lines.
+# A border drawn with dashes alone (a simple table's ------ ------, a horizontal rule): no words. The
+# grid tables' +------+ rules are read by the tables module.
+DRAWN_RULE = re.compile(r"^[-=\s]{3,}$")
 IMAGE_REFERENCE = re.compile(r"!(?:\[[^\]\n]*\]\([^)\n]*\)|\d+(?=\{))(?:\{[^{}]*\})?")
 
 
@@ -50,7 +53,7 @@ def clean_lines(text: str) -> list[str]:
                 lines.append(EMPTY_CELL)
             continue
         line = _repair(raw.strip())
-        if line and not CHROME_LINE.match(to_simplified(line)):
+        if line and not CHROME_LINE.match(to_simplified(line)) and not DRAWN_RULE.match(line):
             lines.append(line)
     return lines
 

@@ -454,3 +454,13 @@ def test_an_image_left_by_a_conversion_to_text_is_no_part_of_a_clause():
     doc = parse_document(text, "anthem", "anthem.txt")
     assert not any("width" in c.text or "!" in c.text for c in doc.clauses)
     assert [c.path[-1] for c in doc.clauses] == ["第一条", "第二条", "第三条"]
+
+
+def test_a_border_drawn_with_dashes_is_no_heading():
+    """A simple table's border (------ ------) headed the rows under it as if it were a section."""
+    text = ("中华人民共和国某某税法\n\n第一条　为了测试，制定本法。\n\n第二条　第二条。\n\n第三条　第三条。\n\n"
+            "附表：\n一、第一类污染物\n------------------- -------------------\n污 染 物 当量值（千克）\n"
+            "1.总汞 0.0005\n2.总镉 0.005\n------------------- -------------------\n")
+    rows = [c for c in parse_document(text, "tax", "tax.txt").clauses if c.path[0].startswith("附表")]
+    assert rows and not any("---" in label or "---" in c.text for c in rows for label in c.path)
+    assert rows[-1].path[-1] == "2.总镉 0.005"
