@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import A_NOT_A, INTENTS, check_question, classify, question_words, tagged
+from .questions import A_NOT_A, INTENTS, abbreviated_laws, check_question, classify, question_words, tagged
 from .model import Clause, Document
 from .index import Index
 from .retrieve import Filters
@@ -148,8 +148,10 @@ class Mentions:
         return len(token) == 2 and not _jieba().get_FREQ(token) and token not in self.index.keywords.term_ids
 
     def documents_in(self, norm: str) -> list[str]:
-        return [doc_id for doc_id, key in self.keys.items()
-                if (key and key in norm) or any(name in norm for name in self.names[doc_id])]
+        named = [doc_id for doc_id, key in self.keys.items()
+                 if (key and key in norm) or any(name in norm for name in self.names[doc_id])]
+        abbreviated = abbreviated_laws(norm, list(self.index.documents.values()), self.index.text)
+        return named + [d for _, ids in abbreviated for d in ids if d not in named]
 
     def documents_titled(self, name: str) -> list[str]:
         """Documents whose title contains a name (at least two characters)."""

@@ -200,6 +200,57 @@ def names_document(norm_question: str, document: Document) -> bool:
     return any(name in norm_question for name in document.names)
 
 
+# A law is named by the first characters of some of its name's words, as practitioners do (民诉法 民事诉讼法,
+# 个保法 个人信息保护法, 电商法 电子商务法): two at least, since one is a word of its own too often (合法,
+# 商法, 税法); a form naming more laws than MAX_ABBREVIATED_LAWS says none of them.
+MAX_ABBREVIATED_LAWS = 3
+_BEFORE_LAW = re.compile(r"[\u4e00-\u9fff]{2,4}$")
+
+
+def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text: str) -> list[tuple[str, list[str]]]:
+    """(abbreviation, the laws it names) for each law name in the question shortened to the first
+    characters of its words: the longest run of two to four before a 法 that ends a word (not 法院,
+    法规, 法人) naming at most MAX_ABBREVIATED_LAWS laws; a run that is a word of the dictionary or the
+    documents and names no law ends the search (担保法: its 保法 is no name of 保险法)."""
+    laws = [(d.id, normalize(d.short_title)[:-1]) for d in documents
+            if d.genre != GENRES["plan"].name and normalize(d.short_title).endswith("法")]
+    word_ends = {end for _, _, end in _jieba().tokenize(norm_question, HMM=False)}
+    found = []
+    for at in (i for i, char in enumerate(norm_question) if char == "法" and i + 1 in word_ends):
+        run = _BEFORE_LAW.search(norm_question[:at])
+        for start in range(len(run.group()) - 1 if run else 0):
+            letters = run.group()[start:]
+            named = [doc_id for doc_id, core in laws if core != letters and _initials_of(letters, core)]
+            if named:
+                if len(named) <= MAX_ABBREVIATED_LAWS:
+                    found.append((letters + "法", named))
+                break
+            if _jieba().get_FREQ(letters + "法") or letters + "法" in corpus_text:
+                break
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_starts(name: str) -> tuple[int, ...]:
+    """Where the words of a name start, its words' words included (电子商务 → 电子, 商务: 0, 2)."""
+    return tuple(sorted({start for _, start, _ in _jieba().tokenize(name, mode="search")}))
+
+
+def _initials_of(letters: str, name: str) -> bool:
+    """Whether the letters are the first characters of words of the name, in its order, the first its
+    first, the last maybe its last character (民诉 of 民事诉讼, 保密 of 保守国家秘密; not 国际 of
+    国际刑事司法协助)."""
+    return _word_initials(letters, name) or (
+        len(letters) > 1 and letters[-1] == name[-1] and _word_initials(letters[:-1], name))
+
+
+def _word_initials(letters: str, name: str) -> bool:
+    starts = iter(_word_starts(name))
+    if not letters or not name.startswith(letters[0]) or next(starts, None) != 0:
+        return False
+    return all(any(name[start] == char for start in starts) for char in letters[1:])
+
+
 class Scope:
     """What the question itself says about where to look: named documents, years,
     and any place or body that no document mentions."""
@@ -207,12 +258,16 @@ class Scope:
     def __init__(self, question: str, index: Index, corpus_text: str) -> None:
         norm = normalize(question)
         self.doc_ids = [d.id for d in index.documents.values() if names_document(norm, d)]
+        abbreviated = abbreviated_laws(norm, list(index.documents.values()), corpus_text)
+        self.doc_ids += [d for _, ids in abbreviated for d in ids if d not in self.doc_ids]
         # Once the search is limited to the named documents, their place names no longer tell
         # clauses apart; left in, they pull up whichever clause repeats the name (the notice).
         self.query = norm
         for doc_id in self.doc_ids:
             for name in index.documents[doc_id].names:
                 self.query = re.sub(re.escape(name) + r"(?:新区|区|市|县)?", " ", self.query)
+        for form, _ in abbreviated:
+            self.query = self.query.replace(form, " ")
         self.years = [int(y) for y in YEAR.findall(norm)]
         # A place no document names, not even by its short form (闵行区 → 闵行).
         self.unknown = [p for p in place_names(norm) if p not in corpus_text and place_key(p) not in corpus_text]

@@ -716,3 +716,34 @@ def test_a_quantity_of_the_thing_asked_but_of_another_owner_does_not_answer_it(c
     securities = ask("开一家证券公司需要多少注册资本？")
     assert not securities.abstained and "五千万元" in securities.text
     assert securities.citations[0].clause.path[-1] == "第二条"
+
+
+@pytest.mark.parametrize("question, named", [
+    ("民诉法规定的诉前保全多久作出裁定？", [("民诉法", ["民事诉讼法"])]),
+    ("个保法里敏感个人信息是什么？", [("个保法", ["个人信息保护法"])]),
+    ("电商法对平台的责任怎么规定？", [("电商法", ["电子商务法"])]),
+    ("保密法规定的保密期限最长多少年？", [("保密法", ["保守国家秘密法"])]),   # the last letter: the name's last
+    ("国际法基本原则有哪些？", []),        # 际 begins no word of 国际刑事司法协助法
+    ("这样做合法吗？", []),                # one letter: a word of its own
+    ("法律法规受著作权法保护吗？", []),    # 法 of 法规 ends no name
+    ("担保法还有效吗？", []),              # a word of its own: its 保法 is no name of 保险法
+])
+def test_a_law_named_by_the_first_characters_of_its_words(question, named):
+    from assistant.model import Document
+    from assistant.questions import abbreviated_laws
+    from assistant.text import normalize
+    laws = [Document(f"中华人民共和国{name}", f"{name}.txt", f"中华人民共和国{name}", None, None, None, None, None, "h",
+                     genre="law")
+            for name in ("民事诉讼法", "个人信息保护法", "电子商务法", "保守国家秘密法", "国际刑事司法协助法", "合伙企业法",
+                         "法律援助法", "保险法", "著作权法")]
+    found = abbreviated_laws(normalize(question), laws, "")
+    assert [(form, [doc_id.removeprefix("中华人民共和国") for doc_id in ids]) for form, ids in found] == named
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_law_by_its_abbreviation_is_answered_from_that_law(law_app):
+    query = law_app.answerer.analyser.analyse("保密法规定绝密级国家秘密的保密期限最长多少年？")
+    assert query.scope.doc_ids == ["中华人民共和国保守国家秘密法"] and "保密法" not in query.tokens
+    answer = law_app.answerer.ask("保密法规定绝密级国家秘密的保密期限最长多少年？")
+    assert not answer.abstained and "三十年" in answer.text
+    assert {c.document.id for c in answer.citations} == {"中华人民共和国保守国家秘密法"}
