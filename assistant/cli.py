@@ -514,7 +514,10 @@ def laws_list(keyword, as_json, db) -> None:
     """Current laws whose name contains KEYWORD (all of them without one)."""
     from .laws import LawCatalog
 
-    for entry in LawCatalog.open(db).search(keyword):
+    entries = LawCatalog.open(db).search(keyword)
+    if not entries:
+        click.echo(f"没有名称含“{keyword}”的现行法律 no current law matches {keyword!r}", err=True)
+    for entry in entries:
         if as_json:
             click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))
         else:

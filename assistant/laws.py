@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .text import normalize
+from .text import abbreviates, normalize
 
 CURRENT = "现行有效"
 COUNTRY_PREFIX = "中华人民共和国"
@@ -90,11 +90,19 @@ class LawCatalog:
         return [LawEntry(*row) for row in rows]
 
     def search(self, keyword: str | None = None) -> list[LawEntry]:
-        """Current laws whose name contains the keyword (either script), or all of them."""
+        """Current laws whose name contains the keyword (either script), or all of them; else those
+        it abbreviates (民诉法 → 民事诉讼法, see text.abbreviates)."""
         if not keyword:
             return list(self.entries)
         key = normalize(keyword.strip())
-        return [e for e in self.entries if key in normalize(e.name)]
+        return [e for e in self.entries if key in normalize(e.name)] or self.abbreviated(key)
+
+    def abbreviated(self, key: str) -> list[LawEntry]:
+        letters = key.removesuffix("法")
+        if len(letters) < 2 or letters == key:
+            return []
+        return [e for e in self.entries if normalize(e.short_name).endswith("法")
+                and abbreviates(letters, normalize(e.short_name)[:-1])]
 
     def find(self, name: str) -> LawEntry:
         """The one current law a user means: its full name, its name without 中华人民共和国, or

@@ -18,7 +18,8 @@ from .genres import GENRES
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
-from .text import ASKS_ADDRESS, _jieba, known_places, normalize, place_key, straddling_subwords, tokenize, word_list
+from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
+                   word_list)
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -220,7 +221,7 @@ def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text:
         run = _BEFORE_LAW.search(norm_question[:at])
         for start in range(len(run.group()) - 1 if run else 0):
             letters = run.group()[start:]
-            named = [doc_id for doc_id, core in laws if core != letters and _initials_of(letters, core)]
+            named = [doc_id for doc_id, core in laws if core != letters and abbreviates(letters, core)]
             if named:
                 if len(named) <= MAX_ABBREVIATED_LAWS:
                     found.append((letters + "法", named))
@@ -228,27 +229,6 @@ def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text:
             if _jieba().get_FREQ(letters + "法") or letters + "法" in corpus_text:
                 break
     return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _word_starts(name: str) -> tuple[int, ...]:
-    """Where the words of a name start, its words' words included (电子商务 → 电子, 商务: 0, 2)."""
-    return tuple(sorted({start for _, start, _ in _jieba().tokenize(name, mode="search")}))
-
-
-def _initials_of(letters: str, name: str) -> bool:
-    """Whether the letters are the first characters of words of the name, in its order, the first its
-    first, the last maybe its last character (民诉 of 民事诉讼, 保密 of 保守国家秘密; not 国际 of
-    国际刑事司法协助)."""
-    return _word_initials(letters, name) or (
-        len(letters) > 1 and letters[-1] == name[-1] and _word_initials(letters[:-1], name))
-
-
-def _word_initials(letters: str, name: str) -> bool:
-    starts = iter(_word_starts(name))
-    if not letters or not name.startswith(letters[0]) or next(starts, None) != 0:
-        return False
-    return all(any(name[start] == char for start in starts) for char in letters[1:])
 
 
 class Scope:

@@ -228,3 +228,24 @@ def defines(norm_text: str, term: str) -> bool:
     """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…), not what a
     longer term beginning with it means (电子签名人,是指… does not define 电子签名)."""
     return re.search(re.escape(term) + r"(?:[^。;\u4e00-\u9fff][^。;]{0,3}?)?(?:是指|指的是|,即)", norm_text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_starts(name: str) -> tuple[int, ...]:
+    """Where the words of a name start, its words' words included (电子商务 → 电子, 商务: 0, 2)."""
+    return tuple(sorted({start for _, start, _ in _jieba().tokenize(name, mode="search")}))
+
+
+def abbreviates(letters: str, name: str) -> bool:
+    """Whether the letters are the first characters of words of the name, in its order, the first its
+    first, the last maybe its last character (民诉 of 民事诉讼, 保密 of 保守国家秘密; not 国际 of
+    国际刑事司法协助)."""
+    return _word_initials(letters, name) or (
+        len(letters) > 1 and letters[-1] == name[-1] and _word_initials(letters[:-1], name))
+
+
+def _word_initials(letters: str, name: str) -> bool:
+    starts = iter(_word_starts(name))
+    if not letters or not name.startswith(letters[0]) or next(starts, None) != 0:
+        return False
+    return all(any(name[start] == char for start in starts) for char in letters[1:])

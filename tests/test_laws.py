@@ -29,6 +29,8 @@ def test_catalog_lists_current_laws_and_finds_them_by_everyday_name(catalog):
     assert catalog.find("专利法").name == "中华人民共和国专利法"
     assert catalog.find("中華人民共和國商標法").name == "中华人民共和国商标法"   # traditional script too
     assert [e.name for e in catalog.search("著作权")] == ["中华人民共和国著作权法"]
+    assert catalog.find("民诉法").name == "中华人民共和国民事诉讼法"      # as practitioners shorten it
+    assert [e.name for e in catalog.search("个保法")] == ["中华人民共和国个人信息保护法"]
     with pytest.raises(UnknownLaw, match="多部"):
         catalog.find("刑法")          # the amendments share the name; 刑法 itself is not current here
     with pytest.raises(UnknownLaw, match="没有"):
@@ -53,6 +55,8 @@ def test_laws_commands_report_bad_names_in_one_line(tmp_path):
     assert not (tmp_path / "corpus").exists() or not any((tmp_path / "corpus").iterdir())
     listed = CliRunner().invoke(cli, ["laws", "list", "专利", "--json"])
     assert [json.loads(line)["name"] for line in listed.output.splitlines()] == ["中华人民共和国专利法"]
+    unknown = CliRunner().invoke(cli, ["laws", "list", "火星法"])
+    assert unknown.exit_code == 0 and "火星法" in unknown.output and "没有" in unknown.output
 
 
 @pytest.fixture(scope="module")
