@@ -21,7 +21,7 @@ from .compose import MAX_DOCUMENT_LINES, TOP_CLAUSES, Composer, Draft, coverage
 from .index import Index
 from .model import Clause, Document
 from .questions import (MAX_QUESTION_CHARS, QuestionAnalyser, QuestionError, Query, check_question, classify,
-                        unit_number)
+                        is_of_kind, unit_number)
 from .retrieve import ClauseRetriever, Filters, Hit, HybridRetriever
 from .text import known_places, split_sentences
 
@@ -161,6 +161,8 @@ class Answerer:
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[d.metadata["clause_id"]], d.metadata["score"], d.metadata["similarity"],
                     d.metadata["keyword"]) for d in found]
+        kind = state["query"].scope.kind  # 哪部法律规定了…: a plan's clause does not answer
+        hits = [h for h in hits if is_of_kind(self.index.document_of(h.clause), kind)] or hits if kind else hits
         return {**state, "hits": self._named_unit_first(state["query"], state["filters"], hits)}
 
     def _named_unit_first(self, query: Query, filters: Filters, hits: list[Hit]) -> list[Hit]:

@@ -21,8 +21,8 @@ from .measured import asked_of
 from .model import Clause, Document
 from .numerals import find_quantities, preferred_measures
 from .outline import paragraphs
-from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, heading_core, outline_of, topic_terms,
-                        unit_number)
+from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, heading_core, is_of_kind, outline_of,
+                        topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, defined_terms, defines, normalize, split_sentences
 
@@ -877,8 +877,10 @@ class Composer:
                     clause = self.index.clause_by_id[mention.clause_id]
                     first_mention[document.doc_id] = (_sentence_at(clause.text, mention.spans[0][0]), clause)
         allowed = filters.allowed_documents(self.index)
+        kind = query.scope.kind  # 哪些法律提到…: the plans that mention it are not asked for
         picks = [(sentence, Hit(clause, 1.0, None, None)) for doc_id, (sentence, clause) in first_mention.items()
-                 if allowed is None or doc_id in allowed]
+                 if (allowed is None or doc_id in allowed)
+                 and (kind is None or is_of_kind(self.index.documents[doc_id], kind))]
         if not picks:
             return Draft(abstain=f"没有文档提到“{'、'.join(terms)}”。")
         return Draft(picks, per_document=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .genres import GENRES
+from .genres import GENRES, is_national
 from .index import Index
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
@@ -231,12 +231,38 @@ def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text:
     return found
 
 
+# The kind of document a question asks about, named after its asking word (哪些法律提到…, 受哪些法律保护,
+# 哪个方案…): the words that name each kind as a whole word.
+_ASKING_DOCUMENTS = frozenset({"哪些", "哪部", "哪几部", "哪一部", "哪个", "哪几个", "什么"})
+_KIND_WORDS = {"law": frozenset({"法律", "法规", "法律法规", "行政法规"}),
+               "plan": frozenset({"方案", "规划", "计划", "行动计划", "工作方案", "实施方案", "建设方案"})}
+
+
+def asked_kind(norm_question: str) -> str | None:
+    """"law" or "plan" when the question asks which documents of that kind (哪些法律提到了商业秘密);
+    None otherwise (要承担什么法律责任 asks no kind: 法律责任 is one word)."""
+    words = [word for word, _ in tagged(norm_question)]
+    for asking, word in zip(words, words[1:]):
+        if asking in _ASKING_DOCUMENTS:
+            kind = next((k for k, names in _KIND_WORDS.items() if word in names), None)
+            if kind:
+                return kind
+    return None
+
+
+def is_of_kind(document: Document, kind: str) -> bool:
+    """A law: a law's text, or any act of the national legislature (a 修正案 or 决定 written in 一、二、)."""
+    lawful = document.genre != GENRES["plan"].name or is_national(document.title)
+    return lawful if kind == "law" else not lawful
+
+
 class Scope:
-    """What the question itself says about where to look: named documents, years,
-    and any place or body that no document mentions."""
+    """What the question itself says about where to look: named documents, years, the kind of
+    document asked about, and any place or body that no document mentions."""
 
     def __init__(self, question: str, index: Index, corpus_text: str) -> None:
         norm = normalize(question)
+        self.kind = asked_kind(norm)
         self.doc_ids = [d.id for d in index.documents.values() if names_document(norm, d)]
         abbreviated = abbreviated_laws(norm, list(index.documents.values()), corpus_text)
         self.doc_ids += [d for _, ids in abbreviated for d in ids if d not in self.doc_ids]

@@ -751,3 +751,25 @@ def test_a_question_naming_a_law_by_its_abbreviation_is_answered_from_that_law(l
     answer = law_app.answerer.ask("保密法规定绝密级国家秘密的保密期限最长多少年？")
     assert not answer.abstained and "三十年" in answer.text
     assert {c.document.id for c in answer.citations} == {"中华人民共和国保守国家秘密法"}
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("哪些法律提到了商业秘密？", "law"), ("商业秘密受哪些法律保护？", "law"), ("哪部法律规定了驰名商标？", "law"),
+    ("哪些方案提到了专利导航？", "plan"),
+    ("侵犯商业秘密要承担什么法律责任？", None),   # 法律责任 is one word: no kind of document asked
+    ("哪些文件提到了质押融资？", None),
+])
+def test_the_kind_of_document_a_question_asks_about(question, kind):
+    from assistant.questions import asked_kind
+    from assistant.text import normalize
+    assert asked_kind(normalize(question)) == kind
+
+
+@pytest.mark.slow
+def test_a_question_asking_which_laws_mention_a_term_lists_laws_only(law_app):
+    laws = law_app.answerer.ask("哪些法律提到了商业秘密？")
+    documents = [c.document for c in laws.citations]
+    assert "中华人民共和国反不正当竞争法" in {d.id for d in documents}
+    assert all(d.genre == "law" or d.title.startswith("中华人民共和国") for d in documents)
+    every = law_app.answerer.ask("哪些文件提到了商业秘密？")   # any kind: the plan citing the law too
+    assert "trade-secrets-2025" in {c.document.id for c in every.citations}
