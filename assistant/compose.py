@@ -171,12 +171,18 @@ def metadata_facts(document: Document) -> dict[str, str | None]:
             "规划期": f"{document.period[0]}—{document.period[1]}年" if document.period else None}
 
 
+# A law's record says who made it and when it was promulgated (its latest text); a law has no 文号 to miss.
+_LAW_LABELS = {"印发单位": "制定机关", "日期": "公布日期"}
+
+
 def metadata_sentence(document: Document, asked: tuple[str, ...] = ()) -> str:
     """The record as one sentence: the fields asked for first, said to be unstated when they are;
-    then the others the text states (文号 always, as the usual reference)."""
+    then the others the text states (a plan's 文号 always, as the usual reference)."""
     facts = metadata_facts(document)
-    shown = [*asked, *(f for f in facts if f not in asked and (facts[f] or f == "文号"))]
-    return f"《{document.title}》" + "；".join(f"{f}：{facts[f] or '文中未载明'}" for f in shown) + "。"
+    law = is_of_kind(document, "law")
+    shown = [*asked, *(f for f in facts if f not in asked and (facts[f] or f == "文号" and not law))]
+    label = (lambda field: _LAW_LABELS.get(field, field)) if law else (lambda field: field)
+    return f"《{document.title}》" + "；".join(f"{label(f)}：{facts[f] or '文中未载明'}" for f in shown) + "。"
 
 
 def asked_fields(norm_question: str) -> tuple[str, ...]:

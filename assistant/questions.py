@@ -47,6 +47,9 @@ YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|�
 # A-not-A asks yes or no (能不能, 是不是, 有没有, 可不可以): its pieces (不能, 没有) are not topic words.
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
+# What a law's record answers, asked right after its name (专利法是什么时候通过的, 商标法最近一次修改是哪年):
+# when it was passed or amended; a verb further on has a subject of its own (专利法规定的发明专利申请什么时候公布).
+_ENACTED = "(?:通过|修订|修正|修改|颁布|公布|发布|出台|制定)"
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
 ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|几大|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
                         r"|主要内容|由什么组成"
@@ -272,7 +275,8 @@ class Scope:
         for doc_id in self.doc_ids:
             for name in index.documents[doc_id].names:
                 self.query = re.sub(re.escape(name) + r"(?:新区|区|市|县)?", " ", self.query)
-        for form, _ in abbreviated:
+        self.abbreviations = [form for form, _ in abbreviated]
+        for form in self.abbreviations:
             self.query = self.query.replace(form, " ")
         self.years = [int(y) for y in YEAR.findall(norm)]
         # A place no document names, not even by its short form (闵行区 → 闵行).
@@ -548,6 +552,8 @@ class QuestionAnalyser:
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
         reference = named_unit(norm)
+        if intent == "date" and not reference and self._asks_enactment(norm, scope):
+            intent = "metadata"
         tokens = self._beyond_names(self.with_suffixed_words(norm, self.weighted_tokens(question)), scope)
         if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
             tokens.pop(str(reference[1]), None)
@@ -761,6 +767,13 @@ class QuestionAnalyser:
             if norm.count(word) == norm.count(joined):
                 found.pop(word, None)
         return found
+
+    def _asks_enactment(self, norm: str, scope: Scope) -> bool:
+        """Whether a question asks when the laws it names were passed or amended (see _ENACTED)."""
+        documents = [self.index.documents[d] for d in scope.doc_ids]
+        names = [name for d in documents for name in d.names] + scope.abbreviations
+        return bool(documents) and all(is_of_kind(d, "law") for d in documents) and any(
+            re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + _ENACTED, norm) for name in names)
 
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to

@@ -773,3 +773,13 @@ def test_a_question_asking_which_laws_mention_a_term_lists_laws_only(law_app):
     assert all(d.genre == "law" or d.title.startswith("中华人民共和国") for d in documents)
     every = law_app.answerer.ask("哪些文件提到了商业秘密？")   # any kind: the plan citing the law too
     assert "trade-secrets-2025" in {c.document.id for c in every.citations}
+
+
+@pytest.mark.slow
+def test_when_a_named_law_was_passed_is_answered_from_its_record(law_app):
+    passed = law_app.answerer.ask("专利法是什么时候通过的？")
+    assert passed.intent == "metadata" and "公布日期：2020年10月17日" in passed.text
+    assert "文号" not in passed.text and "印发" not in passed.text     # a law's record, in a law's words
+    # a verb further on has a subject of its own: an application is published, not the law
+    published = law_app.answerer.ask("专利法规定的发明专利申请什么时候公布？")
+    assert published.intent != "metadata" and "十八个月" in published.text
