@@ -27,7 +27,7 @@ MAX_QUESTION_CHARS = 2000
 
 INTENTS = (  # checked in order; the first that matches wins
     ("topic", re.compile(r"(哪些|哪几个|哪个)(方案|文件|文档|计划|地方|地区)?.{0,6}?(提到|提及|涉及|提出了?(?!.*目标)|谈到)")),
-    ("metadata", re.compile(r"文号|印发(?!的.{0,12}?(?:方案|文件|计划|规划))|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪(个|家)单位(发布|印发)"
+    ("metadata", re.compile(r"文号|印发(?!的.{0,12}?(?:方案|文件|计划|规划))|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪个机关(制定|颁布|通过)|哪(个|家)单位(发布|印发)"
                             r"|规划期|实施期|哪几年|起止年")),
     # (提交哪些文件 asks for paperwork to hand in, not which documents say something)
     ("per_document", re.compile(r"分别|各地|各(个)?(方案|文件|文档|计划|区)|哪些(方案|文档|计划|地方)|(?<![交备供具带])哪些文件"

@@ -780,6 +780,8 @@ def test_when_a_named_law_was_passed_is_answered_from_its_record(law_app):
     passed = law_app.answerer.ask("专利法是什么时候通过的？")
     assert passed.intent == "metadata" and "公布日期：2020年10月17日" in passed.text
     assert "文号" not in passed.text and "印发" not in passed.text     # a law's record, in a law's words
+    maker = law_app.answerer.ask("专利法是哪个机关制定的？")
+    assert maker.intent == "metadata" and "制定机关：全国人民代表大会常务委员会" in maker.text
     # a verb further on has a subject of its own: an application is published, not the law
     published = law_app.answerer.ask("专利法规定的发明专利申请什么时候公布？")
     assert published.intent != "metadata" and "十八个月" in published.text
