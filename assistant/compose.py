@@ -19,7 +19,7 @@ from .index import Index
 from .meaning import similarities
 from .measured import asked_of
 from .model import Clause, Document
-from .numerals import find_quantities, preferred_measures
+from .numerals import chinese_numeral, find_quantities, preferred_measures
 from .outline import paragraphs
 from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, heading_core, is_of_kind, outline_of,
                         topic_terms, unit_number)
@@ -528,10 +528,36 @@ class Composer:
         self.topics = topics  # TopicSearch: answers "which documents mention X"
 
     def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        if query.within != (None, None) and hits and unit_number(hits[0].clause) == query.reference:
+            return self.named_within(query, hits)
         compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
                    "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
                                                                                                self.sentences)
         return compose(query, hits, filters)
+
+    def named_within(self, query: Query, hits: list[Hit]) -> Draft:
+        """The paragraph (款) or item (项) of the article the question names (专利法第四十二条第二款), quoted
+        whole from the article's clauses (a long article is cut between paragraphs); a number the
+        article does not reach is said to be missing."""
+        paragraph, item = query.within
+        first = hits[0].clause
+        label = first.path[-2] if first.part else first.path[-1]  # a part's last label names its paragraphs
+        document = self.index.documents[first.doc_id]
+        article = sorted((c for c in document.clauses if unit_number(c) == query.reference), key=lambda c: c.order)
+        units = [(text, clause) for clause in article for text in paragraphs(clause.text, GENRES[document.genre])]
+        if paragraph is not None:
+            if paragraph > len(units):
+                return Draft(abstain=f"{label}没有第{chinese_numeral(paragraph)}款。")
+            units = units[paragraph - 1:paragraph]
+        if item is not None:
+            label = f"({chinese_numeral(item)})"
+            units = [(line, clause) for text, clause in units for line in text.split("\n")
+                     if normalize(line).startswith(label)][:1]
+            if not units:
+                return Draft(abstain=f"{label}没有第（{chinese_numeral(item)}）项。")
+        text, clause = units[0]
+        hit = next((h for h in hits if h.clause.id == clause.id), Hit(clause, hits[0].score, None, None))
+        return Draft([(text, hit)])
 
     def best_clause_evidence(self, query: Query) -> float:
         """The most of the question's words (idf-weighted) that one clause of any document holds

@@ -155,6 +155,21 @@ def question_words() -> frozenset[str]:
     return word_list("question_words.txt")
 
 
+# A paragraph or item of a named article: 第42条第2款, 第24条第1款第(一)项, 第24条第(一)项 (after normalisation).
+_WITHIN_ARTICLE = re.compile(r"第\d+条(?:第(?P<paragraph>\d+)款)?(?:第?[(（](?P<item>[一二三四五六七八九十]+|\d+)[)）]项)?")
+
+
+def named_within(norm_question: str) -> tuple[int | None, int | None]:
+    """The paragraph (款) and item (项) of the article a question names: (2, None) for 第四十二条第二款,
+    (1, 1) for 第二十四条第一款第（一）项; (None, None) when it names the article whole."""
+    found = _WITHIN_ARTICLE.search(norm_question)
+    if not found:
+        return None, None
+    item = found["item"]
+    return (int(found["paragraph"]) if found["paragraph"] else None,
+            int(item if item.isdigit() else numeral_value(item)) if item else None)
+
+
 def named_unit(norm_question: str) -> tuple[str, int] | None:
     """The numbered unit a question names: ("article", 63) for 第六十三条, ("item", 12) for 第12项 or
     序号12; None when it names none."""
@@ -508,6 +523,7 @@ class Query:
     asked_thing: frozenset[str] = frozenset()  # topic words naming the kind of thing asked for (什么专项资金)
     # a section the question points at that has no items to list (保障措施第二条, 第二部分): (doc_id, path)
     pointed: tuple[str, tuple[str, ...]] | None = None
+    within: tuple[int | None, int | None] = (None, None)  # the paragraph and item of the article named
 
 
 class QuestionAnalyser:
@@ -555,8 +571,10 @@ class QuestionAnalyser:
         if intent == "date" and not reference and self._asks_enactment(norm, scope):
             intent = "metadata"
         tokens = self._beyond_names(self.with_suffixed_words(norm, self.weighted_tokens(question)), scope)
-        if reference:   # the unit's number, not a quantity its text must state (附表第12项 is not …12场)
-            tokens.pop(str(reference[1]), None)
+        within = named_within(norm) if reference and reference[0] == "article" else (None, None)
+        if reference:   # the unit's numbers, not quantities its text must state (附表第12项 is not …12场)
+            for number in (reference[1], *within):
+                tokens.pop(str(number), None)
         for ordinal in _SECTION_ORDINAL.finditer(norm):  # 第四部分 says where, not what about
             tokens.pop(ordinal["n"], None)
             tokens.pop(ordinal["level"], None)
@@ -586,7 +604,7 @@ class QuestionAnalyser:
             # pointed at (第二部分讲了什么) is answered by what it says it will do
         asked = frozenset(t for t in tokens if any(t in word for word in thing))
         return Query(question, norm, intent, scope, tokens, known, asks_how, sections, aliases, reference, asked,
-                     pointed)
+                     pointed, within)
 
     def everyday_synonyms(self, token: str) -> tuple[str, ...]:
         """For a question word no document uses (抵押, 看病), the thesaurus's synonyms that the

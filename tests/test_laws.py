@@ -785,3 +785,24 @@ def test_when_a_named_law_was_passed_is_answered_from_its_record(law_app):
     # a verb further on has a subject of its own: an application is published, not the law
     published = law_app.answerer.ask("专利法规定的发明专利申请什么时候公布？")
     assert published.intent != "metadata" and "十八个月" in published.text
+
+
+@pytest.mark.parametrize("question, within", [
+    ("专利法第四十二条第二款是什么内容？", (2, None)), ("著作权法第二十四条第一款第（一）项是什么？", (1, 1)),
+    ("著作权法第二十四条第（二）项说的是什么？", (None, 2)), ("专利法第42条规定了什么？", (None, None)),
+])
+def test_the_paragraph_and_item_of_a_named_article(question, within):
+    from assistant.questions import named_within
+    from assistant.text import normalize
+    assert named_within(normalize(question)) == within
+
+
+@pytest.mark.slow
+def test_a_named_paragraph_or_item_of_an_article_is_quoted_whole(law_app):
+    ask = law_app.answerer.ask
+    paragraph = ask("专利法第四十二条第二款是什么内容？")
+    assert not paragraph.abstained and paragraph.text.startswith("自发明专利申请日起满四年")
+    assert "期限为二十年" not in paragraph.text and paragraph.citations[0].clause.path[-1].startswith("第四十二条")
+    item = ask("反不正当竞争法第十条第（二）项是什么？")
+    assert item.text.startswith("（二）") and "以前项手段获取的权利人的商业秘密" in item.text
+    assert ask("专利法第四十二条第九款是什么？").abstained      # the article has three paragraphs
