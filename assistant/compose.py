@@ -528,7 +528,9 @@ class Composer:
         self.topics = topics  # TopicSearch: answers "which documents mention X"
 
     def compose(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
-        if query.within != (None, None) and hits and unit_number(hits[0].clause) == query.reference:
+        # 第四十二条第二款, or 民法典第一千一百八十五条怎么规定的 with no words of its own: that unit, whole
+        if (query.within != (None, None) or query.reference and query.reference[0] == "article" and not query.tokens) \
+                and hits and unit_number(hits[0].clause) == query.reference:
             return self.named_within(query, hits)
         compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
                    "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
@@ -536,9 +538,9 @@ class Composer:
         return compose(query, hits, filters)
 
     def named_within(self, query: Query, hits: list[Hit]) -> Draft:
-        """The paragraph (款) or item (项) of the article the question names (专利法第四十二条第二款), quoted
-        whole from the article's clauses (a long article is cut between paragraphs); a number the
-        article does not reach is said to be missing."""
+        """The paragraph (款) or item (项) of the article the question names (专利法第四十二条第二款), or
+        the article itself when it names neither, quoted whole from the article's clauses (a long
+        article is cut between paragraphs); a number the article does not reach is said to be missing."""
         paragraph, item = query.within
         first = hits[0].clause
         label = first.path[-2] if first.part else first.path[-1]  # a part's last label names its paragraphs
@@ -555,9 +557,10 @@ class Composer:
                      if normalize(line).startswith(label)][:1]
             if not units:
                 return Draft(abstain=f"{label}没有第（{chinese_numeral(item)}）项。")
-        text, clause = units[0]
-        hit = next((h for h in hits if h.clause.id == clause.id), Hit(clause, hits[0].score, None, None))
-        return Draft([(text, hit)])
+        if paragraph is None and item is None:
+            units = [(clause.text, clause) for clause in article]
+        by_id = {h.clause.id: h for h in hits}
+        return Draft([(text, by_id.get(clause.id, Hit(clause, hits[0].score, None, None))) for text, clause in units])
 
     def best_clause_evidence(self, query: Query) -> float:
         """The most of the question's words (idf-weighted) that one clause of any document holds

@@ -806,3 +806,6 @@ def test_a_named_paragraph_or_item_of_an_article_is_quoted_whole(law_app):
     item = ask("反不正当竞争法第十条第（二）项是什么？")
     assert item.text.startswith("（二）") and "以前项手段获取的权利人的商业秘密" in item.text
     assert ask("专利法第四十二条第九款是什么？").abstained      # the article has three paragraphs
+    whole = ask("专利法第四十二条怎么规定的？")                 # no words of its own: the article, whole
+    assert {c.clause.path[-1] for c in whole.citations} == {"第四十二条"}
+    assert "期限为二十年" in whole.text and "自发明专利申请日起满四年" in whole.text and "新药" in whole.text
