@@ -637,13 +637,18 @@ TAX_LAW = ("中华人民共和国某某税收法\n\n第一章 总则\n\n"
            "第四条　本法所称税务机关是指各级税务局、税务分局和税务所。\n")
 
 
-@pytest.fixture(scope="module")
-def tax_app(seed_app, tmp_path_factory) -> App:
-    folder = tmp_path_factory.mktemp("tax-law")
-    (folder / "tax-law.txt").write_text(TAX_LAW, encoding="utf-8")
-    app = App(Settings(corpus=folder, index=folder.parent / "tax-law-index"), embedder=seed_app.embedder)
+def _written_law_app(seed_app, tmp_path_factory, name: str, text: str) -> App:
+    """A knowledge base of one law written here, indexed with the seeds' embedder."""
+    folder = tmp_path_factory.mktemp(name)
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    app = App(Settings(corpus=folder, index=folder.parent / f"{name}-index"), embedder=seed_app.embedder)
     app.ensure_index(progress=False)
     return app
+
+
+@pytest.fixture(scope="module")
+def tax_app(seed_app, tmp_path_factory) -> App:
+    return _written_law_app(seed_app, tmp_path_factory, "tax-law", TAX_LAW)
 
 
 @pytest.mark.slow
@@ -693,11 +698,7 @@ CAPITAL_LAW = ("中华人民共和国某某市场法\n\n第一章 总则\n\n"
 
 @pytest.fixture(scope="module")
 def capital_app(seed_app, tmp_path_factory) -> App:
-    folder = tmp_path_factory.mktemp("capital-law")
-    (folder / "capital-law.txt").write_text(CAPITAL_LAW, encoding="utf-8")
-    app = App(Settings(corpus=folder, index=folder.parent / "capital-law-index"), embedder=seed_app.embedder)
-    app.ensure_index(progress=False)
-    return app
+    return _written_law_app(seed_app, tmp_path_factory, "capital-law", CAPITAL_LAW)
 
 
 def test_the_owner_of_a_quantity_is_what_else_the_question_names():
