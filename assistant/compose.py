@@ -548,7 +548,7 @@ class Composer:
         article = sorted((c for c in document.clauses if unit_number(c) == query.reference), key=lambda c: c.order)
         units = [(text, clause) for clause in article for text in paragraphs(clause.text, GENRES[document.genre])]
         if paragraph is not None:
-            if paragraph > len(units):
+            if not 1 <= paragraph <= len(units):
                 return Draft(abstain=f"{label}没有第{chinese_numeral(paragraph)}款。")
             units = units[paragraph - 1:paragraph]
         if item is not None:

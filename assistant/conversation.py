@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 
 from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import A_NOT_A, INTENTS, abbreviated_laws, check_question, classify, question_words, tagged
+from .questions import (A_NOT_A, INTENTS, abbreviated_laws, check_question, classify, is_of_kind, question_words,
+                        tagged, unit_number)
 from .model import Clause, Document
+from .numerals import chinese_numeral
 from .index import Index
 from .retrieve import Filters
 from .text import _jieba, known_places, normalize, place_key, split_sentences, stopwords, tokenize
@@ -351,7 +353,8 @@ class Resolver:
                                                               and leans_on(own_topic, norm, previous)):
             return self._fresh(question, norm)
         if ordinal:
-            return self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
+            return self._within_article(ordinal, previous) \
+                or self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
         if deictic and not places:
             referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)), norm)
             if own_topic or classify(question) == "metadata":
@@ -497,6 +500,23 @@ class Resolver:
             understood = f"{where}{frame}"
         return Resolution(question, _with_mark(understood), doc_ids=tuple(previous.doc_ids), topic=previous.topic,
                           continuation=kind, ordinal=n)
+
+    def _within_article(self, ordinal: re.Match, previous: Turn) -> Resolution | None:
+        """第二款呢？ 第三项呢？ after an answer from a law's article: that paragraph or item of the
+        article, asked as a question of its own (专利法第四十二条第二款)."""
+        unit = ordinal.group(0)[-1]
+        cited = [self.index.clause_by_id[c] for c in previous.clause_ids[:1] if c in self.index.clause_by_id]
+        if unit not in "款项" or not cited or not is_of_kind(self.index.documents[cited[0].doc_id], "law") \
+                or not unit_number(cited[0]) or unit_number(cited[0])[0] != "article":
+            return None
+        clause, n = cited[0], chinese_number(ordinal.group(1))
+        if not n:
+            return None
+        article = clause.path[-2] if clause.part else clause.path[-1]
+        number = chinese_numeral(n)
+        asked = f"第{number}款" if unit == "款" else f"第（{number}）项"
+        name = self.mentions.display_name(clause.doc_id)
+        return self._resolved(f"{name}{article}{asked}的内容是什么？", [clause.doc_id], previous.topic)
 
     def _narrowed(self, question: str, previous: Turn) -> Resolution:
         """资金方面具体怎么做？: a question of its own, asked within the documents in play."""

@@ -810,3 +810,16 @@ def test_a_named_paragraph_or_item_of_an_article_is_quoted_whole(law_app):
     whole = ask("专利法第四十二条怎么规定的？")                 # no words of its own: the article, whole
     assert {c.clause.path[-1] for c in whole.citations} == {"第四十二条"}
     assert "期限为二十年" in whole.text and "自发明专利申请日起满四年" in whole.text and "新药" in whole.text
+
+
+@pytest.mark.slow
+def test_a_follow_up_asking_a_paragraph_or_item_reads_it_of_the_article_just_quoted(law_app):
+    from assistant.conversation import Conversation
+    conversation = Conversation(law_app.answerer)
+    conversation.ask("专利法第四十二条说了什么？")
+    second = conversation.ask("第二款呢？")
+    assert second.resolution.understood_as.startswith("专利法第四十二条第二款")
+    assert second.answer.text.startswith("自发明专利申请日起满四年")
+    conversation.ask("反不正当竞争法第十条规定了什么？")
+    item = conversation.ask("第二项呢？")
+    assert item.answer.text.startswith("（二）") and "以前项手段" in item.answer.text
