@@ -162,7 +162,8 @@ class Answerer:
         hits = [Hit(by_id[d.metadata["clause_id"]], d.metadata["score"], d.metadata["similarity"],
                     d.metadata["keyword"]) for d in found]
         kind = state["query"].scope.kind  # 哪部法律规定了…: a plan's clause does not answer
-        hits = [h for h in hits if is_of_kind(self.index.document_of(h.clause), kind)] or hits if kind else hits
+        if kind:
+            hits = [h for h in hits if is_of_kind(self.index.document_of(h.clause), kind)] or hits
         return {**state, "hits": self._named_unit_first(state["query"], state["filters"], hits)}
 
     def _named_unit_first(self, query: Query, filters: Filters, hits: list[Hit]) -> list[Hit]:

@@ -181,8 +181,8 @@ def metadata_sentence(document: Document, asked: tuple[str, ...] = ()) -> str:
     facts = metadata_facts(document)
     law = is_of_kind(document, "law")
     shown = [*asked, *(f for f in facts if f not in asked and (facts[f] or f == "文号" and not law))]
-    label = (lambda field: _LAW_LABELS.get(field, field)) if law else (lambda field: field)
-    return f"《{document.title}》" + "；".join(f"{label(f)}：{facts[f] or '文中未载明'}" for f in shown) + "。"
+    labels = _LAW_LABELS if law else {}
+    return f"《{document.title}》" + "；".join(f"{labels.get(f, f)}：{facts[f] or '文中未载明'}" for f in shown) + "。"
 
 
 def asked_fields(norm_question: str) -> tuple[str, ...]:

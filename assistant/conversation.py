@@ -507,7 +507,7 @@ class Resolver:
         unit = ordinal.group(0)[-1]
         cited = [self.index.clause_by_id[c] for c in previous.clause_ids[:1] if c in self.index.clause_by_id]
         if unit not in "款项" or not cited or not is_of_kind(self.index.documents[cited[0].doc_id], "law") \
-                or not unit_number(cited[0]) or unit_number(cited[0])[0] != "article":
+                or (unit_number(cited[0]) or ("",))[0] != "article":
             return None
         clause, n = cited[0], chinese_number(ordinal.group(1))
         if not n:

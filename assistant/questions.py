@@ -232,7 +232,7 @@ def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text:
     法规, 法人) naming at most MAX_ABBREVIATED_LAWS laws; a run that is a word of the dictionary or the
     documents and names no law ends the search (担保法: its 保法 is no name of 保险法)."""
     laws = [(d.id, normalize(d.short_title)[:-1]) for d in documents
-            if d.genre != GENRES["plan"].name and normalize(d.short_title).endswith("法")]
+            if is_of_kind(d, "law") and normalize(d.short_title).endswith("法")]
     word_ends = {end for _, _, end in _jieba().tokenize(norm_question, HMM=False)}
     found = []
     for at in (i for i, char in enumerate(norm_question) if char == "法" and i + 1 in word_ends):
