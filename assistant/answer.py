@@ -117,6 +117,12 @@ def split_marked(text: str) -> list[tuple[str, list[int]]]:
 
 
 
+def _run_on(lines: list[str]) -> str:
+    """Quoted sentences run on as prose; a block of lines (an article's items) keeps lines of its own."""
+    return "".join(("\n" if i and ("\n" in line or "\n" in lines[i - 1]) else "") + line
+                   for i, line in enumerate(lines))
+
+
 class Answerer:
     """Question → Answer, through a LangChain chain: analyse | retrieve | compose."""
 
@@ -301,5 +307,5 @@ class Answerer:
             next_same = i + 1 < len(draft.picks) and draft.picks[i + 1][1].clause.id == hit.clause.id
             lines.append(f"{prefix}{sentence}" + ("" if next_same and not draft.per_document else f"[{citation.n}]"))
         separate = draft.per_document or draft.lines
-        text = draft.lead + ("\n".join(lines) if separate else "".join(lines)) + draft.tail
+        text = draft.lead + ("\n".join(lines) if separate else _run_on(lines)) + draft.tail
         return Answer(state["question"], text, False, list(citations.values()), state["intent"])

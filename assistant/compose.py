@@ -16,11 +16,12 @@ from .asked import (ASKS_SENTENCE, DIGIT, STATES_TIME, TABLE_ROW, gives_number, 
                     row_unit, states_measure, unanswered_figure)
 from .genres import GENRES, PLAN, Genre
 from .index import Index
+from .lines import heading_of
 from .meaning import similarities
 from .measured import asked_of
 from .model import Clause, Document
 from .numerals import chinese_numeral, find_quantities, preferred_measures
-from .outline import paragraphs
+from .outline import paragraphs, paragraphs_across
 from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, heading_core, is_of_kind, outline_of,
                         topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
@@ -519,6 +520,16 @@ def measure_closest_in_meaning(query: Query, clauses: list[Hit], hits: list[Hit]
     return [] if any(hit.clause.id == c.clause.id for c in clauses) else [(unit, hit)]
 
 
+def _stops_short(quoted: str, piece: str, rest: str) -> bool:
+    """Whether a quote of a paragraph's piece in one part stops where the paragraph's list or sentence
+    goes on in the next part."""
+    last = piece.split("\n")[-1]
+    if not (quoted == piece or ("\n" in quoted and quoted.endswith(last))):
+        return False
+    heading = heading_of(rest)
+    return (heading is not None and heading.style in GENRES["law"].inline_styles) or last[-1] not in "。！？!?"
+
+
 class Composer:
     """The composers, sharing the index and the searches some of them repeat per document."""
 
@@ -546,11 +557,12 @@ class Composer:
         label = first.path[-2] if first.part else first.path[-1]  # a part's last label names its paragraphs
         document = self.index.documents[first.doc_id]
         article = sorted((c for c in document.clauses if unit_number(c) == query.reference), key=lambda c: c.order)
-        units = [(text, clause) for clause in article for text in paragraphs(clause.text, GENRES[document.genre])]
+        chosen = paragraphs_across(article, GENRES[document.genre])
         if paragraph is not None:
-            if not 1 <= paragraph <= len(units):
+            if not 1 <= paragraph <= len(chosen):
                 return Draft(abstain=f"{label}没有第{chinese_numeral(paragraph)}款。")
-            units = units[paragraph - 1:paragraph]
+            chosen = chosen[paragraph - 1:paragraph]
+        units = [piece for pieces in chosen for piece in pieces]
         if item is not None:
             label = f"({chinese_numeral(item)})"
             units = [(line, clause) for text, clause in units for line in text.split("\n")
@@ -610,9 +622,31 @@ class Composer:
         if reason:
             return Draft(picks, abstain=reason)
         picks += self._body_said(query, picks)
+        picks = self._lists_continued(picks)
         # A sentence close in meaning only adds to an answer the words chose: a near miss always has
         # one that gives some figure or date, so it comes after the checks.
         return Draft(picks + [(readable(s, h, query), h) for _, s, h in closest_in_meaning(query, chosen, ranked)])
+
+    def _lists_continued(self, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """A quoted paragraph that goes on in the next part of a long article is quoted with the rest of
+        it, cited to that part, when it stops in a list (著作权法第二十四条: （一）…（七） in one part,
+        （八）…（十三） in the next) or in a sentence: a list cut short reads as the whole list."""
+        continued = []
+        for sentence, hit in picks:
+            continued.append((sentence, hit))
+            if hit.clause.part is None:
+                continue
+            document = self.index.documents[hit.clause.doc_id]
+            base = hit.clause.id.rsplit("-p", 1)[0]
+            article = [c for c in document.clauses if c.part and c.id.rsplit("-p", 1)[0] == base]
+            for pieces in paragraphs_across(article, GENRES[document.genre]):
+                for (text, clause), (rest, part) in zip(pieces, pieces[1:]):
+                    if clause.id == hit.clause.id and _stops_short(sentence.strip(), text, rest) \
+                            and all(rest != s for s, _ in picks):
+                        hit = Hit(part, hit.score, None, None)
+                        continued.append((rest, hit))
+                        sentence = text = rest  # the list may go on in a third part
+        return continued
 
     def _body_said(self, query: Query, picks: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """For a question asking which body acts, answered by a body the text names by its role (向监督检查

@@ -6,9 +6,10 @@ place, and `paragraphs` can serve the composer without the loading code.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .genres import PLAN, Genre, paragraph_label
 from .lines import (ANNEX_LINE, MAX_LABEL_CHARS, SENTENCE_BREAK, UNITS, Heading, heading_of, is_heading_only,
@@ -205,6 +206,25 @@ def paragraphs(text: str, genre: Genre) -> list[str]:
     lines = text.split("\n")
     starts = _paragraph_starts(lines, genre) + [len(text) + 1]
     return [text[a:b - 1].strip() for a, b in zip(starts, starts[1:]) if text[a:b - 1].strip()]
+
+
+def paragraphs_across(parts: Sequence[Clause], genre: Genre) -> list[list[tuple[str, Clause]]]:
+    """The paragraphs of a clause cut into parts (in order), each as its pieces with the part that
+    holds them: a long article is cut between sentences, so a paragraph, or the list of items it
+    introduces (著作权法第二十四条's （一）…（十三）), may go on in the next part."""
+    text = "".join(part.text for part in parts)  # the parts join back into the clause
+    ends = list(itertools.accumulate(len(part.text) for part in parts))
+    starts = _paragraph_starts(text.split("\n"), genre) + [len(text) + 1]
+    found = []
+    for a, b in zip(starts, starts[1:]):
+        pieces = []
+        for i, part in enumerate(parts):
+            lo, hi = max(a, ends[i] - len(part.text)), min(b - 1, ends[i])
+            if lo < hi and text[lo:hi].strip():
+                pieces.append((text[lo:hi].strip(), part))
+        if pieces:
+            found.append(pieces)
+    return found
 
 
 def _part_paths(draft: Draft, parts: list[str], genre: Genre) -> list[tuple[str, ...]]:

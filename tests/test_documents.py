@@ -14,7 +14,8 @@ from assistant.documents import (
     parse_document,
 )
 from assistant.model import Clause, Document, UnreadableDocument
-from assistant.outline import MAX_CLAUSE_CHARS
+from assistant.genres import GENRES
+from assistant.outline import MAX_CLAUSE_CHARS, paragraphs_across
 from assistant.readers import read_text
 
 CORPUS = Path(__file__).parent.parent / "corpus"
@@ -379,6 +380,10 @@ def test_law_articles_keep_items_and_following_paragraphs_and_name_paragraphs_wh
     assert parts[0].path == ("第一章 总则", "第二条", "第一款")   # the items belong to the first paragraph
     assert parts[-1].path[-1] in ("第一款至第二款", "第二款")
     assert [c.path[-1] for c in doc.clauses if not c.part] == ["第一条", "第二条之一", "第一千零二条"]
+    first, second = paragraphs_across(parts, GENRES["law"])
+    assert [clause.part for _, clause in first] == list(range(1, len(parts) + 1))[:len(first)]
+    assert "（一）" in first[0][0] and first[-1][0].endswith("（十）第十项的内容，写得足够长以便测试超长条文的切分与款的命名规则，再多写一些文字让它更长一点。")
+    assert second == [("前款规定以外的情形，适用其他规定。", parts[-1])]
 
 
 def test_long_clause_is_split_into_consecutive_parts():

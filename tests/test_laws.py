@@ -823,3 +823,25 @@ def test_a_follow_up_asking_a_paragraph_or_item_reads_it_of_the_article_just_quo
     conversation.ask("反不正当竞争法第十条规定了什么？")
     item = conversation.ask("第二项呢？")
     assert item.answer.text.startswith("（二）") and "以前项手段" in item.answer.text
+
+
+@pytest.mark.slow
+def test_a_list_cut_between_the_parts_of_a_long_article_is_quoted_whole(copyright_app):
+    """著作权法第二十四条 is cut into two parts after its item （七）: the thirteen cases of fair use are all
+    quoted, each part cited, and the items stay on lines of their own."""
+    answer = copyright_app.answerer.ask("著作权的合理使用有哪些情形？")
+    assert {c.clause.path[2] for c in answer.citations[:2]} == {"第二十四条"}
+    assert [c.clause.part for c in answer.citations[:2]] == [1, 2]
+    assert "（七）" in answer.text and "（十三）法律、行政法规规定的其他情形" in answer.text
+    assert "\n（八）" in answer.text
+
+
+@pytest.mark.slow
+def test_a_paragraph_named_in_a_long_article_is_counted_across_its_parts(copyright_app):
+    """The items （八）…（十三） begin the second part of 第二十四条 but belong to its first paragraph."""
+    ask = copyright_app.answerer.ask
+    second = ask("著作权法第二十四条第二款是什么？")
+    assert second.text.startswith("前款规定适用于对与著作权有关的权利的限制") and "（八）" not in second.text
+    first = ask("著作权法第二十四条第一款是什么？")
+    assert "（一）" in first.text and "（十三）" in first.text and len(first.citations) == 2
+    assert "没有第三款" in ask("著作权法第二十四条第三款是什么？").text
