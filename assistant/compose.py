@@ -636,10 +636,8 @@ class Composer:
             continued.append((sentence, hit))
             if hit.clause.part is None:
                 continue
-            document = self.index.documents[hit.clause.doc_id]
-            base = hit.clause.id.rsplit("-p", 1)[0]
-            article = [c for c in document.clauses if c.part and c.id.rsplit("-p", 1)[0] == base]
-            for pieces in paragraphs_across(article, GENRES[document.genre]):
+            genre = GENRES[self.index.document_of(hit.clause).genre]
+            for pieces in paragraphs_across(self.index.parts_of(hit.clause), genre):
                 for (text, clause), (rest, part) in zip(pieces, pieces[1:]):
                     if clause.id == hit.clause.id and _stops_short(sentence.strip(), text, rest) \
                             and all(rest != s for s, _ in picks):

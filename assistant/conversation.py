@@ -330,7 +330,10 @@ class Resolver:
         continuing = bool(_CONTINUE.search(norm)) and not own_topic
         elliptical = _ELLIPTICAL.match(norm)
         named = self.mentions.documents_in(norm)
-        if ordinal and named:  # 专利法第二条说的是什么？: the item of the document it names
+        if ordinal and named and ordinal.group(0).endswith("条") \
+                and all(is_of_kind(self.index.documents[d], "law") for d in named):
+            return self._fresh(question, norm)  # 专利法第二十四条第一款: the answerer reads a law's units
+        if ordinal and named:  # 徐汇方案第二条说的是什么？: the item of the document it names
             return Resolution(question, question, doc_ids=tuple(named), topic=topic_phrase(question, self.mentions),
                               continuation="ordinal", ordinal=chinese_number(ordinal.group(1)))
         if previous is None:
@@ -794,7 +797,7 @@ class Conversation:
             clause = self._nth_item(cited, resolution.ordinal, question, resolution.doc_ids)
             if clause is None:
                 return self._nothing(question, f"没有找到所说的第{resolution.ordinal}项（条）。")
-            return self._quote(question, [clause], "")
+            return self._quote(question, self.index.parts_of(clause), "")
         if last is None:
             return self._nothing(question, "上一个问题没有找到答案，无从接着说。")
         cited = [self.index.clause_by_id[c] for c in last.clause_ids if c in self.index.clause_by_id]
@@ -820,7 +823,7 @@ class Conversation:
         documents = [self.index.documents[d] for d in dict.fromkeys([*doc_ids, *(c.doc_id for c in cited)])
                      if d in self.index.documents]
         if "条" in question:
-            article = labelled([c for d in documents for c in d.clauses if c.path and c.path[-1].startswith("第")])
+            article = next((c for d in documents for c in d.clauses if unit_number(c) == ("article", n)), None)
             if article:
                 return article
         if not cited:

@@ -249,6 +249,13 @@ class Index:
     def document_of(self, clause: Clause) -> Document:
         return self.documents[clause.doc_id]
 
+    def parts_of(self, clause: Clause) -> list[Clause]:
+        """The clause with the other parts of the long article or item it was cut from, in order."""
+        if clause.part is None:
+            return [clause]
+        base = clause.id.rsplit("-p", 1)[0]
+        return [c for c in self.document_of(clause).clauses if c.part and c.id.rsplit("-p", 1)[0] == base]
+
     @cached_property
     def _documents_by_title(self) -> dict[str, Document]:
         """Documents by the normalised forms of their titles a text may quote (《反不正当竞争法》)."""

@@ -845,3 +845,30 @@ def test_a_paragraph_named_in_a_long_article_is_counted_across_its_parts(copyrig
     first = ask("著作权法第二十四条第一款是什么？")
     assert "（一）" in first.text and "（十三）" in first.text and len(first.citations) == 2
     assert "没有第三款" in ask("著作权法第二十四条第三款是什么？").text
+
+
+@pytest.mark.slow
+def test_a_chat_naming_an_article_and_its_paragraph_is_answered_from_that_unit(copyright_app):
+    """A first turn naming a law's article and paragraph reads that paragraph, not item 24 of an answer
+    there is none of; the next paragraph is then asked by its number alone, and 它的第N条 reads a long
+    article whole."""
+    from assistant.conversation import Conversation
+    conversation = Conversation(copyright_app.answerer)
+    first = conversation.ask("著作权法第二十四条第一款说了什么？")
+    assert "（一）为个人学习" in first.answer.text and "（十三）" in first.answer.text
+    second = conversation.ask("第二款呢？")
+    assert second.answer.text.startswith("前款规定适用于对与著作权有关的权利的限制")
+    article = conversation.ask("它的第二十四条说的是什么？")
+    assert "（一）为个人学习" in article.answer.text and "前款规定适用于" in article.answer.text
+
+
+@pytest.mark.slow
+def test_a_follow_up_asking_the_highest_figure_keeps_the_topic_in_play(law_app):
+    """最高 asks how much, like 最多: 最高罚多少 after a question on a penalty asks it of that penalty,
+    not of 最高人民法院."""
+    from assistant.conversation import Conversation
+    conversation = Conversation(law_app.answerer)
+    conversation.ask("假冒专利会受到什么处罚？")
+    reply = conversation.ask("最高罚多少？")
+    assert "假冒专利" in reply.understood_as and reply.resolution.doc_ids == ("中华人民共和国专利法",)
+    assert reply.answer.citations[0].clause.path[-1] == "第六十八条"
