@@ -17,7 +17,7 @@ import numpy as np
 from .genres import GENRES, is_national
 from .index import Index
 from .model import Clause, Document
-from .numerals import COUNT_MEASURES, MONEY_MEASURES, numeral_value, preferred_measures
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, asks_duration, numeral_value, preferred_measures
 from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
                    word_list)
 from .thesaurus import Thesaurus
@@ -47,6 +47,7 @@ YES_NO = re.compile(r"吗[？?]?$|是否|能否|可否|能不能|可不可以|�
 # A-not-A asks yes or no (能不能, 是不是, 有没有, 可不可以): its pieces (不能, 没有) are not topic words.
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?:以)?")
 _ASKS_AMOUNT = re.compile(r"多少|多久|多长|几")
+_ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|日期|起止|几月|几号")
 # What a law's record answers, asked right after its name (专利法是什么时候通过的, 商标法最近一次修改是哪年):
 # when it was passed or amended; a verb further on has a subject of its own (专利法规定的发明专利申请什么时候公布).
 _ENACTED = "(?:通过|修订|修正|修改|颁布|公布|发布|出台|制定)"
@@ -567,6 +568,8 @@ class QuestionAnalyser:
         intent = classify(question)
         if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
             intent = "general"
+        if intent == "date" and asks_duration(norm) and not _ASKS_WHEN.search(norm):
+            intent = "figure"  # 期限是多久 asks how long (二十年), not when
         reference = named_unit(norm)
         if intent == "date" and not reference and self._asks_enactment(norm, scope):
             intent = "metadata"

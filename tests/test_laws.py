@@ -872,3 +872,15 @@ def test_a_follow_up_asking_the_highest_figure_keeps_the_topic_in_play(law_app):
     reply = conversation.ask("最高罚多少？")
     assert "假冒专利" in reply.understood_as and reply.resolution.doc_ids == ("中华人民共和国专利法",)
     assert reply.answer.citations[0].clause.path[-1] == "第六十八条"
+
+
+@pytest.mark.slow
+def test_a_term_asked_how_long_is_answered_by_its_length(law_app):
+    """期限是多久 asks how long a right lasts (二十年), not when something happens: the paragraph on the
+    term's compensation, full of time anchors (自…之日起满三年), is no answer to it."""
+    analyse = law_app.answerer.analyser.analyse
+    assert analyse("专利权的期限是多久？").intent == "figure"
+    assert analyse("专利权的期限什么时候届满？").intent == "date"
+    answer = law_app.answerer.ask("专利权的期限是多久？")
+    assert answer.citations[0].clause.path[-1] == "第四十二条"
+    assert answer.text.startswith("第四十二条") and "二十年" in answer.text.split("[1]")[0]
