@@ -237,8 +237,9 @@ def test_an_inline_item_labelled_by_its_own_cut_off_first_sentence_has_no_headin
 @pytest.mark.parametrize("question, intent", [
     ("作者的署名权有保护期限吗？", "general"),     # yes/no: 保护期不受限制 answers it
     ("商标注册是否有期限？", "general"),
-    ("外观设计专利权的期限是多少年？", "date"),      # asks the term itself
-    ("发明专利权的保护期限有多长？", "date"),
+    ("外观设计专利权的期限是多少年？", "figure"),    # asks the term itself: how long it is
+    ("发明专利权的保护期限有多长？", "figure"),
+    ("发明专利权的保护期限什么时候届满？", "date"),
 ])
 def test_a_yes_no_question_does_not_demand_a_date_or_a_figure(seed_app, question, intent):
     assert QuestionAnalyser(seed_app.index).analyse(question).intent == intent
