@@ -36,7 +36,7 @@ from .questions import (A_NOT_A, INTENTS, abbreviated_laws, check_question, clas
 from .model import Clause, Document
 from .numerals import chinese_numeral
 from .index import Index
-from .retrieve import Filters
+from .retrieve import Filters, breached_articles
 from .text import _jieba, known_places, normalize, place_key, split_sentences, stopwords, tokenize
 
 # Words that point back at something already said: the documents, or the last answer's clauses.
@@ -58,7 +58,9 @@ _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,�
 _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "具体", "详细", "展开", "细说", "还有", "其他", "其余",
                            "另外", "此外", "继续", "更多", "怎么", "怎么样", "怎样", "做", "那么", "这个", "那个",
                            "这些", "它们", "上面", "上述", "前面", "刚才", "以上", "两个", "二者", "两者", "说", "讲"})
-_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?(?:呢|怎么样|如何|又如何|又怎么样)[？?。!！]*$")
+# (假冒专利会怎么样 asks what follows from an act: a question of its own, not 那X怎么样)
+_ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?"
+                         r"(?:呢|(?<![会将要能])(?:怎么样|如何|又如何|又怎么样))[？?。!！]*$")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
@@ -66,7 +68,7 @@ _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*�
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
 _VERBAL_START = r"的|分别|由|向|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
-_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
+_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "〇": 0, "零": 0, "十": 10}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
@@ -780,7 +782,20 @@ class Conversation:
         return Turn(question, resolution.understood_as, doc_ids,
                     [] if answer.abstained else [c.clause.id for c in answer.citations],
                     resolution.topic, answer.abstained, continuation=resolution.continuation,
-                    answer_text=answer.text, shown_text="".join(c.clause.text for c in answer.citations))
+                    answer_text=answer.text,
+                    shown_text="".join(c.text for c in [*(c.clause for c in answer.citations),
+                                                        *self._punishing(answer)]))
+
+    def _punishing(self, answer: Answer) -> list[Clause]:
+        """The articles of a cited law that punish the breach of a cited article (违反本法第十条规定…处
+        十万元以上一百万元以下的罚款): what a duty costs is part of what the answer is about, so 罚款多少？
+        asks it of the duty just shown."""
+        cited = {(c.clause.doc_id, number[1]) for c in answer.citations
+                 if (number := unit_number(c.clause)) and number[0] == "article"}
+        documents = {doc_id for doc_id, _ in cited}
+        texts, position = self.index.search_texts, self.index.position
+        return [clause for doc_id in documents for clause in self.index.documents[doc_id].clauses
+                if any((doc_id, n) in cited for n in breached_articles(texts[position[clause.id]]))]
 
     # --- continuations: answered from the last answer's clauses -------------------
     def _continue(self, resolution: Resolution, question: str) -> Answer:

@@ -884,3 +884,26 @@ def test_a_term_asked_how_long_is_answered_by_its_length(law_app):
     answer = law_app.answerer.ask("专利权的期限是多久？")
     assert answer.citations[0].clause.path[-1] == "第四十二条"
     assert answer.text.startswith("第四十二条") and "二十年" in answer.text.split("[1]")[0]
+
+
+@pytest.mark.slow
+def test_a_fine_asked_after_a_duty_is_the_fine_of_the_article_punishing_its_breach(law_app):
+    """罚款 is nowhere in the answer about 商业秘密 (第十条 forbids, 第三十九条 sets the burden of proof), but
+    第二十六条 fines the breach of 第十条: 罚款多少？ asks that fine, not one of any document."""
+    from assistant.conversation import Conversation
+    conversation = Conversation(law_app.answerer)
+    first = conversation.ask("商业秘密被侵犯了怎么办？")
+    assert "第十条" in {c.clause.path[-1] for c in first.answer.citations}
+    reply = conversation.ask("罚款多少？")
+    assert "商业秘密" in reply.understood_as
+    assert reply.resolution.doc_ids == ("中华人民共和国反不正当竞争法",)
+    assert reply.answer.citations[0].clause.path[-1] == "第二十六条" and "一百万元" in reply.answer.text
+
+
+@pytest.mark.slow
+def test_what_an_act_leads_to_is_a_question_of_its_own(law_app):
+    """假冒专利会怎么样 is not 那X怎么样 with nothing before it to swap X into."""
+    from assistant.conversation import Conversation
+    reply = Conversation(law_app.answerer).ask("假冒专利会怎么样？")
+    assert not reply.resolution.needs_clarification and reply.answer.citations
+    assert reply.answer.citations[0].clause.path[-1] == "第六十八条"
