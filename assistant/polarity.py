@@ -54,11 +54,39 @@ class Opposition(NamedTuple):
     ruled: str       # the clause's phrase saying the opposite
 
 
+# A list's lead stating a rule of what follows (下列标志不得作为商标使用：), and the items under it up to the
+# sentence's end (search forms run the lines on: …使用:(一)…;(二)…).
+_LIST_LEAD = re.compile(r"(?P<lead>[^。；;：:\n]*(?:下列|以下)[^。；;：:\n]*)[：:]\s*(?P<items>\([一二三四五六七八九十\d]{1,4}\)[^。]*)")
+_ITEM = re.compile(r"\([一二三四五六七八九十\d]{1,4}\)(?P<text>[^(\n]*)")
+_ARTICLE_LABEL = re.compile(r"^第\d+条(?:之\d+)?\s*")
+
+
+def _items_with_their_rule(evidence_text: str) -> dict[str, str]:
+    """Each item of a list whose lead states a rule, read as one phrase with that rule: （一）同中华人民共和国的
+    国家名称…相同或者近似的 is not allowed as a trade mark by 下列标志不得作为商标使用, a phrase of its own
+    (同中华人民共和国的国家名称…相同或者近似的标志不得作为商标使用) — with the words of the text it is read
+    from, the lead and the item, to show."""
+    found = {}
+    for lead in _LIST_LEAD.finditer(evidence_text):
+        rule = next((p for p in _PHRASE.split(lead["lead"]) if p and _modalities(p)), None)
+        if rule is None:
+            continue
+        # 下列标志不得作为商标使用 says of each item: X的标志不得作为商标使用
+        named = re.search(rf"(?:下列|以下)(?P<kind>[\u4e00-\u9fff]{{1,6}}?)(?={_MODAL.pattern})", rule)
+        said = rule[named.end("kind"):] if named else rule
+        kind = named["kind"] if named else ""
+        for item in _ITEM.finditer(lead["items"]):
+            if words := _PHRASE.split(item["text"])[0]:
+                found[f"{words}{kind}{said}"] = f"{_ARTICLE_LABEL.sub('', rule)}：{item.group(0).rstrip(';；,，。')}"
+    return found
+
+
 def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]:
     """Each phrase of the statement whose most alike phrase in the evidence says the opposite of the same act.
     Of phrases equally alike, the one whose condition (the phrase before it) is most like the statement's is
     its counterpart; when several remain, one that agrees is."""
-    ruled = [p for p in _PHRASE.split(evidence_text) if p]
+    read_with_rule = _items_with_their_rule(evidence_text)
+    ruled = [p for p in _PHRASE.split(evidence_text) if p] + list(read_with_rule)
     masked = [_masked(p) for p in ruled]
     stated = [p for p in _PHRASE.split(norm_statement) if p]
     found = []
@@ -78,7 +106,8 @@ def opposed_phrases(norm_statement: str, evidence_text: str) -> list[Opposition]
             conditions = {m: context_similarity(condition, masked[m - 1]) if m else 0.0 for m in closest}
             closest = [m for m in closest if conditions[m] == max(conditions.values())]
         if all(_opposed(phrase, ruled[m]) for m in closest) and not _said_within(phrase, ruled, closest, tied):
-            found.append(Opposition(phrase, max(ruled[m] for m in closest)))
+            opposed = max(ruled[m] for m in closest)
+            found.append(Opposition(phrase, read_with_rule.get(opposed, opposed)))
     return found
 
 

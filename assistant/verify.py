@@ -287,7 +287,8 @@ class Verifier:
 
     def _check_content(self, claim: _Claim, finding: _Finding) -> None:
         clauses = finding.clauses
-        text = "".join(search_form(c.text) for c in clauses)
+        # an item in the second part of a long article is ruled by its list's lead in the first
+        text = "".join(search_form(c.text) for c in dict.fromkeys(p for c in clauses for p in self.index.parts_of(c)))
         documents = {c.doc_id: self.index.documents[c.doc_id] for c in clauses}
         document_text = "".join(self.index.document_text(d.id) for d in documents.values())
         for number in claim.numbers:

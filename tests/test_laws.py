@@ -907,3 +907,15 @@ def test_what_an_act_leads_to_is_a_question_of_its_own(law_app):
     reply = Conversation(law_app.answerer).ask("假冒专利会怎么样？")
     assert not reply.resolution.needs_clarification and reply.answer.citations
     assert reply.answer.citations[0].clause.path[-1] == "第六十八条"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("statement, status", [
+    # the item （十二） stands in the second part of 第二十四条, its lead (可以不经著作权人许可) in the first
+    ("以阅读障碍者能够感知的无障碍方式向其提供已经发表的作品，需要经著作权人许可并支付报酬。", "contradicted"),
+    ("以阅读障碍者能够感知的无障碍方式向其提供已经发表的作品，可以不经著作权人许可。", "supported"),
+    ("违反社会公德的名称可以用于授权品种的命名。", "contradicted"),     # 种子法: 下列名称不得用于授权品种的命名
+])
+def test_verify_reads_an_item_with_the_rule_its_list_states(copyright_app, statement, status):
+    [sentence] = copyright_app.verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.polarity import opposed_phrases, swapped_terms
+from assistant.text import normalize
 
 RULE = "有下列情形之一的，不视为侵犯专利权：专为科学研究和实验而使用有关专利的。"
 
@@ -92,3 +93,14 @@ def test_holding_back_what_a_plan_favours_is_the_opposite():
     [found] = opposed_phrases("限制国内外知名服务机构在本市设立分支机构", evidence)
     assert found.ruled == "支持国内外知名服务机构在本市设立分支机构"
     assert opposed_phrases("鼓励国内外知名服务机构在本市设立分支机构", evidence) == []   # 鼓励 favours as 支持 does
+
+
+def test_an_item_is_ruled_by_its_lists_lead():
+    """下列标志不得作为商标使用：（一）… forbids each item: a statement allowing one of them is contradicted, and the
+    opposition is shown in the text's own words, the lead and the item."""
+    evidence = normalize("第十条　下列标志不得作为商标使用：\n（一）同外国的国家名称、国旗、国徽、军旗等相同或者近似的；\n"
+                         "（二）带有民族歧视性的；\n（三）夸大宣传并带有欺骗性的。\n县级以上行政区划的地名，不得作为商标。")
+    [opposition] = opposed_phrases(normalize("带有民族歧视性的标志可以作为商标使用。"), evidence)
+    assert opposition.ruled == "下列标志不得作为商标使用：(二)带有民族歧视性的"
+    assert opposed_phrases(normalize("带有民族歧视性的标志不得作为商标使用。"), evidence) == []
+    assert opposed_phrases(normalize("同外国的国旗近似的标志可以作为商标使用。"), evidence) != []
