@@ -258,15 +258,18 @@ _KIND_WORDS = {"law": frozenset({"法律", "法规", "法律法规", "行政法�
 
 
 def asked_kind(norm_question: str) -> str | None:
-    """"law" or "plan" when the question asks which documents of that kind (哪些法律提到了商业秘密);
-    None otherwise (要承担什么法律责任 asks no kind: 法律责任 is one word)."""
+    """"law" or "plan" when the question asks which documents of that kind (哪些法律提到了商业秘密), "law"
+    when it asks what the law lays down (法律对专利质押有什么规定); None otherwise (要承担什么法律责任 asks no
+    kind: 法律责任 is one word)."""
     words = [word for word, _ in tagged(norm_question)]
     for asking, word in zip(words, words[1:]):
         if asking in _ASKING_DOCUMENTS:
             kind = next((k for k, names in _KIND_WORDS.items() if word in names), None)
             if kind:
                 return kind
-    return None
+    # 法律对专利质押有什么规定: what the law lays down, asked of the laws
+    named = next((n for n, word in enumerate(words) if word in _KIND_WORDS["law"]), None)
+    return "law" if named is not None and "规定" in words[named + 1:] else None
 
 
 def is_of_kind(document: Document, kind: str) -> bool:

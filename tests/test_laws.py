@@ -759,6 +759,8 @@ def test_a_question_naming_a_law_by_its_abbreviation_is_answered_from_that_law(l
     ("哪些方案提到了专利导航？", "plan"),
     ("侵犯商业秘密要承担什么法律责任？", None),   # 法律责任 is one word: no kind of document asked
     ("哪些文件提到了质押融资？", None),
+    ("法律對專利質押有什麼規定？", "law"), ("按照法律规定，专利权的期限是多久？", "law"),   # what the law lays down
+    ("方案对专利质押有什么安排？", None),
 ])
 def test_the_kind_of_document_a_question_asks_about(question, kind):
     from assistant.questions import asked_kind
@@ -919,3 +921,10 @@ def test_what_an_act_leads_to_is_a_question_of_its_own(law_app):
 def test_verify_reads_an_item_with_the_rule_its_list_states(copyright_app, statement, status):
     [sentence] = copyright_app.verifier.verify(statement).sentences
     assert sentence.status == status, sentence.reason
+
+
+@pytest.mark.slow
+def test_what_the_law_lays_down_is_answered_from_the_laws(law_app):
+    """法律对…有什么规定 asks the laws, not the plan whose words the question holds (建设商业秘密保护示范站点)."""
+    answer = law_app.answerer.ask("法律对商业秘密保护示范站点有什么规定？")
+    assert answer.citations and all(c.document.genre == "law" for c in answer.citations)
