@@ -214,11 +214,6 @@ def same_kind(measure: str, other: str) -> bool:
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
-
-
-def asks_duration(norm_question: str) -> bool:
-    """Whether a question asks how long something lasts or may take (多久, 期限是几年)."""
-    return _ASKS_TIME.search(norm_question) is not None
 _ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}(?:费|资本|资金|价款)|多少万")  # 判赔的范围是多少
 # An amount named in a part of the question that asks something (罚款是多少, 赔偿数额怎么算); in a
 # condition (违法所得数额巨大的，会判什么刑) it says when, not what is asked.
@@ -246,6 +241,11 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     if _ASKS_SHARE.search(norm_question):
         measures |= SHARE_MEASURES
     return frozenset(measures)
+
+
+def asks_duration(norm_question: str) -> bool:
+    """Whether a question asks how long something lasts or may take (多久, 期限是几年)."""
+    return _ASKS_TIME.search(norm_question) is not None
 
 
 # 怎么罚 asks which penalty: a fine when there is one, though a rule may set none (责令改正), so
