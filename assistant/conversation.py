@@ -61,6 +61,8 @@ _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "�
 # (假冒专利会怎么样 asks what follows from an act: a question of its own, not 那X怎么样)
 _ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?"
                          r"(?:呢|(?<![会将要能])(?:怎么样|如何|又如何|又怎么样))[？?。!！]*$")
+# A time asked with its unit and bound (多少天内, 几年以内): all of it asks, none of it is a topic.
+_ASKED_SPAN = re.compile(r"(?:多少|几)个?(?:天|日|年|月|周|星期|小时|工作日)(?:以内|之内|内)?")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
@@ -292,7 +294,7 @@ def topic_phrase(question: str, mentions: Mentions) -> str:
     → 软件著作权登记量 (the places taken out, cut where the question starts asking)."""
     norm = _YEAR_PHRASE.sub(" ", mentions.strip_places(normalize(question)))
     norm = _DEICTIC.sub(" ", norm).strip(" ？?。！!")
-    markers = [m.span() for _, p in INTENTS for m in p.finditer(norm)]
+    markers = [m.span() for _, p in [*INTENTS, ("span", _ASKED_SPAN)] for m in p.finditer(norm)]
     markers += [(m.start(), m.end()) for w in question_words() | frame_words() if len(w) > 1
                 for m in re.finditer(re.escape(w), norm)]
     cuts = sorted({0, len(norm), *(i for span in markers for i in span)})

@@ -96,6 +96,14 @@ def test_two_characters_joined_by_the_tokenizer_are_no_topic_of_a_follow_up(seed
     assert second.resolution.doc_ids == ("zhengzhou-2023",)
 
 
+def test_a_time_asked_with_its_unit_is_no_part_of_the_topic(seed_app):
+    """多少天内 asks, all of it: 天内要起诉 is not what 保全之后多少天内要起诉 is about."""
+    from assistant.conversation import Mentions, topic_phrase
+    mentions = Mentions(seed_app.index)
+    assert topic_phrase("保全之后多少天内要起诉？", mentions) == "保全之后"
+    assert topic_phrase("驳回申请后几个月以内可以起诉？", mentions) == "驳回申请后"
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
