@@ -244,8 +244,8 @@ def asked_measures(norm_question: str) -> frozenset[str]:
 
 
 def asks_duration(norm_question: str) -> bool:
-    """Whether a question asks how long something lasts or may take (多久, 期限是几年)."""
-    return _ASKS_TIME.search(norm_question) is not None
+    """Whether a question asks how long something lasts or may take (多久, 期限是几年, 有几天期限)."""
+    return _ASKS_TIME.search(norm_question) is not None or bool(asked_measures(norm_question) & TIME_MEASURES)
 
 
 # 怎么罚 asks which penalty: a fine when there is one, though a rule may set none (责令改正), so

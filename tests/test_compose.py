@@ -240,6 +240,7 @@ def test_an_inline_item_labelled_by_its_own_cut_off_first_sentence_has_no_headin
     ("外观设计专利权的期限是多少年？", "figure"),    # asks the term itself: how long it is
     ("发明专利权的保护期限有多长？", "figure"),
     ("发明专利权的保护期限什么时候届满？", "date"),
+    ("申请行政复议有几天期限？", "figure"),
 ])
 def test_a_yes_no_question_does_not_demand_a_date_or_a_figure(seed_app, question, intent):
     assert QuestionAnalyser(seed_app.index).analyse(question).intent == intent
