@@ -254,7 +254,14 @@ class Index:
         if clause.part is None:
             return [clause]
         base = clause.id.rsplit("-p", 1)[0]
-        return [c for c in self.document_of(clause).clauses if c.part and c.id.rsplit("-p", 1)[0] == base]
+        # the parts stand next to each other in the clause list, the first numbered 1
+        first = self.position[clause.id] - (clause.part - 1)
+        parts = []
+        for other in self.clauses[first:]:
+            if not (other.part and other.id.rsplit("-p", 1)[0] == base):
+                break
+            parts.append(other)
+        return parts
 
     @cached_property
     def _documents_by_title(self) -> dict[str, Document]:
