@@ -23,6 +23,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 QUESTION = "漕河泾计划培养多少名执业专利代理师？"
 ADMIN_PASSWORD = "管理-s3cret"
+# A finished upload: the file list names the file in an accessible label. (While the upload
+# is in flight the name also shows as progress, so waiting on the text alone can catch that
+# passing state, or miss it and the list, whose name is split into stem and suffix.)
+UPLOADED = "#uploads [aria-label='{name}']"
 
 
 @contextlib.contextmanager
@@ -292,7 +296,7 @@ def test_real_browser_uploads_a_document_and_reads_it(library_app, tmp_path):
         page.get_by_text("管理知识库（上传、删除）").click()
         page.fill("#admin-password input", ADMIN_PASSWORD)
         page.set_input_files("#uploads input[type=file]", str(docx))
-        page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=90000)
+        page.wait_for_selector(UPLOADED.format(name="patent-regulation.docx"), timeout=90000)
         page.click("#add-documents")
         page.wait_for_function("document.querySelector('#library-message').innerText.includes('已添加')",
                                timeout=30000)

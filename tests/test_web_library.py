@@ -13,7 +13,7 @@ from assistant.web import ChatHandlers
 
 from .conftest import HashingEmbedder
 from .fixture_files import REGULATION_LINES, write_docx, write_pdf
-from .test_web import ADMIN_PASSWORD, browser_page, served
+from .test_web import ADMIN_PASSWORD, UPLOADED, browser_page, served
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +107,7 @@ def test_a_reloaded_page_lists_an_upload_and_removes_it(admin_app, tmp_path):
         with browser_page(url) as page:  # one user uploads, first with a wrong password
             open_library(page, "wrong")
             page.set_input_files("#uploads input[type=file]", str(docx))
-            page.wait_for_selector("#uploads :text('patent-regulation.docx')", timeout=90000)
+            page.wait_for_selector(UPLOADED.format(name="patent-regulation.docx"), timeout=90000)
             page.click("#add-documents")
             wait_for_message(page, "密码不正确")
             assert "patent-regulation" not in admin_app.index.documents
