@@ -31,8 +31,10 @@ TABLE_ROW = re.compile(r"^(?P<label>[^：:]+?)\s*[（(](?P<unit>[^()（）]{1,6}
 # A term of a criminal sentence is a penalty, not the time a question about a right asks for.
 _SENTENCE_TERM = re.compile(r"(?:处|判)?[\d.]+年(?:以上|以下)?(?:[\d.]+年以下)?有期徒刑|拘役|管制")
 ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
-# A time: a calendar date, or one relative to an event as laws give it (自…之日起, 当年, 期满前, 三十日内).
-STATES_TIME = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后")  # 以前项: the item before
+# A time: a calendar date, or one relative to an event as laws give it (自…之日起, 自申请日起, 当年, 期满前,
+# 三十日内).
+STATES_TIME = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年初|上半年|下半年|每年|之日|当年|当日|期满|届满|[日年月]内|以前(?![项款条])|之前|以后|之后"
+                         r"|自[^,，。;；]{1,12}?起")  # 以前项: the item before
 _COUNTED = re.compile(r"几个|多少个")  # as jieba cuts them: 哪几个 asks which
 # Words read before a thing as its modifier (监督 检查 部门).
 MODIFIER_WORDS = 2

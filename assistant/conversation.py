@@ -52,6 +52,7 @@ _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
+_ACT_TAGS = frozenset("vdt")  # verbs, adverbs (到期), time words (逾期, 过期)
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
 # What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
 _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|其中|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
@@ -68,9 +69,9 @@ _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|�
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 # (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
-_VERBAL_START = r"的|分别|由|向|在|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
+_VERBAL_START = r"的|分别|由|向|在|从|自|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
-_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|需|需要|应|计划|由|有|\s)+$")  # 上 of 在…上
+_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|需|需要|应|计划|由|有|是|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "〇": 0, "零": 0, "十": 10}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
@@ -234,10 +235,26 @@ def negated(text: str) -> bool:
 
 
 def only_acts(words: list[str], norm: str) -> bool:
-    """Whether a question's topic words are all verbs (侵犯了会被罚多少钱？ 怎么申请？): it says what is
-    done, not to what, which the topic in play supplies."""
+    """Whether a question's topic words all say what is done or happens (侵犯了会被罚多少钱？ 怎么申请？
+    到期了怎么办？ 逾期了呢？): verbs, or the adverbs and time words the tagger reads 到期 and 逾期 as.
+    It names no thing, which the topic in play supplies."""
     flags = {word: flag for word, flag in tagged(norm)}
-    return all(flags.get(word, "")[:1] == "v" for word in words)
+    return all(flags.get(word, "")[:1] in _ACT_TAGS for word in words)
+
+
+def asked_aspect(understood: str) -> str:
+    """The thing a question asked of its topic, named inside what says which kind of answer it wants
+    (保护期限是多久 → 期限, 目标是多少 → 目标): the topic phrase stops before it, so a follow-up that
+    asks more of it (从什么时候开始算？) would lose it."""
+    norm = normalize(understood)
+    spans = [m.span() for _, pattern in INTENTS for m in pattern.finditer(norm)]
+    nouns, at = [], 0
+    for word, flag in tagged(norm):
+        inside = any(start <= at and at + len(word) <= end for start, end in spans)
+        if inside and flag[:1] == "n" and len(word) > 1 and word not in question_words():
+            nouns.append(word)
+        at += len(word)
+    return nouns[-1] if nouns else ""
 
 
 def _named_and_said(words: list[str], norm: str, previous: Turn, whole: bool = False) -> tuple[set[str], bool]:
@@ -490,6 +507,8 @@ class Resolver:
         if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
             frame = "分别" + frame  # several documents in play: one line each
         subject = subject_of(previous.topic, normalize(frame), self.mentions)
+        if subject and "，" not in subject:
+            subject = _with_aspect(subject, previous.understood_as, frame)
         if not subject:  # the frame names its own subject, now the topic: only the documents in play are needed
             return self._resolved(f"{where}{frame}", doc_ids, topic_phrase(frame, self.mentions) or previous.topic)
         frame = _beyond_topic(subject, frame)
@@ -600,6 +619,16 @@ def _swap_year(text: str, year: str) -> str:
     if _YEAR_PHRASE.search(normalize(text)):
         return _sub_original(text, _YEAR_PHRASE.pattern, year, count=1)
     return year + text
+
+
+def _with_aspect(subject: str, understood: str, frame: str) -> str:
+    """The topic with what the last question asked of it (外观设计专利的保护 → 外观设计专利的保护期限), as
+    that question said it, unless the frame asks of something of its own kind (金额是多少？)."""
+    aspect = asked_aspect(understood)
+    if not aspect or aspect in subject or asked_aspect(frame) or aspect in normalize(frame):
+        return subject
+    said = re.search(re.escape(subject) + r".{0,2}?" + re.escape(aspect), normalize(understood))
+    return said.group(0) if said else subject + aspect
 
 
 def _beyond_topic(topic: str, frame: str) -> str:

@@ -511,3 +511,46 @@ def test_a_reading_that_puts_a_laws_name_before_a_court_is_answered(seed_app, tm
     app.ensure_index(progress=False)
     reply = talk(app, "专利法法院耽误了期限还有办法吗？")[0]  # as a follow-up's reading can put them
     assert reply.answer is not None and reply.answer.text
+
+
+# Terms of protection (专利法 第二十三条 and 第四十二条, 商标法 第三十九条 and 第四十条, shortened) next to an
+# article on time limits in general (民法典 第二百零二条): a follow-up about the term in play must stay with it.
+TERM_LAWS = {
+    "patent-law.txt": "中华人民共和国专利法\n\n第二章 授予专利权的条件\n\n"
+                      "第二十三条 授予专利权的外观设计，应当不属于现有设计；也没有任何单位或者个人就同样的外观设计在申请日以前"
+                      "向国务院专利行政部门提出过申请，并记载在申请日以后公告的专利文件中。\n\n"
+                      "第五章 专利权的期限、终止和无效\n\n"
+                      "第四十二条 发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年，"
+                      "均自申请日起计算。\n",
+    "trademark-law.txt": "中华人民共和国商标法\n\n第四章 注册商标的续展、变更、转让和使用许可\n\n"
+                         "第三十九条 注册商标的有效期为十年，自核准注册之日起计算。\n\n"
+                         "第四十条 注册商标有效期满，需要继续使用的，商标注册人应当在期满前十二个月内按照规定办理续展手续；"
+                         "在此期间未能办理的，可以给予六个月的宽展期。每次续展注册的有效期为十年。"
+                         "期满未办理续展手续的，注销其注册商标。\n",
+    "civil-code.txt": "中华人民共和国民法典\n\n第十章 期间计算\n\n"
+                      "第二百零二条 按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def term_app(seed_app, tmp_path_factory):
+    return indexed_texts(seed_app, tmp_path_factory, "term-laws", TERM_LAWS)
+
+
+def test_a_follow_up_asking_more_of_what_was_asked_keeps_it(term_app):
+    """从什么时候开始算？ after 保护期限是多久: the topic phrase stops before 期限, the thing asked of it;
+    the follow-up asks when that term starts, not when 外观设计专利 does."""
+    first, second = talk(term_app, "外观设计专利的保护期限是多久？", "从什么时候开始算？")
+    assert "十五年" in first.answer.text
+    assert "外观设计专利的保护期限从什么时候开始算" in second.understood_as
+    assert second.answer.citations[0].clause.id == "patent-law#c5.a42"
+    assert "自申请日起计算" in second.answer.text
+
+
+def test_a_follow_up_saying_only_what_happens_acts_on_the_topic_in_play(term_app):
+    """到期 is read as an adverb: 到期了怎么办？ names no thing of its own, so it asks of the 有效期 in play
+    (续展), not of when any period runs out."""
+    first, second = talk(term_app, "注册商标的有效期是多久？", "到期了怎么办？")
+    assert second.resolution.doc_ids == ("trademark-law",)
+    assert "有效期" in second.understood_as and second.understood_as.endswith("到期了怎么办？")
+    assert "续展" in second.answer.text
