@@ -258,7 +258,15 @@ def asks_penalty(norm_question: str) -> bool:
     return bool(_ASKS_PENALTY.search(norm_question)) or ("罚" in norm_question and MONEY_MEASURES <= asked_measures(norm_question))
 
 
+# 怎么判, 判什么刑, 会坐牢吗: what a crime is sentenced to, a term in years or months (处三年以下有期徒刑)
+# that the question does not ask as a number; not what a court awards (会判多少赔偿).
+_ASKS_PRISON = re.compile(r"(?:怎么|怎样|如何|会被?|要被?)判(?!决书|多少|赔)|判(?:什么|几)|判刑|坐牢|量刑|(?:什么|哪些)刑(?!事)|刑期")
+PRISON_TERM_MEASURES = frozenset({"年", "个月", "月"})
+
+
 def preferred_measures(norm_question: str) -> frozenset[str]:
-    """The measures a quantity in the answer is preferred to carry: those asked for, and money
-    when the question asks how a breach is punished."""
-    return asked_measures(norm_question) | (MONEY_MEASURES if _ASKS_PENALTY.search(norm_question) else frozenset())
+    """The measures a quantity in the answer is preferred to carry: those asked for, money
+    when the question asks how a breach is punished, a term when it asks how a crime is sentenced."""
+    penalty = MONEY_MEASURES if _ASKS_PENALTY.search(norm_question) else frozenset()
+    prison = PRISON_TERM_MEASURES if _ASKS_PRISON.search(norm_question) else frozenset()
+    return asked_measures(norm_question) | penalty | prison

@@ -928,3 +928,20 @@ def test_what_the_law_lays_down_is_answered_from_the_laws(law_app):
     """法律对…有什么规定 asks the laws, not the plan whose words the question holds (建设商业秘密保护示范站点)."""
     answer = law_app.answerer.ask("法律对商业秘密保护示范站点有什么规定？")
     assert answer.citations and all(c.document.genre == "law" for c in answer.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["侵犯商业秘密罪怎么判？", "偷了别人的商业秘密会坐牢吗？"])
+def test_a_question_asking_how_a_crime_is_sentenced_is_answered_by_the_term(law_app, question):
+    """怎么判 / 会坐牢吗 ask no number, but a crime's sentence is a term of years: the criminal law's
+    article (处三年以下有期徒刑) answers, not the civil or administrative one holding more of the words."""
+    answer = law_app.answerer.ask(question)
+    assert "有期徒刑" in answer.text
+    assert answer.citations[0].document.title == "中华人民共和国刑法修正案（十一）"
+
+
+@pytest.mark.parametrize("question, prison", [("假冒注册商标罪怎么判？", True), ("判什么刑？", True), ("会坐牢吗？", True),
+                                              ("法院会判多少赔偿？", False), ("会被判赔吗？", False)])
+def test_a_sentence_asked_for_prefers_a_term_of_years(question, prison):
+    from assistant.numerals import PRISON_TERM_MEASURES, preferred_measures
+    assert (PRISON_TERM_MEASURES <= preferred_measures(question)) == prison
