@@ -62,8 +62,8 @@ _DIALOG_WORDS = frozenset({"一下", "说说", "看看", "讲讲", "介绍", "�
 # (假冒专利会怎么样 asks what follows from an act: a question of its own, not 那X怎么样)
 _ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?，,。]{2,24}?)(?:的情况|方面|那边)?(?:分别|各自)?"
                          r"(?:呢|(?<![会将要能])(?:怎么样|如何|又如何|又怎么样))[？?。!！]*$")
-# A time asked with its unit and bound (多少天内, 几年以内): all of it asks, none of it is a topic.
-_ASKED_SPAN = re.compile(r"(?:多少|几)个?(?:天|日|年|月|周|星期|小时|工作日)(?:以内|之内|内)?")
+# A time asked with its unit and bound (多少天内, 几年以内, 多长时间内): all of it asks, none of it is a topic.
+_ASKED_SPAN = re.compile(r"(?:(?:多少|几)个?(?:天|日|年|月|周|星期|小时|工作日)|多长时间|多少时间|多久)(?:以内|之内|内)?")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
@@ -220,7 +220,7 @@ def _intent_spans_removed(norm: str) -> str:
 def topic_words(question: str, mentions: Mentions) -> list[str]:
     """The words that say what a question is about: not question words (是不是, 能不能 among them), places,
     pronouns, follow-up words, ordinals, nor the words saying which kind of answer it wants."""
-    norm = A_NOT_A.sub(" ", _intent_spans_removed(mentions.strip_places(normalize(question))))
+    norm = A_NOT_A.sub(" ", _ASKED_SPAN.sub(" ", _intent_spans_removed(mentions.strip_places(normalize(question)))))
     norm = _ORDINAL.sub(" ", _DEICTIC.sub(" ", _CLAUSE_DEICTIC.sub(" ", _TOPIC_DEICTIC.sub(" ", norm))))
     skip = question_words() | stopwords() | _DIALOG_WORDS | frame_words()
     return [t for t in tokenize(norm) if len(t) > 1 and t not in skip and not t.isdigit()

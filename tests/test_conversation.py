@@ -554,3 +554,11 @@ def test_a_follow_up_saying_only_what_happens_acts_on_the_topic_in_play(term_app
     assert second.resolution.doc_ids == ("trademark-law",)
     assert "有效期" in second.understood_as and second.understood_as.endswith("到期了怎么办？")
     assert "续展" in second.answer.text
+
+
+def test_a_time_span_asked_alone_is_asked_of_the_topic_in_play(term_app):
+    """多长时间内？ is all asking (多长时间 is no thing of its own): it asks the span of the 续展 in play."""
+    first, second = talk(term_app, "注册商标有效期满了还想继续用，怎么办？", "多长时间内？")
+    assert "续展" in first.answer.text
+    assert second.resolution.doc_ids == ("trademark-law",) and second.understood_as.endswith("多长时间内？")
+    assert "期满前十二个月内" in second.answer.text
