@@ -945,3 +945,12 @@ def test_a_question_asking_how_a_crime_is_sentenced_is_answered_by_the_term(law_
 def test_a_sentence_asked_for_prefers_a_term_of_years(question, prison):
     from assistant.numerals import PRISON_TERM_MEASURES, preferred_measures
     assert (PRISON_TERM_MEASURES <= preferred_measures(question)) == prison
+
+
+@pytest.mark.slow
+def test_the_everyday_name_of_a_right_finds_the_articles_using_the_laws_name(trademark_app):
+    """商标权 is what people call the 商标专用权 of 商标法; the law itself says 商标权 only inside 商标权属."""
+    from assistant.questions import QuestionAnalyser
+    assert "商标专用权" in QuestionAnalyser(trademark_app.index).analyse("商標權可以轉讓嗎？").aliases["商标权"]
+    answer = trademark_app.answerer.ask("商標權可以轉讓嗎？")
+    assert "转让注册商标" in answer.text
