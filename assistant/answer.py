@@ -271,7 +271,7 @@ class Answerer:
         unaddressed = self.composer.unaddressed(query)
         if unaddressed:
             return f"{'、'.join(unaddressed)}的文档中没有与问题对应的条款。"
-        if not state["hits"] or query.intent == "metadata" or query.intent == "outline":
+        if not state["hits"] or query.intent in ("metadata", "cites", "outline"):
             return ""  # answered from the record or the section tree the question names
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]], query.aliases)
         similarities = [h.similarity for h in state["hits"] if h.similarity is not None]
@@ -301,7 +301,9 @@ class Answerer:
                 citation = citations[hit.clause.id] = Citation(len(citations) + 1, hit.clause,
                                                                self.index.document_of(hit.clause), hit.score,
                                                                links=self.index.cited_documents(hit.clause))
-            citation.used += [s for s in split_sentences(sentence) if s in hit.clause.text]
+            # the sentences quoted, or the items of the clause a line lists (《A》、《B》)
+            citation.used += [s for s in split_sentences(sentence) if s in hit.clause.text] \
+                or [item for item in sentence.split("、") if item in hit.clause.text]
             prefix = f"{citation.document.short_title}：" if draft.per_document else ""
             # Sentences quoted in a row from one clause share one marker, after the last of them.
             next_same = i + 1 < len(draft.picks) and draft.picks[i + 1][1].clause.id == hit.clause.id

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from itertools import groupby
 from dataclasses import dataclass, field
 
 from .asked import (ASKS_SENTENCE, DIGIT, STATES_TIME, TABLE_ROW, gives_number, holds, measured_elsewhere, of_asked,
                     row_unit, states_measure, unanswered_figure)
 from .genres import GENRES, PLAN, Genre
-from .index import Index
+from .index import QUOTED_TITLE, Index
 from .lines import heading_of
 from .meaning import similarities
 from .measured import asked_of
@@ -61,7 +62,7 @@ EVIDENCE_CLAUSES = 20  # keyword matches searched for that best clause
 STATED_WHOLE = 0.9
 INDICATOR_SHARE = 0.75
 # Kinds answered from the record or the section tree, or a line per document (judged per line).
-_NOT_EVIDENCED = ("metadata", "outline", "topic", "per_document")
+_NOT_EVIDENCED = ("metadata", "cites", "outline", "topic", "per_document")
 
 # The group an indicator table's row belongs to, which the table writes before it (高效益贡献加大：…).
 _ROW_GROUP = re.compile(r"^(?P<group>[^：:\n]{2,20})[：:]")
@@ -162,6 +163,29 @@ def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str
 def chinese_date(iso: str) -> str:
     year, month, day = (int(p) for p in iso.split("-"))
     return f"{year}年{month}月{day}日"
+
+
+# A cited title names a law or a regulation by its last word (专利法, 民法典, 专利代理条例).
+_LAW_TITLE = re.compile(r"(?:法|法典|条例)$")
+_ASKS_LAWS = re.compile(r"法律|法规|哪[部几]?[部个]?法")
+_PERIOD_NOTE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def cited_titles(document: Document) -> list[tuple[str, Clause]]:
+    """The titles a document cites (《…》) with the first clause citing each, in reading order; not its
+    own title, which a plan quotes with its period written another way ((2023年-2025年))."""
+    own = {_bare_title(t) for t in (document.title, document.short_title) if t}
+    found: dict[str, tuple[str, Clause]] = {}
+    for clause in sorted(document.clauses, key=lambda c: c.order):
+        for quoted in QUOTED_TITLE.findall(clause.text):
+            bare = _bare_title(quoted)
+            if bare not in own and bare not in found:
+                found[bare] = (quoted, clause)
+    return list(found.values())
+
+
+def _bare_title(title: str) -> str:
+    return _PERIOD_NOTE.sub("", normalize(title)).strip()
 
 
 def metadata_facts(document: Document) -> dict[str, str | None]:
@@ -543,7 +567,7 @@ class Composer:
         if (query.within != (None, None) or query.reference and query.reference[0] == "article" and not query.tokens) \
                 and hits and unit_number(hits[0].clause) == query.reference:
             return self.named_within(query, hits)
-        compose = {"metadata": self.metadata, "per_document": self.per_document, "units": self.units,
+        compose = {"metadata": self.metadata, "cites": self.cites, "per_document": self.per_document, "units": self.units,
                    "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
                                                                                                self.sentences)
         return compose(query, hits, filters)
@@ -951,6 +975,26 @@ class Composer:
         if not picks:
             return Draft(abstain=f"没有文档提到“{'、'.join(terms)}”。")
         return Draft(picks, per_document=True)
+
+    def cites(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The titles the documents asked about cite (引用了哪些文件), each cited to the clause naming it
+        first; asked for laws, the laws and regulations among them, or that it cites none."""
+        doc_ids = query.scope.doc_ids or list(filters.doc_ids) or [h.clause.doc_id for h in hits[:1]]
+        asks_laws = bool(_ASKS_LAWS.search(query.norm))
+        picks, notes = [], []
+        for doc_id in doc_ids:
+            document = self.index.documents[doc_id]
+            cited = cited_titles(document)
+            laws = [(title, clause) for title, clause in cited if _LAW_TITLE.search(_bare_title(title))]
+            if asks_laws and not laws:
+                notes.append(f"《{document.title}》没有引用法律、法规" + ("，引用的其他文件如下" if cited else ""))
+            for clause, titles in groupby(laws if asks_laws and laws else cited, key=lambda pair: pair[1]):
+                picks.append(("、".join(f"《{title}》" for title, _ in titles), Hit(clause, 1.0, None, None)))
+        if not picks:
+            return Draft(abstain="；".join(notes) + "。" if notes else "文档没有以书名号引用其他文件。")
+        several = len(doc_ids) > 1
+        lead = "；".join(notes) + "：\n" if notes else "" if several else f"《{self.index.documents[doc_ids[0]].title}》引用的文件：\n"
+        return Draft(picks, per_document=several, lines=True, quote=False, lead=lead)
 
     def metadata(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         if _REFERS_ELSEWHERE.search(query.text):  # about a document the plan cites, not the plan

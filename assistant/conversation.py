@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import (A_NOT_A, INTENTS, abbreviated_laws, check_question, classify, is_of_kind, question_words,
-                        tagged, unit_number)
+from .questions import (A_NOT_A, ABOUT_DOCUMENTS, INTENTS, abbreviated_laws, check_question, classify, is_of_kind,
+                        question_words, tagged, unit_number)
 from .model import Clause, Document
 from .numerals import chinese_numeral
 from .index import Index
@@ -381,14 +381,14 @@ class Resolver:
                 or self._continuation(question, previous, "ordinal", chinese_number(ordinal.group(1)))
         if deictic and not places:
             referred = self._referred_documents(previous, history, bool(_PLURAL.search(norm)), norm)
-            if own_topic or classify(question) == "metadata":
+            if own_topic or classify(question) in ABOUT_DOCUMENTS:
                 return self._about_documents(question, referred, previous.topic)
             if continuing:
                 return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
             return self._frame_on_topic(question, previous, referred)
         if continuing and not places:
             return self._continuation(question, previous, "more" if _MORE.search(norm) else "expand")
-        if places and classify(question) == "metadata":
+        if places and classify(question) in ABOUT_DOCUMENTS:
             return self._fresh(question, norm)  # 海曙的规划期是哪几年？ is complete: it asks about a document
         if places:
             return self._frame_on_topic(question, previous, self.mentions.documents_in(norm), places)
@@ -496,15 +496,15 @@ class Resolver:
                         places: list[str] | None = None) -> Resolution:
         """由哪些单位落实？ 这两个方案比较一下 海曙的目标是多少？: this question's kind of answer,
         asked about the topic and the documents (or places) in play."""
-        if not previous.topic and classify(question) != "metadata":
+        if not previous.topic and classify(question) not in ABOUT_DOCUMENTS:
             return Resolution(question, question, needs_clarification="请说明要问的具体事项（例如哪一项指标或任务）。")
         where = "和".join(places) if places else "和".join(self.mentions.display_name(d) for d in doc_ids)
         frame = self._frame(question)
         if not _WORD.search(frame) and not places:  # 它？ asks nothing
             return Resolution(question, question, needs_clarification="请问想了解它的哪方面内容？")
-        if classify(question) == "metadata":  # about the documents themselves, not the topic
+        if classify(question) in ABOUT_DOCUMENTS:  # about the documents themselves, not the topic
             return self._resolved(f"{where}{_joint(frame)}{frame}", doc_ids, previous.topic)
-        if len(doc_ids) > 1 and classify(frame) not in ("per_document", "metadata", "units"):
+        if len(doc_ids) > 1 and classify(frame) not in ("per_document", *ABOUT_DOCUMENTS, "units"):
             frame = "分别" + frame  # several documents in play: one line each
         subject = subject_of(previous.topic, normalize(frame), self.mentions)
         if subject and "，" not in subject:

@@ -26,6 +26,9 @@ from .topics import Synonyms
 MAX_QUESTION_CHARS = 2000
 
 INTENTS = (  # checked in order; the first that matches wins
+    # which documents a plan cites as its basis (引用了哪些法律, 依据哪些文件, 制定依据是什么); not 根据什么法律
+    # 处理, which asks which law applies
+    ("cites", re.compile(r"(?:引用|援引)了?(?:哪些|什么|哪几?[部个份])|制定依据|(?:依据|根据)了?(?:哪些|什么)(?:文件|政策)")),
     ("topic", re.compile(r"(哪些|哪几个|哪个)(方案|文件|文档|计划|地方|地区)?.{0,6}?(提到|提及|涉及|提出了?(?!.*目标)|谈到)")),
     ("metadata", re.compile(r"文号|印发(?!的.{0,12}?(?:方案|文件|计划|规划))|发文|发布(机构|单位|部门|日期|时间)|成文|哪个部门(制定|发布)|哪个机关(制定|颁布|通过)|哪(个|家)单位(发布|印发)"
                             r"|规划期|实施期|哪几年|起止年")),
@@ -38,6 +41,8 @@ INTENTS = (  # checked in order; the first that matches wins
     ("figure", re.compile(r"多少|(?<!哪)几(个|家|名|次|场|件|项|人)|目标(值)?是|数量|金额|比例|比重|增长|增幅|达到|规模")),
 )
 FIGURE_PATTERN = INTENTS[-1][1]
+# Questions about documents themselves (their record, what they cite), not about a topic they treat.
+ABOUT_DOCUMENTS = ("metadata", "cites")
 # "How will they …": the answer is what the plan will do, the measures of a clause, not one figure.
 HOW = re.compile(r"怎么|怎样|如何|哪些(?:措施|举措|做法|办法|工作|安排)|什么(?:措施|举措|做法|办法|安排)|有何(?:措施|举措|安排)"
                  r"|采取|打算|举措|措施")
@@ -603,7 +608,7 @@ class QuestionAnalyser:
         if sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
                 and "多少" not in norm and (not several or {d for d, _ in sections} == set(scope.doc_ids)):
             intent = "outline"
-        elif several and intent not in ("metadata", "units"):
+        elif several and intent not in ("metadata", "cites", "units"):
             intent = "per_document"  # naming several places asks for one line each
         elif (asks_how or pointed) and intent == "general" and not preferred_measures(norm):
             intent = "measures"  # (怎么罚 asks for the penalty, a quantity, not for measures); a section

@@ -13,7 +13,7 @@ from assistant.answer import NOT_FOUND
 from assistant.asked import holds, lacks_asked_quantity, states_measure
 from assistant.compose import NOT_STATED, coverage, heads_clause, parallel, score_sentence, table_figure
 from assistant.model import Clause
-from assistant.questions import QuestionAnalyser, heading_core, outline_of
+from assistant.questions import QuestionAnalyser, classify, heading_core, outline_of
 from assistant.text import normalize
 
 pytestmark = pytest.mark.slow
@@ -736,3 +736,21 @@ def test_a_fine_reckoned_on_an_amount_states_the_money_a_breach_costs():
     assert states_measure("处五十万元以下的罚款", money)
     assert not states_measure("责令改正，没收违法所得", money)
     assert not states_measure("赔偿数额为实际损失的一倍", frozenset({"年"}))
+
+
+@pytest.mark.parametrize("question, cites", [("海曙的方案引用了哪些法律？", True), ("郑州的行动计划依据哪些文件？", True),
+                                             ("这个方案的制定依据是什么？", True), ("商标侵权根据什么法律处理？", False),
+                                             ("法院根据什么确定赔偿数额？", False)])
+def test_a_question_about_what_a_document_cites(question, cites):
+    assert (classify(question) == "cites") == cites
+
+
+def test_what_a_plan_cites_is_listed_in_its_own_script_without_its_own_title(seed_app):
+    """海曙's plan cites policies, no law: it says so and lists them as written (traditional script), each
+    cited to the clause naming it; the plan's own title, quoted in its text, is not among them."""
+    answer = seed_app.answerer.ask("海曙的方案引用了哪些法律？")
+    assert not answer.abstained
+    assert "没有引用法律、法规" in answer.text and "《知識產權強國建設綱要(2021-2035年)》" in answer.text
+    assert "《海曙區國家知識產權強縣建設試點縣工作方案" not in answer.text.split("：", 1)[1]
+    assert {c.document.id for c in answer.citations} == {"haishu-2024"}
+    assert all(any("《" in used for used in c.used) for c in answer.citations)

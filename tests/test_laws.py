@@ -954,3 +954,15 @@ def test_the_everyday_name_of_a_right_finds_the_articles_using_the_laws_name(tra
     assert "商标专用权" in QuestionAnalyser(trademark_app.index).analyse("商標權可以轉讓嗎？").aliases["商标权"]
     answer = trademark_app.answerer.ask("商標權可以轉讓嗎？")
     assert "转让注册商标" in answer.text
+
+
+@pytest.mark.slow
+def test_a_plan_is_asked_which_laws_it_cites(law_app):
+    """引用了哪些法律: the laws the plan names by title, each cited to the clause naming it and linked to the
+    law in the knowledge base."""
+    from assistant.retrieve import Filters
+    answer = law_app.answerer.ask("这个方案引用了哪些法律？", Filters(("trade-secrets-2025",)))
+    assert not answer.abstained
+    assert "《反不正当竞争法》" in answer.text
+    cited = answer.citations[0].to_dict()
+    assert cited["doc_id"] == "trade-secrets-2025" and cited["links"][0]["doc_id"] == "中华人民共和国反不正当竞争法"
