@@ -426,6 +426,7 @@ class Resolver:
             # 发明 … 外观设计呢？ → 外观设计 …; 商标, 著作权 name a law as well as a thing: said without 法,
             # they take the place of the thing of their kind and are asked of that law
             if not named_as_document and (parallel := self._listed_with(rest, understood)):
+                parallel = self._with_modifier(parallel, rest, understood)
                 understood = _sub_original(understood, re.escape(parallel), rest, count=1)
                 topic = topic.replace(parallel, rest) if parallel in topic else rest
                 doc_ids = titled or doc_ids
@@ -451,6 +452,15 @@ class Resolver:
         counts = {w: len(_listing(w, name).findall(self.index.text)) for w in dict.fromkeys(candidates)}
         best = max(counts, key=lambda w: (counts[w], len(w)), default="")
         return best if counts.get(best) else ""
+
+    def _with_modifier(self, thing: str, name: str, question: str) -> str:
+        """The thing to swap out with the word before it, when the documents never say that word with the
+        name taking its place: 那商标呢？ after 实用新型专利的保护期 asks of 商标, not of 实用新型商标 (after
+        发明专利的…, 那外观设计呢？ keeps 专利: 发明 is the thing swapped)."""
+        norm = normalize(question)
+        before = [word for word, _ in tagged(norm[:norm.find(thing)])]
+        modifier = before[-1] if before else ""
+        return modifier + thing if len(modifier) > 1 and modifier + name not in self.index.text else thing
 
     def _years_of(self, text: str, doc_ids: list[str]) -> str:
         """A year the previous document's plan ran to (浦东到2019年…) is dropped when the question

@@ -604,6 +604,19 @@ def test_a_thing_that_names_a_law_too_takes_the_place_of_its_kind_in_a_follow_up
     assert "赔偿数额" in reply.answer.text
 
 
+@pytest.mark.slow
+def test_a_thing_swapped_in_takes_the_place_of_the_modifier_said_with_the_one_it_replaces(trademark_app):
+    """实用新型专利 … 那商标呢？: the documents say 实用新型 with 专利, never with 商标, so the question is
+    asked of 商标, not of 实用新型商标."""
+    from assistant.conversation import Conversation
+    conversation = Conversation(trademark_app.answerer)
+    conversation.ask("实用新型专利的保护期是多少年？")
+    reply = conversation.ask("那商标呢？")
+    assert reply.understood_as == "商标的保护期是多少年？"
+    assert reply.resolution.doc_ids == ("中华人民共和国商标法",)
+    assert "有效期为十年" in reply.answer.text
+
+
 def test_the_articles_a_penalty_article_punishes_the_breach_of():
     from assistant.retrieve import breached_articles
     from assistant.text import normalize
