@@ -229,13 +229,15 @@ class Index:
         return self.search_texts[start:end]
 
     def document_text(self, doc_id: str) -> str:
-        """A document's title, issuer, region, 文号 and clauses in search form, without white
-        space (from the saved search texts): whether it names a place or states a number."""
+        """A document's title, issuer, region, 文号, section headings and clauses in search form, without
+        white space (from the saved search texts): whether it names a place, states a number or treats a
+        thing (二、主要任务 says the plan has tasks, though no clause under it says 任务)."""
         text = self._document_texts.get(doc_id)
         if text is None:
             document = self.documents[doc_id]
             head = normalize(f"{document.title}{document.issuer or ''}{document.region or ''}{document.number or ''}")
-            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + "".join(self.clause_texts(doc_id)))
+            headings = normalize("".join(dict.fromkeys(label for c in document.clauses for label in c.path[:-1])))
+            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + headings + "".join(self.clause_texts(doc_id)))
         return text
 
     def clause_mask(self, doc_ids) -> np.ndarray:

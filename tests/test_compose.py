@@ -754,3 +754,11 @@ def test_what_a_plan_cites_is_listed_in_its_own_script_without_its_own_title(see
     assert "《海曙區國家知識產權強縣建設試點縣工作方案" not in answer.text.split("：", 1)[1]
     assert {c.document.id for c in answer.citations} == {"haishu-2024"}
     assert all(any("《" in used for used in c.used) for c in answer.citations)
+
+
+def test_a_thing_a_plan_treats_under_a_heading_only_is_addressed_by_it(seed_app):
+    """郑州's plan has a section 二、主要任务 but no clause saying 任务: asked its tasks, it is not a plan that
+    does not address them."""
+    answer = seed_app.answerer.ask("郑州市有哪些任务？")
+    assert not answer.abstained
+    assert {c.document.id for c in answer.citations} == {"zhengzhou-2023"}
