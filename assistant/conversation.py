@@ -13,8 +13,8 @@ indicator of its own:
   done (怎么申请？ 不公开会怎么样？) with at most one bare word the last turn said (向哪个部门备案？),
   asks it about the topic and documents in play; a topic that was a whole sentence is carried
   by its clauses that name what the question does not restate, not glued whole;
-- a question naming several things, all said in the last turn, is asked as typed of the last
-  answer's documents;
+- a question naming several things, all said in the last turn, or asking whether (有没有资金奖励？),
+  is asked as typed of the last answer's documents;
 - a continuation (具体怎么做、展开说说、还有呢、第二条) is answered from the last answer's
   clauses: the clause in full and its sub-items, the N-th item of its section, or the
   next clauses of the previous search.
@@ -51,6 +51,8 @@ _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个
 _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
+# 有没有资金奖励？ 是否需要备案？ asks whether the documents in play say so, not every document.
+_ASKS_WHETHER = re.compile(r"^(?:那|还|又|那么)?(?:有没有|是否|有无|能不能|可不可以|需不需要|要不要)")
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
 _ACT_TAGS = frozenset("vdt")  # verbs, adverbs (到期), time words (逾期, 过期)
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
@@ -371,7 +373,7 @@ class Resolver:
         if own_topic and not deictic and not ordinal and not places and _NARROWING.search(norm) and previous.doc_ids:
             return self._narrowed(question, previous)
         if own_topic and not deictic and not ordinal and not places and not named and previous.doc_ids \
-                and within_last(own_topic, norm, previous):
+                and (within_last(own_topic, norm, previous) or _ASKS_WHETHER.search(norm)):
             return self._within(question, previous)
         if own_topic and not deictic and not ordinal and not (previous.topic and not places and not named
                                                               and leans_on(own_topic, norm, previous)):

@@ -170,6 +170,15 @@ def test_a_new_complete_question_starts_fresh(seed_app):
     assert cited_docs(fresh) == {"zhengzhou-2023"}
 
 
+def test_a_question_asking_whether_is_asked_of_the_documents_in_play(seed_app):
+    """有没有资金奖励？ after a question on 徐汇 asks whether 徐汇's plan has them, not whether any plan does;
+    naming a place of its own, it asks there."""
+    _, whether, elsewhere = talk(seed_app, "徐汇给专利代理机构什么扶持？", "有没有资金奖励？", "郑州有没有资金奖励？")
+    assert whether.resolution.doc_ids == ("xuhui-2022",) and whether.understood_as.endswith("有没有资金奖励？")
+    assert cited_docs(whether) == {"xuhui-2022"}
+    assert elsewhere.understood_as == "郑州有没有资金奖励？" and "xuhui-2022" not in cited_docs(elsewhere)
+
+
 @pytest.mark.parametrize("question", ["那海曙呢？", "它的规划期是哪几年？", "具体怎么做？", "第二条说的是什么？",
                                       "由哪些单位落实？"])
 def test_a_follow_up_with_nothing_to_refer_to_asks_for_the_missing_part(seed_app, question):
