@@ -19,6 +19,8 @@ from assistant.text import normalize, normalize_with_offsets
     ("二〇二四年", "2024年"),
     ("第四十二条", "第42条"),
     ("二十余家", "20余家"),
+    ("数据知识产权证书达到三百张", "数据知识产权证书达到300张"),
+    ("质押融资五十笔", "质押融资50笔"),
 ])
 def test_quantities_become_arabic(text, expected):
     assert to_arabic(text) == expected

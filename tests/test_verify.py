@@ -44,6 +44,9 @@ STATEMENTS = [
     ("海曙區知識產權質押融資累計金額達200萬元。", "contradicted"),
     ("郑州市知识产权质押融资金额力争达到12万元。", "contradicted"),
     ("徐汇区专利代理师总人数达到520家。", "contradicted"),
+    # a figure in Chinese numerals before a measure word the plans count in (張)
+    ("海曙区到2026年数据知识产权证书要达到三百张。", "contradicted"),
+    ("海曙区到2026年数据知识产权证书要达到二百张。", "supported"),
     # figures moved to the wrong document
     ("郑州计划培养750名执业专利代理师。", "contradicted"),
     ("漕河泾示范区执业专利代理师总人数达520人。", "contradicted"),
