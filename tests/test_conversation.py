@@ -492,12 +492,20 @@ def test_a_follow_up_restating_the_subject_of_every_clause_needs_only_the_law_in
     assert "自登记之日起生效" in second.answer.text
 
 
+def asked_of_the_law_in_play(app: App, first: str, follow_up: str, law: str, said: str):
+    """The follow-up's reply, once checked to be asked of the law the first question's answer came from,
+    as typed after what it was completed with, and answered with the text `said`."""
+    _, reply = talk(app, first, follow_up)
+    assert reply.resolution.doc_ids == (law,)
+    assert reply.understood_as.endswith(follow_up) and said in reply.answer.text
+    return reply
+
+
 def test_a_negated_act_is_no_name_to_swap_in_but_what_is_not_done_on_the_topic(filing_app):
     """不备案会怎么样？ has the shape of 那海曙呢？ but names what is not done, of the topic in play."""
-    first, second = talk(filing_app, "许可别人使用我的注册商标，要办什么手续？", "不备案会怎么样？")
-    assert second.resolution.doc_ids == ("trademark-law",)
-    assert "许可" in second.understood_as and second.understood_as.endswith("不备案会怎么样？")
-    assert "不得对抗善意第三人" in second.answer.text
+    second = asked_of_the_law_in_play(filing_app, "许可别人使用我的注册商标，要办什么手续？", "不备案会怎么样？",
+                                      "trademark-law", "不得对抗善意第三人")
+    assert "许可" in second.understood_as
 
 
 def test_a_question_naming_only_what_the_last_answer_showed_is_asked_of_its_documents(filing_app):
@@ -559,15 +567,11 @@ def test_a_follow_up_asking_more_of_what_was_asked_keeps_it(term_app):
 def test_a_follow_up_saying_only_what_happens_acts_on_the_topic_in_play(term_app):
     """到期 is read as an adverb: 到期了怎么办？ names no thing of its own, so it asks of the 有效期 in play
     (续展), not of when any period runs out."""
-    first, second = talk(term_app, "注册商标的有效期是多久？", "到期了怎么办？")
-    assert second.resolution.doc_ids == ("trademark-law",)
-    assert "有效期" in second.understood_as and second.understood_as.endswith("到期了怎么办？")
-    assert "续展" in second.answer.text
+    second = asked_of_the_law_in_play(term_app, "注册商标的有效期是多久？", "到期了怎么办？", "trademark-law", "续展")
+    assert "有效期" in second.understood_as
 
 
 def test_a_time_span_asked_alone_is_asked_of_the_topic_in_play(term_app):
     """多长时间内？ is all asking (多长时间 is no thing of its own): it asks the span of the 续展 in play."""
-    first, second = talk(term_app, "注册商标有效期满了还想继续用，怎么办？", "多长时间内？")
-    assert "续展" in first.answer.text
-    assert second.resolution.doc_ids == ("trademark-law",) and second.understood_as.endswith("多长时间内？")
-    assert "期满前十二个月内" in second.answer.text
+    asked_of_the_law_in_play(term_app, "注册商标有效期满了还想继续用，怎么办？", "多长时间内？", "trademark-law",
+                             "期满前十二个月内")
