@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from itertools import groupby
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from .asked import (ASKS_SENTENCE, DIGIT, STATES_TIME, TABLE_ROW, gives_number, holds, measured_elsewhere, of_asked,
                     row_unit, states_measure, unanswered_figure)
@@ -567,9 +567,9 @@ class Composer:
         if (query.within != (None, None) or query.reference and query.reference[0] == "article" and not query.tokens) \
                 and hits and unit_number(hits[0].clause) == query.reference:
             return self.named_within(query, hits)
-        compose = {"metadata": self.metadata, "cites": self.cites, "per_document": self.per_document, "units": self.units,
-                   "topic": self.topic, "measures": self.measures, "outline": self.outline}.get(query.intent,
-                                                                                               self.sentences)
+        compose = {"metadata": self.metadata, "cites": self.cites, "per_document": self.per_document,
+                   "units": self.units, "topic": self.topic, "measures": self.measures,
+                   "outline": self.outline}.get(query.intent, self.sentences)
         return compose(query, hits, filters)
 
     def named_within(self, query: Query, hits: list[Hit]) -> Draft:
@@ -993,7 +993,10 @@ class Composer:
         if not picks:
             return Draft(abstain="；".join(notes) + "。" if notes else "文档没有以书名号引用其他文件。")
         several = len(doc_ids) > 1
-        lead = "；".join(notes) + "：\n" if notes else "" if several else f"《{self.index.documents[doc_ids[0]].title}》引用的文件：\n"
+        if notes:
+            lead = "；".join(notes) + "：\n"
+        else:  # several documents: each line says whose it is
+            lead = "" if several else f"《{self.index.documents[doc_ids[0]].title}》引用的文件：\n"
         return Draft(picks, per_document=several, lines=True, quote=False, lead=lead)
 
     def metadata(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:

@@ -237,7 +237,8 @@ class Index:
             document = self.documents[doc_id]
             head = normalize(f"{document.title}{document.issuer or ''}{document.region or ''}{document.number or ''}")
             headings = normalize("".join(dict.fromkeys(label for c in document.clauses for label in c.path[:-1])))
-            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + headings + "".join(self.clause_texts(doc_id)))
+            body = "".join(self.clause_texts(doc_id))
+            text = self._document_texts[doc_id] = re.sub(r"\s+", "", head + headings + body)
         return text
 
     def clause_mask(self, doc_ids) -> np.ndarray:
