@@ -55,6 +55,7 @@ _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余
 _ASKS_WHETHER = re.compile(r"^(?:那|还|又|那么)?(?:有没有|是否|有无|能不能|可不可以|需不需要|要不要)")
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
 _ACT_TAGS = frozenset("vdt")  # verbs, adverbs (到期), time words (逾期, 过期)
+_UNJOINED_TAGS = frozenset("dtp")  # no 的 before an adverb, a time word or a preposition
 _MORE = re.compile(r"还有|其他|其余|另外|此外|更多|接着|继续")
 # What is left of a place-only follow-up once the place is taken out: 那海曙呢？ 海曙的情况怎么样？
 _FILLER = re.compile(r"[那么又呢吗的呀吧啊再还也是和及与、，,。？?！!\s]|其中|情况|怎么样|如何|怎样|那边|这边|方面|一下|说说|看看|比较|对比|相比")
@@ -71,7 +72,7 @@ _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|�
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 # (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
-_VERBAL_START = r"的|分别|由|向|在|从|自|有|是|什么|哪|何|几|多少|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
+_VERBAL_START = r"的|分别|由|向|在|从|自|有|是|什么|哪|何|几|多少|多长|多久|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
 _TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|需|需要|应|计划|由|有|是|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -652,8 +653,12 @@ def _beyond_topic(topic: str, frame: str) -> str:
 
 def _joint(frame: str) -> str:
     """的 between a topic and a frame that starts with a noun (目标是多少), none before a verb,
-    a preposition or a question word (由哪些单位落实, 什么时候印发)."""
-    return "" if not frame or re.match(_VERBAL_START, frame) else "的"
+    a preposition, a question word (由哪些单位落实, 什么时候印发, 多长时间内) or what the tagger reads as
+    an adverb, a time or a preposition (到期了怎么办, 从哪天开始算)."""
+    if not frame or re.match(_VERBAL_START, frame):
+        return ""
+    words = tagged(normalize(frame))
+    return "" if words and words[0][1][:1] in _UNJOINED_TAGS else "的"
 
 
 def _with_mark(text: str) -> str:
