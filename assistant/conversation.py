@@ -461,7 +461,8 @@ class Resolver:
         name taking its place: 那商标呢？ after 实用新型专利的保护期 asks of 商标, not of 实用新型商标 (after
         发明专利的…, 那外观设计呢？ keeps 专利: 发明 is the thing swapped)."""
         norm = normalize(question)
-        before = [word for word, _ in tagged(norm[:norm.find(thing)])]
+        at = norm.find(thing)
+        before = [word for word, _ in tagged(norm[:at])] if at > 0 else []
         modifier = before[-1] if before else ""
         return modifier + thing if len(modifier) > 1 and modifier + name not in self.index.text else thing
 
