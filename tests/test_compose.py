@@ -11,8 +11,9 @@ import pytest
 
 from assistant.answer import NOT_FOUND
 from assistant.asked import holds, lacks_asked_quantity, states_measure
-from assistant.compose import NOT_STATED, coverage, heads_clause, parallel, score_sentence, table_figure
-from assistant.model import Clause
+from assistant.compose import NOT_STATED, best_sentences, coverage, heads_clause, parallel, score_sentence, table_figure
+from assistant.model import Clause, Document
+from assistant.retrieve import Hit
 from assistant.questions import QuestionAnalyser, classify, heading_core, outline_of
 from assistant.text import normalize
 
@@ -762,3 +763,30 @@ def test_a_thing_a_plan_treats_under_a_heading_only_is_addressed_by_it(seed_app)
     answer = seed_app.answerer.ask("郑州市有哪些任务？")
     assert not answer.abstained
     assert {c.document.id for c in answer.citations} == {"zhengzhou-2023"}
+
+
+class _OneLaw:
+    """An index of one law, as the sentence choice asks it for a clause's document."""
+
+    def __init__(self, title: str, article: str, text: str) -> None:
+        self.clause = Clause(f"{title}#1", title, (article,), text)
+        self.document = Document(title, f"{title}.txt", title, None, None, None, None, None, "", (self.clause,),
+                                 genre="law")
+
+    def document_of(self, clause: Clause) -> Document:
+        return self.document
+
+
+def test_a_laws_name_heads_each_of_its_articles(seed_app):
+    """An article of 仲裁法 that says only 裁决 is about 仲裁 as much as one saying 仲裁裁决: asked of a
+    仲裁裁决, it scores as holding 仲裁, which an article of a law not so named does not."""
+    query = QuestionAnalyser(seed_app.index).analyse("对仲裁裁决不服想撤销，收到裁决书后多久内要提出？")
+    text = "第七十二条　当事人申请撤销裁决的，应当自收到裁决书之日起三个月内提出。"
+
+    def score_under(title: str) -> float:
+        law = _OneLaw(title, "第七十二条", text)
+        return best_sentences([Hit(law.clause, 1.0, None, None)], query.tokens, query.intent, index=law,
+                              aliases=query.aliases)[0][0]
+
+    assert "仲裁" in query.tokens
+    assert score_under("中华人民共和国仲裁法") > score_under("中华人民共和国民事诉讼法")
