@@ -309,14 +309,27 @@ def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
     return "，".join(c for c in kept if c)
 
 
+def frame_spans(norm: str) -> list[tuple[int, int]]:
+    """Where a question's words saying which kind of answer it wants stand as words of their own: not the
+    head of a noun phrase (行政机关, 知识产权服务机构, 科技计划项目 name what is asked about) nor inside a
+    longer word."""
+    spans, at, before = [], 0, ("", "")
+    for word, flag in tagged(norm):
+        heads_phrase = before[1][:1] == "n" or before[1] == "vn"
+        if word in frame_words() and not (heads_phrase and before[0] not in frame_words() | question_words()):
+            spans.append((at, at + len(word)))
+        at, before = at + len(word), (word, flag)
+    return spans
+
+
 def topic_phrase(question: str, mentions: Mentions) -> str:
     """The stretch of a question that names its topic: 浦东对软件著作权登记量的目标是多少？
     → 软件著作权登记量 (the places taken out, cut where the question starts asking)."""
     norm = _YEAR_PHRASE.sub(" ", mentions.strip_places(normalize(question)))
     norm = _DEICTIC.sub(" ", norm).strip(" ？?。！!")
     markers = [m.span() for _, p in [*INTENTS, ("span", _ASKED_SPAN)] for m in p.finditer(norm)]
-    markers += [(m.start(), m.end()) for w in question_words() | frame_words() if len(w) > 1
-                for m in re.finditer(re.escape(w), norm)]
+    markers += [(m.start(), m.end()) for w in question_words() if len(w) > 1 for m in re.finditer(re.escape(w), norm)]
+    markers += frame_spans(norm)
     cuts = sorted({0, len(norm), *(i for span in markers for i in span)})
     spans = [norm[a:b] for a, b in zip(cuts, cuts[1:])
              if not any(s <= a and b <= e for s, e in markers)]

@@ -104,6 +104,17 @@ def test_a_time_asked_with_its_unit_is_no_part_of_the_topic(seed_app):
     assert topic_phrase("驳回申请后几个月以内可以起诉？", mentions) == "驳回申请后"
 
 
+def test_a_word_saying_what_kind_of_answer_is_wanted_cuts_the_topic_only_where_it_asks(seed_app):
+    """机关, 机构 and 计划 say what is asked in 哪个机关负责 and 的目标是多少, not at the head of a noun phrase:
+    行政机关 and 服务机构 are what a question is about, and a follow-up must keep them."""
+    from assistant.conversation import Mentions, topic_phrase
+    mentions = Mentions(seed_app.index)
+    assert topic_phrase("直接到法院告行政机关，最晚多久要起诉？", mentions).startswith("直接到法院告行政机关")
+    assert topic_phrase("知识产权服务机构有哪些？", mentions) == "知识产权服务机构"
+    assert topic_phrase("浦东对软件著作权登记量的目标是多少？", mentions) == "软件著作权登记量"
+    assert topic_phrase("由哪些单位落实？", mentions) == ""
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
