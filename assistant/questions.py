@@ -56,6 +56,9 @@ _ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|日期|起止|几
 # What a law's record answers, asked right after its name (专利法是什么时候通过的, 商标法最近一次修改是哪年):
 # when it was passed or amended; a verb further on has a subject of its own (专利法规定的发明专利申请什么时候公布).
 _ENACTED = "(?:通过|修订|修正|修改|颁布|公布|发布|出台|制定)"
+# A plan's own issuing ends the question (漕河泾的方案是哪一年发布的？); a verb with an object after it says
+# when the plan will publish something (什么时候发布白皮书).
+_ISSUED_LAST = r"(?:通过|颁布|公布|发布|出台|制定|印发|下发|发)(?:的|了)?[吗呢]?\W*$"
 # Asking for the items of something: 有哪些, 包括什么, 分哪几个阶段, 几个方面 …
 ENUMERATES = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+|几大|有什么|包括什么|包含什么|是什么|几个方面|几项|几条|几个|分[为成]"
                         r"|主要内容|由什么组成"
@@ -798,11 +801,12 @@ class QuestionAnalyser:
         return found
 
     def _asks_enactment(self, norm: str, scope: Scope) -> bool:
-        """Whether a question asks when the laws it names were passed or amended (see _ENACTED)."""
+        """Whether a question asks when the documents it names were passed, amended (laws, see _ENACTED)
+        or issued (any document, _ISSUED_LAST)."""
         documents = [self.index.documents[d] for d in scope.doc_ids]
         names = [name for d in documents for name in d.names] + scope.abbreviations
-        return bool(documents) and all(is_of_kind(d, "law") for d in documents) and any(
-            re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + _ENACTED, norm) for name in names)
+        act = _ENACTED if all(is_of_kind(d, "law") for d in documents) else _ISSUED_LAST
+        return bool(documents) and any(re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + act, norm) for name in names)
 
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to

@@ -118,6 +118,17 @@ def test_a_metadata_answer_leads_with_the_field_asked_and_says_when_the_text_lac
     assert not both.abstained and "文号：文中未载明" in both.text and "日期：文中未载明" in both.text
 
 
+@pytest.mark.parametrize("question", ["漕河泾的方案是哪一年发布的？", "漕河泾方案什么时候出台的？", "漕河泾方案哪年发的？"])
+def test_asked_when_a_named_plan_was_issued_the_answer_is_its_date(seed_app, question):
+    answer = seed_app.answerer.ask(question)
+    assert answer.intent == "metadata" and "2024年4月1日" in answer.text
+
+
+def test_asked_when_a_plan_will_publish_something_the_answer_is_not_its_own_date(seed_app):
+    answer = seed_app.answerer.ask("浦东什么时候发布知识产权白皮书？")
+    assert answer.intent != "metadata" and "2017年5月22日" not in answer.text
+
+
 def test_several_places_get_one_line_each(seed_app):
     answer = seed_app.answerer.ask("各地专利代理师的目标分别是多少？")
     lines = answer.text.splitlines()
