@@ -47,8 +47,9 @@ _PLURAL = re.compile(rf"这{_SEVERAL}|{_SEVERAL}[个份]|二者|两者|它们|�
 _DEICTIC = re.compile(rf"(?:它们|它|该|此|这|那|上述|上面|前面|刚才|以上)(?:个|份|{_SEVERAL}个|{_SEVERAL}份|些)?{_DOCUMENT_NOUN}"
                       rf"|它们|它(?![山])|上面|上述|前面|刚才|二者|两者|这{_SEVERAL}")
 _CLAUSE_DEICTIC = re.compile(r"(?:这|该|此|上面|上述|前面|刚才)(?:个|项|条)?(?:条款|条|项|款|措施|任务|指标|目标|内容|数字|数值|数额|数(?!据|量))")
-# 在这方面, 这块: the topic in play, as a pronoun is a document in play.
-_TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?")
+# 在这方面, 这块, 类似的: the topic in play, as a pronoun is a document in play.
+_TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:方面|块|领域|件事|项工作)(?:上)?"
+                            r"|(?:类似|同样|这样)的?(?=[吗呢吧么]|\W|$)")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
 # 有没有资金奖励？ 是否需要备案？ asks whether the documents in play say so, not every document.
@@ -312,11 +313,11 @@ def subject_of(topic: str, frame: str, mentions: Mentions) -> str:
 def frame_spans(norm: str) -> list[tuple[int, int]]:
     """Where a question's words saying which kind of answer it wants stand as words of their own: not the
     head of a noun phrase (行政机关, 知识产权服务机构, 科技计划项目 name what is asked about) nor inside a
-    longer word."""
+    longer word. The copula too: what follows it asks (保护中心|是做什么的)."""
     spans, at, before = [], 0, ("", "")
     for word, flag in tagged(norm):
         heads_phrase = before[1][:1] == "n" or before[1] == "vn"
-        if word in frame_words() and not (heads_phrase and before[0] not in frame_words() | question_words()):
+        if word == "是" or word in frame_words() and not (heads_phrase and before[0] not in frame_words() | question_words()):
             spans.append((at, at + len(word)))
         at, before = at + len(word), (word, flag)
     return spans
@@ -333,11 +334,17 @@ def topic_phrase(question: str, mentions: Mentions) -> str:
     cuts = sorted({0, len(norm), *(i for span in markers for i in span)})
     spans = [norm[a:b] for a, b in zip(cuts, cuts[1:])
              if not any(s <= a and b <= e for s, e in markers)]
-    spans = [_trimmed(_QUESTION_LEAD.sub("", _LEADING.sub("", s)).strip()).strip() for s in spans]
+    spans = [_trimmed(_QUESTION_LEAD.sub("", _LEADING.sub("", _particle_dropped(s))).strip()).strip() for s in spans]
     weighted = [(len(topic_words(s, mentions)), len(s), s) for s in spans if s]
     best = max(weighted, default=(0, 0, ""))
     phrase = best[2] if best[0] else " ".join(topic_words(norm, mentions))
     return re.sub(r"\s+", "", phrase)
+
+
+def _particle_dropped(span: str) -> str:
+    """A span without the particle its cut-off verb left at its start (哪些方案提到|了数据知识产权)."""
+    words = tagged(span.strip())
+    return span.strip()[len(words[0][0]):] if words and words[0][1] == "ul" else span
 
 
 def _trimmed(phrase: str) -> str:

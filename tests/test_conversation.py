@@ -115,6 +115,18 @@ def test_a_word_saying_what_kind_of_answer_is_wanted_cuts_the_topic_only_where_i
     assert topic_phrase("由哪些单位落实？", mentions) == ""
 
 
+def test_a_follow_up_asking_for_the_like_elsewhere_asks_for_the_topic_in_play_there(seed_app):
+    """类似的 points at the topic in play, as 这方面 does; the topic stops at 是 (是做什么的 asks)."""
+    first, second = talk(seed_app, "浦东新区的知识产权保护中心是做什么的？", "海曙有没有类似的？")
+    assert second.understood_as == "海曙知识产权保护中心有没有？"
+    assert second.resolution.doc_ids == ("haishu-2024",)
+
+
+def test_the_particle_a_cut_off_verb_leaves_is_no_part_of_the_topic(seed_app):
+    first, second = talk(seed_app, "哪些方案提到了数据知识产权？", "海曙的具体目标是什么？")
+    assert second.understood_as.startswith("海曙数据知识产权")
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
