@@ -20,6 +20,7 @@ from itertools import accumulate
 from .conflicts import ConflictFinder, conflict_reason
 from .genres import GENRES
 from .index import Index
+from .measured import GENERIC_QUANTITIES, figure_of
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, Quantity, context_similarity, find_quantities, same_kind, unit_of
 from .polarity import opposed_phrases, swapped_terms
@@ -340,7 +341,7 @@ class Verifier:
         # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
         # the same thing when they share its words; then the one sharing the rarest does.
         shared = {q: self._shared_weight(phrase[q], stated_phrase) for q in alike or phrase}
-        alike = alike or [q for q in phrase if shared[q] > 0]
+        alike = _of_the_same_thing(norm, quantity, evidence_text, alike or [q for q in phrase if shared[q] > 0])
         if alike:
             # Of the phrases alike, the one sharing the statement's rarer words speaks of its subject:
             # 木本或者藤本植物…4年 is about 木本或者藤本植物未超过6年, not 在境内销售、推广…种子未超过4年,
@@ -526,6 +527,33 @@ def _counts_its_list(norm: str, quantity: Quantity) -> bool:
     before = _LIST_CLOSER.sub("", PHRASE.split(norm[:quantity.start])[-1])
     items = _LIST_SEPARATOR.split(before)
     return len(items) >= 3 and all(items) and len(items) == quantity.value
+
+
+_COPULA_BEFORE = re.compile(r"(?:为|是)$")
+
+
+def _measured(norm: str, quantity: Quantity) -> str:
+    """The word naming what a quantity is said to be (注册商标的有效期为十年 → 有效期), or "" when no
+    为/是 gives it (in …之日起十六个月内 and 种子未超过一年 the words before it name an event or a subject)
+    or the words before that name nothing or only say it is a quantity (金额, 数量)."""
+    if not _COPULA_BEFORE.search(norm[:quantity.start]):
+        return ""
+    of_measure = [q for q in find_quantities(norm) if q.measure == quantity.measure]
+    for found, words in zip(of_measure, figure_of(norm, frozenset({quantity.measure}))):
+        if found.start == quantity.start and words and words[-1] not in GENERIC_QUANTITIES:
+            return words[-1]
+    return ""
+
+
+def _of_the_same_thing(norm: str, quantity: Quantity, evidence_text: str, alike: list[Quantity]) -> list[Quantity]:
+    """Of the clause's quantities alike, those measuring what the statement's measures (有效期是十年 is
+    judged against …的有效期为十年, not against 期满前十二个月内 of the same article, which shares more
+    words): the same word, else one sharing a character (期限, 保护期); all of them when none does."""
+    thing = _measured(norm, quantity)
+    if not thing:
+        return alike
+    measured = {q: _measured(evidence_text, q) for q in alike}
+    return [q for q in alike if measured[q] == thing] or [q for q in alike if set(measured[q]) & set(thing)] or alike
 
 
 def _equal(stated: Quantity, ruled: Quantity) -> bool:
