@@ -170,7 +170,20 @@ class Answerer:
         kind = state["query"].scope.kind  # 哪部法律规定了…: a plan's clause does not answer
         if kind:
             hits = [h for h in hits if is_of_kind(self.index.document_of(h.clause), kind)] or hits
-        return {**state, "hits": self._named_unit_first(state["query"], state["filters"], hits)}
+        hits = self._named_unit_first(state["query"], state["filters"], hits)
+        at = TOP_CLAUSES - 1
+        return {**state, "hits": hits[:at] + self._carried(state["filters"], hits) + hits[at:]}
+
+    def _carried(self, filters: Filters, hits: list[Hit]) -> list[Hit]:
+        """The clauses the conversation's last answer cited that the search did not find, put last among the
+        best clauses: a follow-up swapping in a sibling thing (外观设计呢？ after 专利权的保护期是多久？) is
+        often answered by the article that answered the question before (第四十二条 gives every term), which
+        its words alone no longer rank (外观设计 fills other articles)."""
+        found = {h.clause.id for h in hits}
+        allowed = filters.allowed_documents(self.index)
+        by_id = self.index.clause_by_id
+        return [Hit(by_id[c], 0.0, None, None) for c in filters.carried if c in by_id and c not in found
+                and (allowed is None or by_id[c].doc_id in allowed)]
 
     def _named_unit_first(self, query: Query, filters: Filters, hits: list[Hit]) -> list[Hit]:
         """A question naming a numbered unit (商标法第六十三条, 附表第12项) asks for that unit: the

@@ -24,6 +24,7 @@ nothing earlier to refer to gets a request for the missing part instead of a gue
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -112,6 +113,7 @@ class Resolution:
     topic: str = ""
     continuation: str = ""             # "", "expand", "more", "ordinal" or "search" (see Conversation)
     ordinal: int | None = None
+    completed: bool = False            # read with what the earlier turns said
 
 
 def chinese_number(text: str) -> int | None:
@@ -810,7 +812,8 @@ class Conversation:
         completed (or could not) goes to the rewriter, if any; continuations stay offline, as
         they are answered from the earlier clauses."""
         resolution = self.resolver.resolve(question, self.turns)
-        follow_up = resolution.needs_clarification or normalize(resolution.understood_as) != normalize(question)
+        resolution.completed = normalize(resolution.understood_as) != normalize(question)
+        follow_up = resolution.needs_clarification or resolution.completed
         if not (self.rewriter and self.turns and follow_up) or resolution.continuation:
             return resolution
         rewritten = self.rewriter(question, self.turns)
@@ -818,13 +821,18 @@ class Conversation:
             return resolution
         fresh = self.resolver.resolve(rewritten, [])
         topic = fresh.topic or resolution.topic
-        return Resolution(rewritten, rewritten, doc_ids=fresh.doc_ids or resolution.doc_ids, topic=topic)
+        return Resolution(rewritten, rewritten, doc_ids=fresh.doc_ids or resolution.doc_ids, topic=topic,
+                          completed=True)
 
     def scoped(self, resolution: Resolution, filters: Filters | None) -> Filters:
-        """The user's filters, or the documents the resolved question is about."""
+        """The user's filters, or the documents the resolved question is about; with the clauses the last
+        answer cited when the question was completed from it."""
         filters = filters or Filters()
         if resolution.doc_ids and not filters.doc_ids:
-            return Filters(resolution.doc_ids, filters.region, filters.year)
+            filters = Filters(resolution.doc_ids, filters.region, filters.year)
+        last = next((t for t in reversed(self.turns) if not t.clarification), None)
+        if last and resolution.completed:
+            filters = dataclasses.replace(filters, carried=tuple(last.clause_ids))
         return filters
 
     def answer(self, question: str, resolution: Resolution, filters: Filters | None = None) -> Answer:

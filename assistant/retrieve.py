@@ -49,6 +49,9 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     region: str | None = None
     year: int | None = None
+    # Not a filter: the clauses a conversation's last answer cited, offered to the answer after the
+    # retrieved ones (see Answerer._carried).
+    carried: tuple[str, ...] = ()
 
     def allowed_documents(self, index: Index) -> list[str] | None:
         """Ids of the documents that pass, or None when nothing is filtered."""

@@ -127,6 +127,29 @@ def test_the_particle_a_cut_off_verb_leaves_is_no_part_of_the_topic(seed_app):
     assert second.understood_as.startswith("海曙数据知识产权")
 
 
+def test_a_follow_up_completed_from_the_last_turn_is_offered_the_clauses_that_answered_it(seed_app):
+    """那海曙呢？ is read with the last question, so the clauses that answered it go with it (a sibling's
+    figure often stands in the same article: 外观设计呢？ after 专利权的保护期); a question of its own
+    carries none."""
+    from assistant.answer import TOP_CLAUSES
+    from assistant.retrieve import Filters
+    conversation = Conversation(seed_app.answerer)
+    first = conversation.ask("浦东对软件著作权登记量的目标是多少？")
+    follow_up = conversation.resolve("那海曙呢？")
+    assert follow_up.completed
+    assert conversation.scoped(follow_up, None).carried == tuple(c.clause.id for c in first.answer.citations)
+    assert conversation.scoped(conversation.resolve("郑州的规划期是哪几年？"), None).carried == ()
+
+    question, pudong = "浦东的软件著作权登记量目标是多少？", ("pudong-2017",)
+    far = seed_app.index.documents["pudong-2017"].clauses[-1].id
+    alone = seed_app.answerer.prepare(question, Filters(pudong))["hits"]
+    offered = seed_app.answerer.prepare(question, Filters(pudong, carried=(far,)))["hits"]
+    assert far not in [h.clause.id for h in alone[:TOP_CLAUSES]]
+    assert far in [h.clause.id for h in offered[:TOP_CLAUSES]]
+    other_plan = seed_app.answerer.prepare(question, Filters(("haishu-2024",), carried=(far,)))["hits"]
+    assert far not in [h.clause.id for h in other_plan]
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
