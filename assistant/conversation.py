@@ -30,9 +30,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .answer import MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
+from .answer import MAX_DOCUMENT_LINES, MIN_COVERAGE, NOT_FOUND, Answer, Answerer, Citation
 from .compose import coverage
-from .questions import (A_NOT_A, ABOUT_DOCUMENTS, INTENTS, abbreviated_laws, check_question, classify, is_of_kind,
+from .questions import (A_NOT_A, ABOUT_DOCUMENTS, INTENTS, check_question, classify, is_of_kind, laws_named_otherwise,
                         question_words, tagged, unit_number)
 from .model import Clause, Document
 from .numerals import chinese_numeral
@@ -163,8 +163,14 @@ class Mentions:
     def documents_in(self, norm: str) -> list[str]:
         named = [doc_id for doc_id, key in self.keys.items()
                  if (key and key in norm) or any(name in norm for name in self.names[doc_id])]
-        abbreviated = abbreviated_laws(norm, list(self.index.documents.values()), self.index.text)
+        abbreviated = laws_named_otherwise(norm, list(self.index.documents.values()), self.index.text)
         return named + [d for _, ids in abbreviated for d in ids if d not in named]
+
+    def document_names_in(self, norm: str) -> list[str]:
+        """The names by which the text names documents (反不正当竞争法, 刑法 for its amendments), longest first."""
+        own = [name for names in self.names.values() for name in names if name and name in norm]
+        otherwise = [form for form, _ in laws_named_otherwise(norm, list(self.index.documents.values()), self.index.text)]
+        return sorted(set(own + otherwise), key=len, reverse=True)
 
     def documents_titled(self, name: str) -> list[str]:
         """Documents whose title contains a name (at least two characters)."""
@@ -417,7 +423,7 @@ class Resolver:
             return self._fresh(question, norm)  # 海曙的规划期是哪几年？ is complete: it asks about a document
         if places:
             return self._frame_on_topic(question, previous, self.mentions.documents_in(norm), places)
-        return self._frame_on_topic(question, previous, list(previous.doc_ids))
+        return self._frame_on_topic(question, previous, named or list(previous.doc_ids))
 
     # --- the mechanisms ----------------------------------------------------------
     def _fresh(self, question: str, norm: str) -> Resolution:
@@ -534,6 +540,8 @@ class Resolver:
         asked about the topic and the documents (or places) in play."""
         if not previous.topic and classify(question) not in ABOUT_DOCUMENTS:
             return Resolution(question, question, needs_clarification="请说明要问的具体事项（例如哪一项指标或任务）。")
+        if len(doc_ids) > MAX_DOCUMENT_LINES and not places:
+            doc_ids = []  # too many to name or to answer one by one (哪些法律提到了…): the topic says where
         where = "和".join(places) if places else "和".join(self.mentions.display_name(d) for d in doc_ids)
         frame = self._frame(question)
         if not _WORD.search(frame) and not places:  # 它？ asks nothing
@@ -603,6 +611,8 @@ class Resolver:
         frame = _sub_original(frame, _TOPIC_DEICTIC.pattern, "")
         for name in self.mentions.places_in(normalize(frame)):
             frame = _sub_original(frame, re.escape(name) + r"(?:新区|区|市|县|省)?", "")
+        for name in self.mentions.document_names_in(normalize(frame)):
+            frame = _sub_original(frame, re.escape(name), "")
         return re.sub(r"\s+", "", _LEADING.sub("", frame))
 
     def _referred_documents(self, previous: Turn, history: list[Turn], plural: bool, norm: str) -> list[str]:
@@ -664,7 +674,10 @@ def _with_aspect(subject: str, understood: str, frame: str) -> str:
     if not aspect or aspect in subject or asked_aspect(frame) or aspect in normalize(frame):
         return subject
     said = re.search(re.escape(subject) + r".{0,2}?" + re.escape(aspect), normalize(understood))
-    return said.group(0) if said else subject + aspect
+    if said:
+        return said.group(0)
+    # a noun asked before the topic (哪些法律提到了商业秘密) is not asked of it
+    return subject if re.search(re.escape(aspect) + ".*" + re.escape(subject), normalize(understood)) else subject + aspect
 
 
 def _beyond_topic(topic: str, frame: str) -> str:

@@ -281,6 +281,25 @@ def test_unseen_documents_another_law_and_its_articles(law_app):
     assert "商标局主管全国商标注册" in article.answer.text
 
 
+def test_a_law_named_after_a_question_about_several_is_asked_about_the_topic_in_play(law_app):
+    first, second = talk(law_app, "哪些法律提到了国务院？", "专利法怎么规定的？")
+    assert len(first.answer.citations) == 2 and second.resolution.doc_ids == ("patent-law",)
+    assert second.understood_as == "专利法国务院怎么规定的？"
+
+
+def test_more_documents_in_play_than_an_answer_lists_are_not_named_in_the_reading(seed_app, tmp_path_factory):
+    """哪些法律提到了X？ over a knowledge base of laws may cite dozens: a follow-up is asked of the topic, not
+    read as a list of every law, nor answered law by law."""
+    subjects = ["种子", "森林", "草原", "渔业", "矿产", "水土", "海洋", "港口", "铁路", "公路", "民航", "邮政"]
+    laws = {f"law-{n}.txt": f"中华人民共和国{subject}法\n\n第一章 总则\n\n第一条 国务院{subject}主管部门负责全国的{subject}"
+                             f"工作，对违反本法规定的行为依法给予处罚。\n"
+            for n, subject in enumerate(subjects)}
+    app = indexed_texts(seed_app, tmp_path_factory, "many-laws", laws)
+    first, second = talk(app, "哪些法律提到了国务院？", "有什么处罚？")
+    assert len({c.document.id for c in first.answer.citations}) > 10
+    assert second.understood_as == "国务院有什么处罚？" and second.resolution.doc_ids == ()
+
+
 def run(*args, stdin=None):
     return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT,
                           input=stdin, timeout=600)
