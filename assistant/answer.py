@@ -176,14 +176,15 @@ class Answerer:
 
     def _carried(self, filters: Filters, hits: list[Hit]) -> list[Hit]:
         """The clauses the conversation's last answer cited that the search did not find, put last among the
-        best clauses: a follow-up swapping in a sibling thing (外观设计呢？ after 专利权的保护期是多久？) is
+        best clauses (put first, or moved up when found, they took the place of the right item of a plan
+        asked about next): a follow-up swapping in a sibling thing (外观设计呢？ after 专利权的保护期是多久？) is
         often answered by the article that answered the question before (第四十二条 gives every term), which
         its words alone no longer rank (外观设计 fills other articles)."""
         found = {h.clause.id for h in hits}
         allowed = filters.allowed_documents(self.index)
         by_id = self.index.clause_by_id
-        return [Hit(by_id[c], 0.0, None, None) for c in filters.carried if c in by_id and c not in found
-                and (allowed is None or by_id[c].doc_id in allowed)]
+        return [Hit(by_id[c], 0.0, None, None) for c in dict.fromkeys(filters.carried)
+                if c in by_id and c not in found and (allowed is None or by_id[c].doc_id in allowed)]
 
     def _named_unit_first(self, query: Query, filters: Filters, hits: list[Hit]) -> list[Hit]:
         """A question naming a numbered unit (商标法第六十三条, 附表第12项) asks for that unit: the

@@ -76,7 +76,7 @@ _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*�
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
 _VERBAL_START = r"的|分别|由|向|在|从|自|有|是|什么|哪|何|几|多少|多长|多久|如何|怎|比较|对比|相比|要|将|计划|还|和|与|如|能|可|需|应|会|\W"
 _QUESTION_LEAD = re.compile(r"^(?:如何|怎样|怎么|是否|请问|要|将|让|使|把)+")
-_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|需|需要|应|计划|由|有|是|\s)+$")  # 上 of 在…上
+_TRAILING = re.compile(r"(?:的|之|上|方面|情况|要|将|会|被|需|需要|应|计划|由|有|是|\s)+$")  # 上 of 在…上
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "〇": 0, "零": 0, "十": 10}
 _LABEL_NUMBER = re.compile(r"^[（(]?\s*(?:第)?([一二三四五六七八九十百零〇\d]+)\s*(?:[)）.．、]|条|项)")
@@ -690,7 +690,10 @@ def _beyond_topic(topic: str, frame: str) -> str:
 def _joint(frame: str) -> str:
     """的 between a topic and a frame that starts with a noun (目标是多少), none before a verb,
     a preposition, a question word (由哪些单位落实, 什么时候印发, 多长时间内) or what the tagger reads as
-    an adverb, a time or a preposition (到期了怎么办, 从哪天开始算)."""
+    an adverb, a time or a preposition (到期了怎么办, 从哪天开始算); a comma before a negated case (假冒专利，
+    没有违法所得呢)."""
+    if negated(frame):
+        return "，"
     if not frame or re.match(_VERBAL_START, frame):
         return ""
     words = tagged(normalize(frame))

@@ -150,6 +150,12 @@ def test_a_follow_up_completed_from_the_last_turn_is_offered_the_clauses_that_an
     assert far not in [h.clause.id for h in other_plan]
 
 
+def test_a_negated_case_follows_the_topic_in_play_after_a_comma(seed_app):
+    from assistant.conversation import Mentions, _joint, topic_phrase
+    assert _joint("没有违法所得呢？") == "，" and _joint("目标是多少？") == "的" and _joint("由哪些单位落实？") == ""
+    assert topic_phrase("假冒专利会被怎么处罚？", Mentions(seed_app.index)) == "假冒专利"   # not 假冒专利会被
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")

@@ -292,6 +292,16 @@ def test_the_amount_asked_for_is_taken_from_any_clause_the_answer_quotes(law_app
 
 
 @pytest.mark.slow
+def test_a_follow_up_on_a_sibling_is_answered_from_the_article_that_answered_the_question_before(law_app):
+    """第四十二条 gives every patent's term; 外观设计 fills other articles more (第二十九条's priority periods)."""
+    from assistant.conversation import Conversation
+    conversation = Conversation(law_app.answerer)
+    replies = [conversation.ask(q) for q in ("專利權的保護期是多久？", "外觀設計呢？")]
+    assert [r.answer.citations[0].clause.path[-1] for r in replies] == ["第四十二条"] * 2
+    assert "十五年" in replies[1].answer.text
+
+
+@pytest.mark.slow
 def test_the_difference_of_two_terms_is_answered_by_what_each_means(law_app):
     answer = law_app.answerer.ask("发明和实用新型有什么区别？")
     assert not answer.abstained
