@@ -90,6 +90,24 @@ def test_the_reason_says_what_differs(verifier):
     assert "600 名" in moved.reason and "漕河泾" in moved.reason
 
 
+@pytest.mark.parametrize("statement, status, reason", [
+    ("浦东的方案文号是浦府〔2017〕94号。", "supported", "与文档一致：文号 浦府〔2017〕94号"),
+    ("浦东的方案文号是浦府〔2017〕95号。", "contradicted", "文号为 浦府〔2017〕94号，陈述为 浦府〔2017〕95号"),
+    ("浦东方案的文号为沪府〔2017〕94号。", "contradicted", "陈述为 沪府〔2017〕94号"),
+    ("海曙的方案文号是海政办发[2024]6号。", "supported", "海政辦發〔2024〕6號"),     # square brackets: no citation mark
+    ("海曙的方案于2024年2月29日印发。", "supported", "印发日期 2024-02-29"),
+    ("海曙的方案于2024年3月29日印发。", "contradicted", "印发日期为 2024-02-29，陈述为 2024-03-29"),
+    ("漕河泾的方案由上海市徐汇区人民政府印发。", "supported", "印发单位 上海市徐汇区人民政府"),
+    ("漕河泾的方案由上海市浦东新区人民政府印发。", "contradicted", "印发单位为 上海市徐汇区人民政府"),
+    ("徐汇区的方案由区政府办公室印发。", "not_found", "未载明印发单位"),
+])
+def test_a_documents_number_date_and_issuer_are_judged_against_its_record(verifier, statement, status, reason):
+    """The figures of a 文号 or a date are no indicator's, and 浦东新区人民政府 named as the issuer of
+    漕河泾's plan must not be found in 浦东's own cover letter."""
+    [result] = verifier.verify(statement).sentences
+    assert result.status == status and reason in result.reason, result.reason
+
+
 def test_a_text_is_split_into_sentences_keeping_their_markers(verifier):
     text = "徐汇区专利代理师总人数达到520人。[1]郑州计划培养750名执业专利代理师[2]；\n北京市将建设知识产权交易中心"
     result = verifier.verify(text)
