@@ -129,6 +129,17 @@ def test_asked_when_a_plan_will_publish_something_the_answer_is_not_its_own_date
     assert answer.intent != "metadata" and "2017年5月22日" not in answer.text
 
 
+@pytest.mark.parametrize("question", ["What is Pudong's target for software copyright registrations?", "😀？"])
+def test_a_question_without_chinese_or_any_word_of_the_documents_is_refused_saying_why(seed_app, question):
+    answer = seed_app.answerer.ask(question)
+    assert answer.abstained and "请用中文提问" in answer.text
+
+
+def test_a_latin_word_the_documents_use_is_searched(seed_app):
+    answer = seed_app.answerer.ask("WIPO")
+    assert not answer.abstained and "世界知识产权组织" in answer.text
+
+
 def test_several_places_get_one_line_each(seed_app):
     answer = seed_app.answerer.ask("各地专利代理师的目标分别是多少？")
     lines = answer.text.splitlines()
