@@ -23,7 +23,7 @@ from .measured import asked_of
 from .model import Clause, Document
 from .numerals import chinese_numeral, find_quantities, preferred_measures
 from .outline import paragraphs, paragraphs_across
-from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, heading_core, is_of_kind, outline_of,
+from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, document_parts, heading_core, is_of_kind, outline_of,
                         topic_terms, unit_number)
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, defined_terms, defines, normalize, split_sentences
@@ -959,7 +959,7 @@ class Composer:
         for doc_id, parent in sections:
             document = self.index.documents[doc_id]
             in_order = sorted(document.clauses, key=lambda c: c.order)
-            for child in outline_of(document).get(parent, []):
+            for child in outline_of(document).get(parent, []) if parent else document_parts(document):
                 first = next(c for c in in_order if c.path[:len(child)] == child)
                 items.append((child[-1], Hit(first, 1.0, None, None)))
         return sections, items
@@ -969,7 +969,8 @@ class Composer:
         sections, picks = self._section_items(query, hits, filters)
         if not picks:
             return self.measures(query, hits, filters)
-        heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" for d, p in sections)
+        heads = "；".join(f"{self.index.documents[d].short_title}“{p[-1]}”" if p else f"《{self.index.documents[d].title}》"
+                         for d, p in sections)
         several = len({d for d, _ in sections}) > 1  # each line then says whose heading it is
         return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n", per_document=several)
 

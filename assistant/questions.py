@@ -522,6 +522,33 @@ def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]
     return {parent: kids for parent, kids in children.items() if len(kids) >= 2}
 
 
+def document_parts(document: Document) -> list[tuple[str, ...]]:
+    """The document's top-level sections (一、总体要求 二、主要任务 …; 第一章 … of a law), in reading order."""
+    parts: list[tuple[str, ...]] = []
+    for clause in sorted(document.clauses, key=lambda c: c.order):
+        if clause.kind not in ("notice", "preamble") and clause.path and heading_core(clause.path[0]) \
+                and clause.path[:1] not in parts:
+            parts.append(clause.path[:1])
+    return parts
+
+
+# Asking how a document is divided (一共有几个部分？ 分为哪几部分？ 结构是怎样的？).
+_ASKS_PARTS = re.compile(r"(?<!第)(?:几|哪几|哪些|多少)个?大?(?:部分|板块|章节|章|编)|(?:结构|框架|目录)(?:是|怎样|如何|怎么)")
+
+
+def asks_parts_of(norm_question: str, document: Document, known: dict[str, float]) -> bool:
+    """Whether a question naming the document asks how it is divided, naming nothing in it: 海曙的方案一共
+    有几个部分？, not 漕河泾要打造的“三级活动体系”由哪几部分组成？ (活动, 体系 name a thing inside it)."""
+    asking = _ASKS_PARTS.search(norm_question)
+    if not asking or len(document_parts(document)) < 2:
+        return False
+    flags = dict(tagged(norm_question))
+    title = normalize(document.title)
+    named = [t for t in known if t not in asking.group(0) and t not in title
+             and (flags.get(t, "n")[:1] == "n" or flags.get(t) == "vn" or t.isdigit())]
+    return not named
+
+
 @functools.lru_cache(maxsize=8192)
 def _heading_words(heading: str) -> tuple[str, ...]:
     return tuple(t for t in tokenize(heading_core(heading)) if len(t) > 1)
@@ -627,6 +654,8 @@ class QuestionAnalyser:
         # Words no document has (这份, 提法) are phrasing as far as headings go, and what the items are
         # called (哪两个层次) is not something the section's headings must say.
         sections, leaves = self.sections_named(norm, scope, {t: w for t, w in known.items() if t not in thing})
+        if not sections and len(scope.doc_ids) == 1 and asks_parts_of(norm, self.index.documents[scope.doc_ids[0]], known):
+            sections, intent = [(scope.doc_ids[0], ())], "outline"  # the document as a whole: its parts
         pointed = None if sections else self._pointed_section(norm, scope, leaves)
         several = len(scope.doc_ids) > 1
         # The items of a section the question names (有哪几项, 从哪几个方面提出); of several documents,

@@ -49,6 +49,23 @@ def test_an_outline_lists_every_heading_under_the_section_named_each_cited(seed_
         assert citation.clause.path[:2] == ("一、总体要求", "(三)发展目标")
 
 
+@pytest.mark.parametrize("question, first, last", [
+    ("海曙的方案一共有几个部分？", "一、指導思想", "五、保障措施"),
+    ("漕河泾方案分为哪几部分？", "一、总体要求", "三、组织保障"),
+    ("郑州行动计划的结构是怎样的？", "一、总体要求", "三、保障措施"),
+])
+def test_asked_how_a_named_document_is_divided_the_answer_lists_its_parts(seed_app, question, first, last):
+    answer = seed_app.answerer.ask(question)
+    assert answer.intent == "outline"
+    parts = headings_listed(answer)
+    assert parts[0] == first and last in parts
+
+
+def test_parts_of_a_thing_inside_a_document_are_not_the_documents_parts(seed_app):
+    answer = seed_app.answerer.ask("漕河泾要打造的“三级活动体系”由哪几部分组成？")
+    assert "二、主要任务" not in answer.text
+
+
 def test_a_section_is_named_by_one_part_of_its_heading_and_which_items_is_no_count(seed_app):
     # （四）与创新主体双向赋能,实现知识产权“高水平服务创新”: the question names its first part only;
     # 哪几项 asks which items, not how many
