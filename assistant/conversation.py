@@ -53,8 +53,9 @@ _TOPIC_DEICTIC = re.compile(r"(?:在|从|就|对)?(?:这|此|该)(?:个|一)?(?:
                             r"|(?:类似|同样|这样)的?(?=[吗呢吧么]|\W|$)")
 _ORDINAL = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*(?:条|项|点|款|个|部分)")
 _CONTINUE = re.compile(r"具体|详细|展开|细说|细节|还有|其他|其余|另外|此外|继续|更多|接着|怎么做|如何做|怎么办|怎样做|怎么落实|如何落实")
-# 有没有资金奖励？ 是否需要备案？ asks whether the documents in play say so, not every document.
-_ASKS_WHETHER = re.compile(r"^(?:那|还|又|那么)?(?:有没有|是否|有无|能不能|可不可以|需不需要|要不要)")
+# 有没有资金奖励？ 是否需要备案？ 要签合同吗？ asks whether the documents in play say so, not every document.
+_ASKS_WHETHER = re.compile(r"^(?:那|还|又|那么)?(?:有没有|是否|有无|能不能|可不可以|需不需要|要不要"
+                           r"|(?:要|需要|必须|得|可以|能|会)[^，,。？?]{1,8}吗)")
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "未经", "不再"})
 _ACT_TAGS = frozenset("vdt")  # verbs, adverbs (到期), time words (逾期, 过期)
 _UNJOINED_TAGS = frozenset("dtp")  # no 的 before an adverb, a time word or a preposition

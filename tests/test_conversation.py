@@ -156,6 +156,12 @@ def test_a_negated_case_follows_the_topic_in_play_after_a_comma(seed_app):
     assert topic_phrase("假冒专利会被怎么处罚？", Mentions(seed_app.index)) == "假冒专利"   # not 假冒专利会被
 
 
+def test_a_short_yes_no_question_is_asked_of_the_documents_in_play(seed_app):
+    """要签合同吗？ after a question about one law's licences asks that law, not every document."""
+    first, second = talk(seed_app, "浦东对知识产权质押融资有什么安排？", "要签合同吗？")
+    assert second.resolution.doc_ids == ("pudong-2017",) and second.understood_as.startswith("浦东")
+
+
 def test_a_yes_no_form_is_no_topic_of_a_follow_up(seed_app):
     """是不是 asks yes or no; its piece 不是 names nothing the question is about."""
     first, second = talk(seed_app, "郑州对知识产权服务机构有什么扶持？", "那是不是都能申请？")
