@@ -326,7 +326,7 @@ def frame_spans(norm: str) -> list[tuple[int, int]]:
     spans, at, before = [], 0, ("", "")
     for word, flag in tagged(norm):
         heads_phrase = before[1][:1] == "n" or before[1] == "vn"
-        if word == "是" or word in frame_words() and not (heads_phrase and before[0] not in frame_words() | question_words()):
+        if word == "是" or (word in frame_words() and not (heads_phrase and before[0] not in frame_words() | question_words())):
             spans.append((at, at + len(word)))
         at, before = at + len(word), (word, flag)
     return spans
