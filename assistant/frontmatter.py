@@ -198,6 +198,31 @@ ADOPTION_NOTE = re.compile(r"^[（(].*(?:通过|修正|修订|公布).*[)）]$")
 ANY_DATE = re.compile(rf"([\d{CN_DIGITS}]{{4}})\s*年\s*([\d{CN_DIGITS}]{{1,3}})\s*月\s*([\d{CN_DIGITS}]{{1,3}})\s*日")
 
 
+_ACT = re.compile(r"通过|修正|修订|公布")
+_ADOPTING_BODY = re.compile(rf"第[\d{CN_DIGITS}]+届(全国人民代表大会(?:常务委员会)?)")
+
+
+def adoption_history(note: str) -> list[tuple[str, str]]:
+    """(ISO date, act) for each date of a law's adoption note, the act being the first of 通过, 修正,
+    修订, 公布 said after the date: （1984年3月12日…会议通过　根据1992年9月4日…《关于修改…的决定》第一次修正）."""
+    if not ADOPTION_NOTE.match(to_simplified(note.strip())):
+        return []
+    dates = list(ANY_DATE.finditer(note))
+    history = []
+    for here, after in zip(dates, [*dates[1:], None]):
+        act = _ACT.search(note, here.end(), after.start() if after else len(note))
+        date = _iso_date("{}年{}月{}日".format(*here.groups()))
+        if date and act:
+            history.append((date, act.group()))
+    return history
+
+
+def adopting_body(note: str) -> str | None:
+    """The legislature whose session the adoption note names first (全国人民代表大会常务委员会)."""
+    found = _ADOPTING_BODY.search(to_simplified(note)) if ADOPTION_NOTE.match(to_simplified(note.strip())) else None
+    return found.group(1) if found else None
+
+
 def revision_date(items: list) -> str | None:
     """The latest date of a law's adoption note: （2008年12月27日…通过　根据2020年10月17日…修正）."""
     for item in items[:8]:

@@ -24,6 +24,8 @@ from .measured import GENERIC_QUANTITIES, figure_of
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, Quantity, context_similarity, find_quantities, same_kind, unit_of
 from .polarity import opposed_phrases, swapped_terms
+from .questions import is_of_kind, laws_named_otherwise, names_document
+from .records import SQUARE_YEAR, RecordSaid, judge_law_record, judge_plan_record, record_said
 from .retrieve import Filters, HybridRetriever
 from .targets import Figure, Target, TargetTable, find_figures, format_figure
 from .text import _jieba, has_chinese, known_places, normalize, place_key, tokenize
@@ -75,14 +77,6 @@ _SAYING = frozenset({"方案", "计划", "规划", "法律", "规定", "提出",
 _SAID_LEAD = re.compile(r"(?:方案|计划|规划|文件)(?:中的|里的|中|里|的|提出|明确|指出|提到|写明|载明|规定|要求)+"
                         r"|(?:提出|明确|指出|提到|写明|载明)")
 # A plan period a statement gives: a span of years with a word naming the period (实施期, 期限, 为期).
-# What a statement says of a document's record (its 文号, the day it was issued, who issued it), judged
-# against the record the parser read from its front matter, not against its clauses.
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d+\s*号")
-_SQUARE_YEAR = re.compile(r"\[\s*(\d{4})\s*\](?=\s*\d+\s*[号號])")
-_ISSUING = "(?:印发|发布|出台|颁布|公布|发文)"
-_ISSUED_ON = re.compile(rf"(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日[^，,。；;]{{0,6}}?{_ISSUING}"
-                        rf"|{_ISSUING}[^，,。；;]{{0,6}}?(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
-_ISSUED_BY = re.compile(rf"由([^，,。；;由]{{2,30}}?)(?:联合|共同)?{_ISSUING}")
 _PERIOD_WORD = re.compile(r"实施期|规划期|执行期|期限|周期|为期|时间跨度")
 _PERIOD_SAID = re.compile(r"(20\d{2})\s*年?\s*(?:至|到|-|—|–|~|～)\s*(20\d{2})\s*年?")
 # The bound a word after a quantity sets: 3000元以上 (at least) against 三千元以下 (at most).
@@ -139,7 +133,7 @@ class _Claim:
     bodies: list[str]
     doc_ids: list[str]           # plans the sentence names
     period: tuple[int, int] | None = None   # the plan period it gives (实施期是2022年至2025年)
-    record: dict[str, str] = field(default_factory=dict)   # number / date / issuer it gives its document
+    record: RecordSaid = field(default_factory=RecordSaid)  # what it gives its document's record
 
 
 @dataclass
@@ -206,13 +200,16 @@ class Verifier:
         return [h.clause for h in self.retriever.search(plain, EVIDENCE_CLAUSES, filters)]
 
     def _claim(self, sentence: str) -> _Claim | SentenceCheck:
-        sentence = _SQUARE_YEAR.sub(r"〔\1〕", sentence)  # 海政办发[2024]6号: a 文号, not a citation mark
+        sentence = SQUARE_YEAR.sub(r"〔\1〕", sentence)  # 海政办发[2024]6号: a 文号, not a citation mark
         plain = ITEM_NUMBER.sub(r"\1", CITATION_MARK.sub("", sentence).strip())
         if not has_chinese(plain):
             return SentenceCheck(sentence, "not_found", [], "陈述不含中文，无法与中文条款核对。(no Chinese text to check)")
         norm = search_form(plain)
+        doc_ids = self._named_documents(normalize(plain))
+        of_law = bool(doc_ids) and is_of_kind(self._first_named(norm, doc_ids), "law")
         figures = [dataclasses.replace(f, indicator=self._indicator_itself(f.indicator)) for f in find_figures(norm)]
-        record, inside = _record_said(norm)
+        record = record_said(norm, of_law)
+        inside = list(record.spans)
         figures = [f for f in figures if not any(a <= f.start < b or f.start <= a < f.end for a, b in inside)]
         inside += [(f.start, f.end) for f in figures]
         quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)
@@ -229,9 +226,20 @@ class Verifier:
         unknown = [p for p in places if p not in self._corpus_text]
         if unknown:
             return SentenceCheck(sentence, "not_found", [], f"文档中没有涉及“{'、'.join(unknown)}”的内容。")
-        doc_ids = [d.id for d in self.index.documents.values() if (key := self._place_key(d)) and key in norm]
         return _Claim(norm, figures, numbers, quantities, places, quoted, [_body_name(b) for b in BODY.findall(norm)],
                       doc_ids, (int(period[1]), int(period[2])) if period else None, record)
+
+    def _named_documents(self, norm: str) -> list[str]:
+        """The documents a statement names: a plan by its place, a law by its name or as practitioners
+        shorten it (民诉法); its evidence is theirs (著作权法于2020年11月11日修正 is not borne out by another
+        law amended that day)."""
+        documents = list(self.index.documents.values())
+        named = [d.id for d in documents if names_document(norm, d)]
+        return named + [d for _, ids in laws_named_otherwise(norm, documents, self._corpus_text) for d in ids
+                        if d not in named]
+
+    def _first_named(self, norm: str, doc_ids: list[str]) -> Document:
+        return min((self.index.documents[d] for d in doc_ids), key=lambda document: _named_at(norm, document))
 
     def _judge(self, sentence: str, claim: _Claim, clauses: list[Clause], targets: list[Target]) -> SentenceCheck:
         finding = _Finding()
@@ -318,7 +326,7 @@ class Verifier:
             if place not in document_text:
                 finding.fail("not_found", f"所引文档未提到“{place}”")
         for name in claim.quoted:
-            if name not in text:
+            if name not in text and not any(names_document(name, self.index.documents[d]) for d in claim.doc_ids):
                 finding.fail("not_found", f"条款中未见“{name}”" + self._found_elsewhere(name))
         for body in claim.bodies:
             if not _body_named(body, text):
@@ -327,7 +335,7 @@ class Verifier:
             finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
         for opposition in opposed_phrases(claim.norm, text) + swapped_terms(claim.norm, text):
             finding.fail("contradicted", f"条款为“{opposition.ruled}”，陈述为“{opposition.stated}”")
-        named_in_clause = any(self._place_key(self.index.documents[d]) in text for d in claim.doc_ids)
+        named_in_clause = any(name in text for d in claim.doc_ids for name in self.index.documents[d].names)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:
             finding.fail("not_found", "所引条款不属于陈述所说的文档")
         said, titles = self._said_besides_period(claim)
@@ -401,24 +409,20 @@ class Verifier:
                                              f"陈述为 {first}—{last} 年")
 
     def _check_record(self, claim: _Claim, finding: _Finding) -> None:
-        """The 文号, issuing day or issuer a statement gives the document it names first are its record's
-        (浦东的方案文号是浦府〔2017〕95号: 文号为 浦府〔2017〕94号)."""
-        named = sorted(claim.doc_ids, key=lambda d: claim.norm.find(self._place_key(self.index.documents[d]) or ""))
-        if not named:
+        """What a statement gives the record of the document it names first, judged by that record
+        (records.py)."""
+        if not claim.doc_ids:
             finding.fail("not_found", "陈述未指明是哪份文档")
             return
-        document = self.index.documents[named[0]]
-        finding.clauses[:] = [c for c in document.clauses if c.kind == "notice"][:1]
-        shown = {"number": document.number or "", "date": document.date or "", "issuer": document.issuer or ""}
-        for field_, said in claim.record.items():
-            label, ruled = _RECORD_LABELS[field_], search_form(shown[field_])
-            if not ruled:
-                finding.fail("not_found", f"{document.short_title}的文中未载明{label}")
-            elif _same_record(field_, said, ruled):
-                finding.reasons.append(f"与文档一致：{label} {shown[field_]}")
+        document = self._first_named(claim.norm, claim.doc_ids)
+        judge = judge_law_record if is_of_kind(document, "law") else judge_plan_record
+        judgement = judge(document, claim.record)
+        finding.clauses[:] = judgement.clauses
+        for problem, reason in judgement.verdicts:
+            if problem:
+                finding.fail(problem, reason)
             else:
-                said = _as_long_as(said, ruled) if field_ == "number" else said
-                finding.fail("contradicted", f"{label}为 {shown[field_]}，陈述为 {said}")
+                finding.reasons.append(reason)
 
     @staticmethod
     def _check_start(norm: str, quantity: Quantity, evidence_text: str, equal: list[Quantity],
@@ -473,8 +477,8 @@ class Verifier:
         return place_key(document.region)
 
     @functools.cached_property
-    def _place_keys(self) -> frozenset[str | None]:
-        return frozenset(self._place_key(d) for d in self.index.documents.values())
+    def _document_names(self) -> frozenset[str]:
+        return frozenset(name for d in self.index.documents.values() for name in d.names)
 
     @functools.cached_property
     def _corpus_text(self) -> str:
@@ -484,7 +488,7 @@ class Verifier:
         """Idf-weighted share of the sentence's words found in the clauses (plan names, and the words by which
         a statement says that a document says it, left out)."""
         idf = self.index.idf
-        words = {t for t in tokenize(norm) if t not in self._place_keys and not t.isdigit() and t not in _SAYING}
+        words = {t for t in tokenize(norm) if t not in self._document_names and not t.isdigit() and t not in _SAYING}
         total = sum(idf.of(t) for t in words)
         if not total:
             return 1.0
@@ -567,48 +571,9 @@ def _counts_its_list(norm: str, quantity: Quantity) -> bool:
 _COPULA_BEFORE = re.compile(r"(?:为|是)$")
 
 
-_RECORD_LABELS = {"number": "文号", "date": "印发日期", "issuer": "印发单位"}
-
-
-def _record_said(norm: str) -> tuple[dict[str, str], list[tuple[int, int]]]:
-    """What a statement says of a document's record — its 文号 (brackets unified), the day it was issued
-    (ISO) and who issued it — with the spans saying it."""
-    record, spans = {}, []
-    if number := _DOC_NUMBER.search(norm):
-        record["number"] = re.sub(r"\s+", "", number.group(0)).translate(_BRACKETS)
-        spans.append(number.span())  # its leading characters may run into the words before it (文号是浦府〔…)
-    if issued := _ISSUED_ON.search(norm):
-        year, month, day = [g for g in issued.groups() if g]
-        record["date"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-        spans.append(issued.span())
-    if issuer := _ISSUED_BY.search(norm):
-        record["issuer"] = issuer.group(1).strip()
-        spans.append(issuer.span(1))
-    return record, spans
-
-
-_BRACKETS = str.maketrans("[（(【]）)】", "〔〔〔〔〕〕〕〕")
-# A 文号's issuer's short form, year and number: the form is the characters right before the bracket, as
-# many as the record's has (the statement's may run on into the words before it: 文号是浦府〔…).
-_DOC_NUMBER_TAIL = re.compile(r"([\u4e00-\u9fff]{0,6})〔(\d{4})〕(\d+)号$")
-
-
-def _as_long_as(said: str, ruled: str) -> str:
-    """The statement's 文号 with as many characters before its bracket as the record's has."""
-    stated, recorded = _DOC_NUMBER_TAIL.search(said), _DOC_NUMBER_TAIL.search(ruled.translate(_BRACKETS))
-    if not (stated and recorded):
-        return said
-    return stated[0][max(0, len(stated[1]) - len(recorded[1])):]
-
-
-def _same_record(field_: str, said: str, ruled: str) -> bool:
-    if field_ == "issuer":
-        return said in ruled or ruled in said
-    if field_ == "number":
-        stated, recorded = _DOC_NUMBER_TAIL.search(said), _DOC_NUMBER_TAIL.search(ruled.translate(_BRACKETS))
-        return bool(stated and recorded) and stated.groups()[1:] == recorded.groups()[1:] \
-            and said.removesuffix(stated.group(0)[len(stated[1]):]).endswith(recorded[1])
-    return said == ruled
+def _named_at(norm: str, document: Document) -> int:
+    """Where a statement first names a document (its end when it names it otherwise, 民诉法)."""
+    return min((at for name in document.names if (at := norm.find(name)) >= 0), default=len(norm))
 
 
 def _measured(norm: str, quantity: Quantity) -> str:

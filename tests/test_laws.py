@@ -124,6 +124,24 @@ def test_verify_reads_numerals_and_bodies_for_the_right_subject(law_app, stateme
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("statement, status, evidence", [
+    # a statement naming a law is borne out by that law's articles or by no article
+    ("专利法规定外观设计专利权的期限为十五年。", "supported", "中华人民共和国专利法"),
+    ("保守国家秘密法规定外观设计专利权的期限为十五年。", "not_found", "中华人民共和国保守国家秘密法"),
+    # the database's record: the day the law was last promulgated, and its legislature
+    ("专利法于2020年10月17日第四次修正。", "supported", "中华人民共和国专利法"),
+    ("《专利法》于2021年10月17日修正。", "not_found", "中华人民共和国专利法"),
+    ("反不正当竞争法由全国人大常委会通过。", "supported", "中华人民共和国反不正当竞争法"),
+    ("反不正当竞争法由国务院制定。", "contradicted", "中华人民共和国反不正当竞争法"),
+    ("专利法自1985年4月1日起施行。", "supported", "中华人民共和国专利法"),
+])
+def test_a_statement_naming_a_law_is_judged_by_that_law_and_its_record(law_app, statement, status, evidence):
+    [sentence] = law_app.verifier.verify(statement).sentences
+    assert sentence.status == status, sentence.reason
+    assert sentence.evidence and {e.doc_title for e in sentence.evidence} == {evidence}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("statement, status", [
     ("专为科学研究和实验而使用有关专利的，不视为侵犯专利权。", "supported"),
     ("专为科学研究和实验而使用有关专利的，视为侵犯专利权。", "contradicted"),
