@@ -25,6 +25,7 @@ from .numerals import chinese_numeral, find_quantities, preferred_measures
 from .outline import paragraphs, paragraphs_across
 from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, document_parts, heading_core, is_of_kind, outline_of,
                         topic_terms, unit_number)
+from .records import adoption_note
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .text import ADDRESS, defined_terms, defines, normalize, split_sentences
 
@@ -82,7 +83,7 @@ DEFINITION_GAIN = 2.0  # a unit that states what the asked term means (X，是�
 _REFERS_ELSEWHERE = re.compile(r"根据|依据|按照")
 # What a metadata question asks for, field by field.
 _METADATA_ASKED = (("文号", re.compile(r"文号|发文字号")),
-                   ("印发单位", re.compile(r"单位|部门|机关|谁(?:印发|发布|制定)")),
+                   ("印发单位", re.compile(r"单位|部门|机关|谁[^，,。？?]{0,3}?(?:印发|发布|制定|通过|颁布)")),
                    ("日期", re.compile(r"日期|哪天|哪一天|什么时候|何时|时间|哪年|哪一年")),
                    ("规划期", re.compile(r"规划期|实施期|哪几年|起止")))
 _FRAGMENT_BREAK = re.compile(r"(?<=[，,；;：:])")  # not at 、: 专利、商标品牌质押融资总额 is one subject
@@ -1032,4 +1033,7 @@ class Composer:
             document = self.index.documents[doc_id]
             source = next((c for c in document.clauses if c.kind == "notice"), document.clauses[0])
             picks.append((metadata_sentence(document, asked), Hit(source, 1.0, None, None)))
+            if (note := adoption_note(document)) and is_of_kind(document, "law"):
+                # the record keeps the latest date; the note says when it was passed and each amendment
+                picks.append((note.text.strip(), Hit(note, 1.0, None, None)))
         return Draft(picks, quote=False)

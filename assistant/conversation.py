@@ -390,7 +390,8 @@ class Resolver:
             return Resolution(question, question, doc_ids=tuple(named), topic=topic_phrase(question, self.mentions),
                               continuation="ordinal", ordinal=chinese_number(ordinal.group(1)))
         if previous is None:
-            if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places):
+            # a document named is as much a subject as a place (专利法是什么时候通过的？ asks its record)
+            if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places or named):
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
         if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm) \

@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .frontmatter import date_of, front_of, issuer_of, number_of, period_of, region_of, revision_date, split_header
+from .frontmatter import (date_of, front_of, issuer_of, legislature, number_of, period_of, region_of, revision_date,
+                          split_header)
 from .genres import genre_of, is_national
 from .lines import ANNEX_LINE, clean_lines, heading_of, join_broken_lines
 from .model import Document, UnreadableDocument
@@ -59,7 +60,7 @@ def parse_document(text: str, doc_id: str, source: str, content_hash: str = "") 
     title = front.title or Path(source).stem
     return Document(
         id=doc_id, source=source, title=title, number=number_of(fields, items),
-        issuer=issuer_of(front, fields), date=date_of(front, fields) or revision_date(body),
+        issuer=issuer_of(front, fields) or legislature(body), date=date_of(front, fields) or revision_date(body),
         region=None if is_national(to_simplified(title)) else region_of(front.title),
         period=period_of(front.title), content_hash=content_hash,
         clauses=cut_clauses(doc_id, drafts, genre), genre=genre.name)

@@ -223,13 +223,22 @@ def adopting_body(note: str) -> str | None:
     return found.group(1) if found else None
 
 
+def _adoption_note(items: list) -> str | None:
+    return next((item for item in items[:8] if isinstance(item, str) and ADOPTION_NOTE.match(to_simplified(item))),
+                None)
+
+
 def revision_date(items: list) -> str | None:
     """The latest date of a law's adoption note: （2008年12月27日…通过　根据2020年10月17日…修正）."""
-    for item in items[:8]:
-        if isinstance(item, str) and ADOPTION_NOTE.match(to_simplified(item)):
-            dates = [_iso_date("{}年{}月{}日".format(*m.groups())) for m in ANY_DATE.finditer(item)]
-            return max((d for d in dates if d), default=None)
-    return None
+    note = _adoption_note(items)
+    dates = [_iso_date("{}年{}月{}日".format(*m.groups())) for m in ANY_DATE.finditer(note or "")]
+    return max((d for d in dates if d), default=None)
+
+
+def legislature(items: list) -> str | None:
+    """The legislature an adoption note says passed the law, for a text with no 发文机关 line."""
+    note = _adoption_note(items)
+    return adopting_body(note) if note else None
 
 
 def region_of(title: str) -> str | None:

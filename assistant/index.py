@@ -36,7 +36,7 @@ from .model import Clause, Document
 from .stores import COLLECTION, ChromaStore, VectorStore
 from .text import abbreviation_forms, normalize, tokenize
 
-INDEX_FORMAT = 9  # 9: numerals before 张, 笔, 例, 宗 … read as quantities (三百张 → 300张); 8: a region only where the title names a place, a national act's title line alone, a thin space in a number read as none, images left by a conversion and borders drawn with dashes dropped; 7: text tables drawn with rules (+----+) read row by row; a denser HNSW graph
+INDEX_FORMAT = 10  # 10: a law's legislature read from its adoption note when no 发文机关 line names it; 9: numerals before 张, 笔, 例, 宗 … read as quantities (三百张 → 300张); 8: a region only where the title names a place, a national act's title line alone, a thin space in a number read as none, images left by a conversion and borders drawn with dashes dropped; 7: text tables drawn with rules (+----+) read row by row; a denser HNSW graph
 
 
 QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")

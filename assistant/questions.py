@@ -56,6 +56,10 @@ _ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|日期|起止|几
 # What a law's record answers, asked right after its name (专利法是什么时候通过的, 商标法最近一次修改是哪年):
 # when it was passed or amended; a verb further on has a subject of its own (专利法规定的发明专利申请什么时候公布).
 _ENACTED = "(?:通过|修订|修正|修改|颁布|公布|发布|出台|制定)"
+# Who made a document, asked right after its name: 商标法是谁制定的, 民法典由哪个机关通过, 的制定机关是哪个
+# (商标法规定审查标准由哪个部门制定 asks who makes the standard).
+_ASKS_ENACTOR = re.compile(rf"(?:是|由|的)?(?:(?:谁|哪个机关|哪个部门|哪个单位|什么机关|什么部门|哪一级)[^，,。？?]{{0,3}}?"
+                           rf"{_ENACTED}|(?:制定|发文|印发|发布)(?:机关|单位|部门))")
 # A plan's own issuing ends the question (漕河泾的方案是哪一年发布的？); a verb with an object after it says
 # when the plan will publish something (什么时候发布白皮书).
 _ISSUED_LAST = r"(?:通过|颁布|公布|发布|出台|制定|印发|下发|发)(?:的|了)?[吗呢]?\W*$"
@@ -634,6 +638,8 @@ class QuestionAnalyser:
         reference = named_unit(norm)
         if intent == "date" and not reference and self._asks_enactment(norm, scope):
             intent = "metadata"
+        if not reference and self._asks_enactor(norm, scope):
+            intent = "metadata"  # 商标法是谁制定的: its record's issuer, not the article saying 制定本法
         tokens = self._beyond_names(self.with_suffixed_words(norm, self.weighted_tokens(question)), scope)
         within = named_within(norm) if reference and reference[0] == "article" else (None, None)
         if reference:   # the unit's numbers, not quantities its text must state (附表第12项 is not …12场)
@@ -859,6 +865,11 @@ class QuestionAnalyser:
         names = [name for d in documents for name in d.names] + scope.abbreviations
         act = _ENACTED if all(is_of_kind(d, "law") for d in documents) else _ISSUED_LAST
         return bool(documents) and any(re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + act, norm) for name in names)
+
+    def _asks_enactor(self, norm: str, scope: Scope) -> bool:
+        """Whether a question asks who made a document it names (_ASKS_ENACTOR after the name)."""
+        names = [name for d in scope.doc_ids for name in self.index.documents[d].names] + scope.abbreviations
+        return any(_ASKS_ENACTOR.match(norm, m.end()) for name in names for m in re.finditer(re.escape(name), norm))
 
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .frontmatter import adopting_body, adoption_history
+from .frontmatter import adoption_history
 from .model import Clause, Document
 from .topics import search_form
 
@@ -139,18 +139,23 @@ def _same_plan_record(field_: str, said: str, ruled: str) -> bool:
 
 # --- laws ---------------------------------------------------------------------------------------------
 
+def adoption_note(document: Document) -> Clause | None:
+    """The clause of a law's text that dates its adoption and amendments, if the text has one."""
+    return next((c for c in document.clauses if c.kind == "preamble" and adoption_history(c.text)), None)
+
+
 def judge_law_record(document: Document, said: RecordSaid) -> Judgement:
     """A law's dates and legislature against its record and adoption note, its day in force against the
     article giving it (see the module's docstring)."""
     judgement = Judgement()
-    note = next((c for c in document.clauses if c.kind == "preamble" and adoption_history(c.text)), None)
+    note = adoption_note(document)
     history = adoption_history(note.text) if note else []
     if note:
         judgement.clauses.append(note)
     if said.date:
         _judge_law_date(document, said, history, judgement)
     if said.issuer:
-        _judge_legislature(document, said.issuer, note, judgement)
+        _judge_legislature(document, said.issuer, judgement)
     if said.in_force:
         _judge_in_force(document, said.in_force, history, judgement)
     if not judgement.clauses and document.clauses:
@@ -180,8 +185,8 @@ def _same_act(said: str, recorded: str) -> bool:
     return said == recorded or (said in _AMENDING and recorded in _AMENDING)
 
 
-def _judge_legislature(document: Document, said: str, note: Clause | None, judgement: Judgement) -> None:
-    ruled = document.issuer or (adopting_body(note.text) if note else None)
+def _judge_legislature(document: Document, said: str, judgement: Judgement) -> None:
+    ruled = document.issuer
     if not ruled:
         judgement.fails("not_found", f"{document.short_title}的文中未载明制定机关")
     elif _same_body(_SESSION.sub("", said), search_form(ruled)):

@@ -293,6 +293,14 @@ def test_unseen_documents_another_law_and_its_articles(law_app):
     assert "商标局主管全国商标注册" in article.answer.text
 
 
+def test_a_first_question_about_a_named_law_itself_is_answered_not_sent_back(law_app):
+    """专利法是什么时候通过的？ has no topic word beside the law's name, as 徐汇的方案是谁印发的 has none beside
+    its place: the document named is its subject."""
+    [reply] = talk(law_app, "专利法是谁制定的？")
+    assert not reply.resolution.needs_clarification and reply.answer.intent == "metadata"
+    assert {c.clause.doc_id for c in reply.answer.citations} == {"patent-law"}
+
+
 def test_a_law_named_after_a_question_about_several_is_asked_about_the_topic_in_play(law_app):
     first, second = talk(law_app, "哪些法律提到了国务院？", "专利法怎么规定的？")
     assert len(first.answer.citations) == 2 and second.resolution.doc_ids == ("patent-law",)

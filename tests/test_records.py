@@ -18,6 +18,10 @@ PATENT_LAW = f"""中华人民共和国专利法
 
 第一条　为了保护专利权人的合法权益，鼓励发明创造，制定本法。
 
+第二条　本法所称的发明创造是指发明、实用新型和外观设计。
+
+第三条　国务院专利行政部门负责管理全国的专利工作。
+
 第八十二条　本法自1985年4月1日起施行。
 """
 NEVER_AMENDED = """中华人民共和国示例法
@@ -37,6 +41,7 @@ def test_an_adoption_note_gives_each_date_with_its_act_and_the_legislature():
     assert adopting_body(NOTE) == "全国人民代表大会常务委员会"
     assert adopting_body("（2020年5月28日第十三届全国人民代表大会第三次会议通过）") == "全国人民代表大会"
     assert adoption_history("第一条　本法自1985年4月1日起施行。") == []   # an article is no note
+    assert parse_document(PATENT_LAW, "law", "law.txt").issuer == "全国人民代表大会常务委员会"  # no 发文机关 line
 
 
 def test_passing_and_amending_are_acts_of_record_only_when_said_of_a_law():
@@ -76,3 +81,34 @@ def test_a_law_never_amended_contradicts_another_day_in_force_and_shows_the_arti
     assert found == ["contradicted"] and "本法自2021年1月1日起施行" in reasons
     assert judgement.clauses[0].path[-1] == "第三条"
     assert _judged(NEVER_AMENDED, "示例法由全国人民代表大会通过。")[0] == [""]
+
+
+@pytest.fixture(scope="module")
+def noted_law_app(tmp_path_factory):
+    """A knowledge base of one law whose text carries its adoption note, indexed with the real embedder."""
+    from assistant.app import App, Settings
+    root = tmp_path_factory.mktemp("noted-law")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "专利法.txt").write_text(PATENT_LAW, encoding="utf-8")
+    app = App(Settings(corpus=root / "corpus", index=root / "index"))
+    app.ensure_index(progress=False)
+    return app
+
+
+def test_asked_when_a_law_was_passed_the_answer_quotes_its_adoption_note(noted_law_app):
+    answer = noted_law_app.answerer.ask("专利法是什么时候通过的？")
+    assert "1984年3月12日" in answer.text and "第四次修正" in answer.text
+    assert any(c.clause.kind == "preamble" for c in answer.citations)
+
+
+def test_asked_who_made_a_law_the_answer_is_its_legislature(noted_law_app):
+    answer = noted_law_app.answerer.ask("专利法是谁制定的？")
+    assert answer.intent == "metadata" and "全国人民代表大会常务委员会" in answer.text
+
+
+def test_a_statement_of_a_laws_record_is_verified_against_its_note(noted_law_app):
+    verify = noted_law_app.verifier.verify
+    [passed] = verify("专利法于1984年3月12日通过。").sentences
+    [wrong] = verify("专利法于1984年3月12日第一次修正。").sentences
+    assert passed.status == "supported" and passed.evidence[0].path == ["前言"]
+    assert wrong.status == "contradicted", wrong.reason
