@@ -216,10 +216,13 @@ _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE}
 _YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
 _ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}(?:费|资本|资金|价款)|多少万")  # 判赔的范围是多少
-# An amount named in a part of the question that asks something (罚款是多少, 赔偿数额怎么算); in a
+# An amount named in a part of the question that asks something (罚款是多少, 赔偿数额是多少); in a
 # condition (违法所得数额巨大的，会判什么刑) it says when, not what is asked.
 _MONEY_NOUN = re.compile(r"金额|数额|罚款|赔偿额")
 _ASKING = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|吗|[?？]$")
+# How an amount is arrived at (赔偿数额怎么确定, 如何计算): the rule that reckons it, whose fallback figure is one
+# of its sentences, not a sentence giving a figure.
+_ASKS_METHOD = re.compile(r"(?:怎么|怎样|如何)(?:来)?(?:确定|计算|算|认定|核定)")
 _QUESTION_PART = re.compile(r"[,，;；]")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分之多少|百分比|占比|几成|多少%")
 
@@ -237,11 +240,17 @@ def asked_measures(norm_question: str) -> frozenset[str]:
     if _ASKS_TIME.search(norm_question) and not measures & TIME_MEASURES:  # 期限是多少年 asks years only
         measures |= TIME_MEASURES
     if _ASKS_MONEY.search(norm_question) or any(_MONEY_NOUN.search(part) and _ASKING.search(part)
+                                                and not _ASKS_METHOD.search(part)
                                                 for part in _QUESTION_PART.split(norm_question)):
         measures |= MONEY_MEASURES
     if _ASKS_SHARE.search(norm_question):
         measures |= SHARE_MEASURES
     return frozenset(measures)
+
+
+def asks_method(norm_question: str) -> bool:
+    """Whether a question asks how an amount is arrived at rather than what it is (see _ASKS_METHOD)."""
+    return _ASKS_METHOD.search(norm_question) is not None and not asked_measures(norm_question)
 
 
 def asks_duration(norm_question: str) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from .genres import GENRES, is_national
 from .index import Index
 from .model import Clause, Document
-from .numerals import COUNT_MEASURES, MONEY_MEASURES, asks_duration, numeral_value, preferred_measures
+from .numerals import COUNT_MEASURES, MONEY_MEASURES, asks_duration, asks_method, numeral_value, preferred_measures
 from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
                    word_list)
 from .thesaurus import Thesaurus
@@ -635,6 +635,8 @@ class QuestionAnalyser:
             intent = "general"
         if intent == "date" and asks_duration(norm) and not _ASKS_WHEN.search(norm):
             intent = "figure"  # 期限是多久 asks how long (二十年), not when
+        if intent == "figure" and asks_method(norm):
+            intent = "general"  # 罚款金额怎么确定 asks the rule that reckons it (a how-question: its measures)
         reference = named_unit(norm)
         if intent == "date" and not reference and self._asks_enactment(norm, scope):
             intent = "metadata"

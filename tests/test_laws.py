@@ -421,6 +421,15 @@ def test_a_level_asked_for_is_answered_only_by_a_text_naming_one(law_app):
 
 
 @pytest.mark.slow
+def test_how_damages_are_reckoned_is_answered_by_the_whole_rule(copyright_app):
+    """Not by its fallback alone (五百元以上五百万元以下), which the wish for a sum of money picked before."""
+    answer = copyright_app.answerer.ask("著作权侵权的赔偿数额怎么确定？")
+    assert answer.citations and all("第五十四条" in c.clause.path for c in answer.citations)
+    for rule in ("实际损失", "一倍以上五倍以下", "五百万元以下"):
+        assert rule in answer.text
+
+
+@pytest.mark.slow
 def test_a_laws_chapters_are_not_outlined_for_sharing_the_laws_words(copyright_app):
     analyse = copyright_app.answerer.analyser.analyse
     # 第二章 著作权 and 第四章 与著作权有关的权利 share their words with any question on 著作权法

@@ -86,6 +86,18 @@ def test_how_a_breach_is_punished_prefers_a_fine_without_demanding_one():
     assert asked_measures(question) == frozenset()   # 责令改正 alone still answers it
 
 
+@pytest.mark.parametrize("question, method", [
+    ("著作权侵权的赔偿数额怎么确定？", True),
+    ("罚款金额如何计算？", True),
+    ("赔偿数额是多少？", False),
+    ("赔偿数额怎么确定，最多赔多少？", False),   # the figure is asked as well
+])
+def test_how_an_amount_is_reckoned_asks_for_the_rule_not_a_figure(question, method):
+    from assistant.numerals import asks_method
+    assert asks_method(normalize(question)) is method
+    assert (preferred_measures(normalize(question)) == frozenset()) is method
+
+
 def test_doubling_is_a_quantity_of_two_times():
     from assistant.numerals import find_quantities
 
