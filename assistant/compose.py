@@ -19,7 +19,7 @@ from .genres import GENRES, PLAN, Genre
 from .index import QUOTED_TITLE, Index
 from .lines import heading_of
 from .meaning import similarities
-from .measured import asked_of
+from .measured import GENERIC_QUANTITIES, asked_of
 from .model import Clause, Document
 from .numerals import chinese_numeral, find_quantities, preferred_measures
 from .outline import paragraphs, paragraphs_across
@@ -755,6 +755,8 @@ class Composer:
         The chosen sentences otherwise."""
         asked = asked_of(query.norm) if measures else []
         stating = [s for _, s, _ in chosen if states_measure(s, measures)] if asked else []
+        if owned := self._of_asked_owner(query, hits, measures, asked, chosen, ranked):
+            return [owned]
         judged = {s: of_asked(s, asked, measures) for s in stating}
         if any(judged.values()):  # beside the sentence giving it, a figure of another thing is no answer
             return [r for r in chosen if judged.get(r[1]) is not False]
@@ -766,6 +768,32 @@ class Composer:
         better = next((r for r in ranked + further if coverage(query.tokens, [r[1]], query.aliases) >= held
                        and of_asked(r[1], asked, measures)), None)  # tagging words is the slower test
         return [better] if better else chosen
+
+    def _of_asked_owner(self, query: Query, hits: list[Hit], measures: frozenset[str], asked: list[str],
+                        chosen: list[tuple[float, str, Hit]],
+                        ranked: list[tuple[float, str, Hit]]) -> tuple[float, str, Hit] | None:
+        """Asked a quantity of a thing named with its kind (专利的保护期), when every chosen sentence stating
+        one stands in an article that names not that kind, even in its law's name (著作权法's 保护期为五十年),
+        the best sentence of an article naming it whose figure is of the thing asked (专利法第四十二条 …期限为
+        二十年: 期限 and 保护期 share 期). Only where a genre states a figure in the article of its subject."""
+        things = [w for w in asked if w not in GENERIC_QUANTITIES]
+        kinds = [w for w in things[:-1] if w in query.known]
+        stating = [r for r in chosen if states_measure(r[1], measures)]
+        if not kinds or not stating or any(self._names_any(r[2], kinds, query) for r in stating):
+            return None
+        further = best_sentences(hits[TOP_CLAUSES:], query.tokens, query.intent, _asks_target(query),
+                                 measures, self.index, aliases=query.aliases)
+        return next((r for r in ranked + further if states_measure(r[1], measures)
+                     and self._names_any(r[2], kinds, query) and of_asked(r[1], things, measures)), None)
+
+    def _names_any(self, hit: Hit, words: list[str], query: Query) -> bool:
+        """Whether an article of a genre stating figures with their subject names one of the words, in its
+        headings, its text or its law's name; a plan's figure may stand apart from its words, so it does."""
+        document = self.index.documents[hit.clause.doc_id]
+        if GENRES[document.genre].figures_apart:
+            return True
+        context = normalize(" ".join((document.short_title, *hit.clause.path, hit.clause.text)))
+        return any(holds(w, context, aliases=query.aliases) for w in words)
 
     def _named_group_rows(self, query: Query, chosen: list[tuple[float, str, Hit]]) -> list[tuple[float, str, Hit]]:
         """Every row of the indicator table's group the question names, in the table's order, when it

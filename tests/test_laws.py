@@ -1048,3 +1048,17 @@ def test_a_plan_is_asked_which_laws_it_cites(law_app):
     assert "《反不正当竞争法》" in answer.text
     cited = answer.citations[0].to_dict()
     assert cited["doc_id"] == "trade-secrets-2025" and cited["links"][0]["doc_id"] == "中华人民共和国反不正当竞争法"
+
+
+@pytest.fixture(scope="module")
+def patent_and_copyright_app(tmp_path_factory) -> App:
+    return _seeds_with_laws(tmp_path_factory, "patent-copyright-kb", "专利法", "著作权法")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["专利的保护期是多久？", "专利保护期多长？"])
+def test_a_quantity_asked_of_a_kind_is_not_taken_from_an_article_of_another_kind(patent_and_copyright_app, question):
+    """著作权法 says 保护期 (为五十年) where 专利法 says 期限: the word asked is 著作权法's, the kind asked 专利法's."""
+    answer = patent_and_copyright_app.answerer.ask(question)
+    assert answer.citations[0].document.title == "中华人民共和国专利法"
+    assert "第四十二条" in answer.citations[0].clause.path and "二十年" in answer.text
