@@ -976,8 +976,8 @@ class Composer:
 
     def _section_items(self, query: Query, hits: list[Hit],
                        filters: Filters) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, Hit]]]:
-        """The sections the question names and, under each, every sub-section's heading with the
-        first clause under it. With no document named, the sections of the document the best
+        """The sections the question names and, under each, every sub-section's heading (a table's row: the
+        row) with the first clause under it. With no document named, the sections of the document the best
         clauses come from."""
         allowed = filters.allowed_documents(self.index)
         sections = [s for s in query.sections if allowed is None or s[0] in allowed]
@@ -991,7 +991,9 @@ class Composer:
             in_order = sorted(document.clauses, key=lambda c: c.order)
             for child in outline_of(document).get(parent, []) if parent else document_parts(document):
                 first = next(c for c in in_order if c.path[:len(child)] == child)
-                items.append((child[-1], Hit(first, 1.0, None, None)))
+                # a table's row is read with its values (高价值发明专利拥有量(件)：…2026年目标值 ≥1600), not its label
+                shown = first.text if first.kind == "table_row" and first.path == child else child[-1]
+                items.append((shown, Hit(first, 1.0, None, None)))
         return sections, items
 
     def outline(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:

@@ -509,6 +509,22 @@ def heading_core(heading: str) -> str:
     return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
 
 
+MAX_KIND_HEADING_WORDS = 3
+# A kind said after a demonstrative points back at what the question names (“高效益贡献加大”这一任务), not at
+# the document's section of that kind.
+_POINTING_BACK = re.compile(r"(?:这|该|此|那)(?:一|个|项|些|类)?[\u4e00-\u9fff]{2}")
+
+
+def heading_kind(heading: str) -> str:
+    """The noun a short heading ends in, naming the kind of what is under it (二、发展目标 → 目标, （四）保障措施
+    → 措施); "" for a heading that says what is done (（一）集聚多方合力，实现…) or is a single word."""
+    words = tagged(heading_core(heading))
+    if not 1 < len(words) <= MAX_KIND_HEADING_WORDS or not all(_CJK_WORD.fullmatch(w) for w, _ in words):
+        return ""
+    last, flag = words[-1]
+    return last if len(last) >= 2 and flag[:1] == "n" else ""
+
+
 def outline_of(document: Document) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
     """The document's section tree from its clauses' paths: every section that has
     sub-sections → the paths of its direct sub-sections, in reading order."""
@@ -736,6 +752,28 @@ class QuestionAnalyser:
         parts = [heading, *(p for p in _HEADING_CLAUSES.split(heading) if len(p) >= MIN_HEADING_PART)]
         return any(self._words_covered(norm, part, doc_id) for part in dict.fromkeys(parts))
 
+    def _named_by_kind(self, norm: str, parent: tuple[str, ...], doc_id: str) -> bool:
+        """A short heading names the kind of content under it by its last noun (工作目标, 发展目标, 保障措施):
+        a question saying that kind (漕河泾的目标是什么) names the section when no other heading of the
+        document ends in it. A section whose only sub-section is this one (二、发展目标 over its table of
+        indicators) is named for it."""
+        outline = self.outlines[doc_id]
+        headings = [parent[-1]] + ([parent[-2]] if len(parent) > 1 and parent[:-1] not in outline else [])
+        words = set(tokenize(_POINTING_BACK.sub(" ", norm)))
+        return any((kind := heading_kind(h)) in words and self._heading_kinds(doc_id).count(kind) == 1
+                   for h in headings)
+
+    def _heading_kinds(self, doc_id: str) -> list[str]:
+        if doc_id not in self._kinds:
+            headings = {h for c in self.index.documents[doc_id].clauses if c.kind not in ("notice", "preamble")
+                        for h in c.path}
+            self._kinds[doc_id] = [k for h in headings if (k := heading_kind(h))]
+        return self._kinds[doc_id]
+
+    @functools.cached_property
+    def _kinds(self) -> dict[str, list[str]]:
+        return {}
+
     def _words_covered(self, norm: str, heading: str, doc_id: str) -> bool:
         words = {t: self.document_weight(t, doc_id) for t in _heading_words(heading)}
         total = sum(words.values())
@@ -808,7 +846,8 @@ class QuestionAnalyser:
                 # A heading that only says what the whole document is about (第二章 著作权 of 著作权法)
                 # is not named by the question's saying it: every question about the law does.
                 by_words = (heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
-                    self._heading_covered(norm, parent[-1], doc_id) or self._names_items(norm, doc_id, kids))) \
+                    self._heading_covered(norm, parent[-1], doc_id) or self._names_items(norm, doc_id, kids)
+                    or self._named_by_kind(norm, parent, doc_id))) \
                     and not _titles_only(parent[-1], document.title)
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue

@@ -75,6 +75,28 @@ def test_a_section_is_named_by_one_part_of_its_heading_and_which_items_is_no_cou
         "1.引导服务业为创新主体提质增效", "2.促进服务业支撑科技成果转移转化", "3.打造知识产权新业态新模式"]
 
 
+@pytest.mark.parametrize("question, first_item", [
+    ("漕河泾的目标是什么？", "1.高质量服务进一步集聚"),     # (三)工作目标: its only heading ending in 目标
+    ("郑州有哪些任务？", "(一)优化完善政策体系"),           # 二、主要任务
+])
+def test_a_section_is_named_by_the_kind_its_heading_ends_in(seed_app, question, first_item):
+    answer = seed_app.answerer.ask(question)
+    assert answer.intent == "outline" and answer.text.splitlines()[1].startswith(first_item)
+
+
+def test_a_section_whose_only_part_is_a_table_lists_the_rows_with_their_values(seed_app):
+    """海曙's 二、發展目標 is a paragraph over a table of indicators: asked its goals, the rows are read out."""
+    answer = seed_app.answerer.ask("海曙的方案有哪些目标？")
+    assert answer.intent == "outline" and len(answer.citations) == 15
+    assert "2026年目標值 ≥1600" in answer.text.splitlines()[1]
+
+
+def test_a_kind_said_after_a_demonstrative_points_at_the_question_not_a_section():
+    from assistant.questions import _POINTING_BACK, heading_kind
+    assert heading_kind("二、發展目標") == "目标" and heading_kind("（一）集聚多方合力，实现“高质量服务集聚”") == ""
+    assert "任务" not in _POINTING_BACK.sub(" ", "“高效益贡献加大”这一任务下列了哪些指标")
+
+
 def test_an_outline_in_traditional_script_keeps_the_documents_headings(seed_app):
     answer = seed_app.answerer.ask("海曙區的保障措施包括哪些？")
     assert answer.intent == "outline"
