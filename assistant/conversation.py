@@ -72,6 +72,7 @@ _ELLIPTICAL = re.compile(r"^(?:那么|那|再看看|再说说)?(?P<name>[^？?�
 _ASKED_SPAN = re.compile(r"(?:(?:多少|几)个?(?:天|日|年|月|周|星期|小时|工作日)|多长时间|多少时间|多久)(?:以内|之内|内)?")
 # 资金方面具体怎么做？: a topic of its own, but said as a part of what is being discussed
 _NARROWING = re.compile(r"方面|具体|详细|展开|其中|这方面|这块|这一块")
+_ASPECT = re.compile(r"方面|这块|这一块|领域")
 _YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止|在)?\s*(?:19|20)\d{2}\s*年(?:底|末|前)?")
 # (和, 及 before a preposition: what joined two places taken out, 浦东和徐汇在… → 和在…)
 _LEADING = re.compile(r"^(?:那么|那|其中|对于|对|关于|在|的|又|呢|(?:和|及|以及|、)(?=\s*[在对于就从])|，|,|\s)+")
@@ -594,8 +595,9 @@ class Resolver:
         """资金方面具体怎么做？: a question of its own, asked within the documents in play."""
         where = "和".join(self.mentions.display_name(d) for d in previous.doc_ids[:2])
         frame = re.sub(r"\s+", "", _LEADING.sub("", question))
-        resolution = self._resolved(f"{where}在{frame}" if not frame.startswith("在") else where + frame,
-                                    previous.doc_ids[:2], topic_phrase(question, self.mentions))
+        # 在 goes before an aspect (在资金方面具体怎么做), not before a question of its own (有什么具体指标)
+        joined = f"{where}在{frame}" if _ASPECT.search(frame) and not frame.startswith("在") else where + frame
+        resolution = self._resolved(joined, previous.doc_ids[:2], topic_phrase(question, self.mentions))
         if _CONTINUE.search(normalize(question)):  # 具体怎么做: the detail of the best clause
             resolution.continuation = "search"
         return resolution

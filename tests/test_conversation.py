@@ -127,6 +127,14 @@ def test_the_particle_a_cut_off_verb_leaves_is_no_part_of_the_topic(seed_app):
     assert second.understood_as.startswith("海曙数据知识产权")
 
 
+def test_a_narrowing_question_of_its_own_is_asked_of_the_documents_in_play_without_an_aspect(seed_app):
+    """在 goes before an aspect (资金方面), not before a question of its own (有什么具体指标)."""
+    _, own = talk(seed_app, "徐汇的方案有哪些目标？", "有什么具体指标？")
+    _, aspect = talk(seed_app, "徐汇的方案有哪些目标？", "资金方面具体怎么做？")
+    assert own.understood_as == "徐汇区有什么具体指标？"
+    assert aspect.understood_as == "徐汇区在资金方面具体怎么做？"
+
+
 def test_a_follow_up_completed_from_the_last_turn_is_offered_the_clauses_that_answered_it(seed_app):
     """那海曙呢？ is read with the last question, so the clauses that answered it go with it (a sibling's
     figure often stands in the same article: 外观设计呢？ after 专利权的保护期); a question of its own
