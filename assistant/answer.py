@@ -288,8 +288,8 @@ class Answerer:
         unaddressed = self.composer.unaddressed(query)
         if unaddressed:
             return f"{'、'.join(unaddressed)}的文档中没有与问题对应的条款。"
-        if not state["hits"] or query.intent in ("metadata", "cites", "outline"):
-            return ""  # answered from the record or the section tree the question names
+        if not state["hits"] or query.intent in ("metadata", "cites", "outline", "targets"):
+            return ""  # answered from the record, the section tree or the targets of the documents named
         covered = coverage(query.tokens, [h.clause for h in state["hits"][:3]], query.aliases)
         similarities = [h.similarity for h in state["hits"] if h.similarity is not None]
         if not similarities:  # keyword-only retrieval: words are the only evidence

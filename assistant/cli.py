@@ -471,7 +471,7 @@ def echo_targets(result, topic_term: str | None) -> None:
     for group in result.groups:
         click.echo(f"\n{group.indicator}")
         for t in group.targets:
-            click.echo(f"  {t.region or t.doc_id:<8} {t.comparator}{t.value_text:<12} {t.year or '':<4}  {t.clause_id}")
+            click.echo(f"  {t.region or t.doc_id:<8} {t.stated():<12} {t.year or '':<4}  {t.clause_id}")
 
 
 @cli.command()

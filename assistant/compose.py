@@ -27,6 +27,7 @@ from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, docume
                         topic_terms, unit_number)
 from .records import adoption_note
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
+from .targets import extract_targets, group_targets
 from .text import ADDRESS, defined_terms, defines, normalize, split_sentences
 
 TOP_CLAUSES = 5
@@ -63,7 +64,7 @@ EVIDENCE_CLAUSES = 20  # keyword matches searched for that best clause
 STATED_WHOLE = 0.9
 INDICATOR_SHARE = 0.75
 # Kinds answered from the record or the section tree, or a line per document (judged per line).
-_NOT_EVIDENCED = ("metadata", "cites", "outline", "topic", "per_document")
+_NOT_EVIDENCED = ("metadata", "cites", "outline", "topic", "per_document", "targets")
 
 # The group an indicator table's row belongs to, which the table writes before it (高效益贡献加大：…).
 _ROW_GROUP = re.compile(r"^(?P<group>[^：:\n]{2,20})[：:]")
@@ -588,7 +589,7 @@ class Composer:
             return self.named_within(query, hits)
         compose = {"metadata": self.metadata, "cites": self.cites, "per_document": self.per_document,
                    "units": self.units, "topic": self.topic, "measures": self.measures,
-                   "outline": self.outline}.get(query.intent, self.sentences)
+                   "outline": self.outline, "targets": self.targets}.get(query.intent, self.sentences)
         return compose(query, hits, filters)
 
     def named_within(self, query: Query, hits: list[Hit]) -> Draft:
@@ -1005,6 +1006,25 @@ class Composer:
                          for d, p in sections)
         several = len({d for d, _ in sections}) > 1  # each line then says whose heading it is
         return Draft(picks, lines=True, quote=False, lead=f"{heads}包括：\n", per_document=several)
+
+    def targets(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
+        """The quantitative targets of the plans asked about (of the best clause's plan when none is named),
+        one line each — indicator, figure, year — cited to the clause stating it; a target stated twice
+        (body and annex) once."""
+        allowed = filters.allowed_documents(self.index)
+        doc_ids = [d for d in (query.scope.doc_ids or [h.clause.doc_id for h in hits[:1]])
+                   if allowed is None or d in allowed]
+        picks = []
+        for doc_id in doc_ids:
+            for group in group_targets(extract_targets(self.index.documents[doc_id])):
+                for target in group.targets:
+                    year = f"（{target.year}年）" if target.year else ""
+                    picks.append((f"{target.indicator}：{target.stated()}{year}",
+                                  Hit(self.index.clause_by_id[target.clause_id], 1.0, None, None)))
+        names = "、".join(self.index.documents[d].short_title for d in doc_ids)
+        if not picks:
+            return Draft(abstain=f"{names or '所检索'}的文档中没有量化指标。")
+        return Draft(picks, lines=True, quote=False, lead=f"{names}的量化指标：\n", per_document=len(doc_ids) > 1)
 
     def topic(self, query: Query, hits: list[Hit], filters: Filters) -> Draft:
         """One line per document that mentions the term, quoting the first mention."""

@@ -509,6 +509,18 @@ def heading_core(heading: str) -> str:
     return _HEADING_NUMBER.sub("", normalize(heading)).strip(" 。.")
 
 
+# Asking for a plan's targets as a list (有哪些指标, 量化指标是什么, 都有什么目标值), with nothing to narrow them.
+_ASKS_TARGETS = re.compile(r"(?:哪些|哪几个|什么|几个|多少个?)(?:具体|量化|主要|考核|核心)?的?(?:指标|目标值)"
+                           r"|(?:指标|目标值)(?:有|都有|包括|是)(?:哪些|什么)")
+_TARGET_WORDS = frozenset({"指标", "目标值", "具体", "量化", "主要", "考核", "核心"})
+
+
+def asks_targets(norm_question: str, known: dict[str, float]) -> bool:
+    """Whether a question asks for the targets of the plans it names as a list: no word of it but the
+    asking ones and the names is in the documents (专利代理师指标是多少 asks one)."""
+    return _ASKS_TARGETS.search(norm_question) is not None and not set(known) - _TARGET_WORDS
+
+
 MAX_KIND_HEADING_WORDS = 3
 # A kind said after a demonstrative points back at what the question names (“高效益贡献加大”这一任务), not at
 # the document's section of that kind.
@@ -687,6 +699,8 @@ class QuestionAnalyser:
         if sections and intent in ("general", "per_document", "topic", "figure") and ENUMERATES.search(norm) \
                 and "多少" not in norm and (not several or {d for d, _ in sections} == set(scope.doc_ids)):
             intent = "outline"
+        elif intent != "metadata" and asks_targets(norm, known):
+            intent = "targets"   # 海曙有哪些量化指标: the plan's targets, one line each
         elif several and intent not in ("metadata", "cites", "units"):
             intent = "per_document"  # naming several places asks for one line each
         elif (asks_how or pointed) and intent == "general" and not preferred_measures(norm):

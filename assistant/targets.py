@@ -139,6 +139,13 @@ class Target(_Quantity):
     baseline_year: int | None = None
     also_in: list[str] = field(default_factory=list)  # other clauses stating the same target
 
+    def stated(self) -> str:
+        """The figure as the document states it; a table's cell, whose unit its header gives, with that unit
+        (≥1600 under 高价值发明专利拥有量(件) → ≥1600件, ≥1000 under 交易金额(万元) → ≥1000万元)."""
+        if self.unit in self.value_text:
+            return self.value_text
+        return self.comparator + format_figure(self.low, self.high, self.unit)
+
     @property
     def value(self) -> float | list[float]:
         return _plain(self.low) if self.low == self.high else [_plain(self.low), _plain(self.high)]

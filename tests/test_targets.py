@@ -153,3 +153,21 @@ def test_cli_targets_table(seed_app):
 def test_cli_targets_empty_topic_is_an_error(seed_app):
     done = run_cli(seed_app, "targets", "--topic", " ")
     assert done.exit_code != 0 and "Traceback" not in done.output
+
+
+def test_a_table_cell_is_stated_with_the_unit_its_header_gives(table):
+    cell = next(t for t in table.targets if t.clause_id == "haishu-2024#2.t1r13")
+    assert cell.value_text == "≥60" and cell.stated().replace(" ", "") == "≥60家"   # not ≥≥60
+
+
+@pytest.mark.parametrize("question, listed", [("海曙的量化指标有哪些？", "海曙區"), ("徐汇有哪些指标？", "徐汇区")])
+def test_a_plans_targets_asked_as_a_list_are_read_out_one_a_line(seed_app, question, listed):
+    answer = seed_app.answerer.ask(question)
+    lines = answer.text.splitlines()
+    assert answer.intent == "targets" and lines[0] == f"{listed}的量化指标："
+    assert len(lines) > 10 and all("：" in line for line in lines[1:])
+    assert {c.clause.doc_id for c in answer.citations} == {answer.citations[0].clause.doc_id}
+
+
+def test_one_indicator_asked_is_no_list_of_targets(seed_app):
+    assert seed_app.answerer.ask("徐汇的专利代理师指标是多少？").intent != "targets"
