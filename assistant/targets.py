@@ -267,14 +267,22 @@ def clause_targets(document: Document, clause: Clause) -> list[Target]:
     return [row] if row else _text_targets(document, clause)
 
 
+# A count spelled out in characters with 个 or 次 in a plan's prose counts its own structure (两个转变为主线, 分三个
+# 阶段, 一次性告知), not a target: the plans write their targets' figures in digits (建成30家, 3个以上).
+_STRUCTURE_COUNT = re.compile(r"[一二两三四五六七八九十]+[个個次]")
+
+
 def _text_targets(document: Document, clause: Clause) -> list[Target]:
     norm, origin = normalize_with_offsets(clause.text)
     targets = []
     for figure in find_figures(norm):
+        value_text = _original(clause.text, origin, figure.start, figure.end)
+        if _STRUCTURE_COUNT.fullmatch(value_text):
+            continue
         targets.append(Target(
             document.id, document.title, document.region, clause.id,
             _original(clause.text, origin, figure.indicator_start, figure.indicator_start + len(figure.indicator)),
-            figure.group, _original(clause.text, origin, figure.start, figure.end),
+            figure.group, value_text,
             figure.low, figure.high, figure.unit, figure.comparator, figure.year or _last_year(document)))
     return targets
 
