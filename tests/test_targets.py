@@ -17,7 +17,7 @@ GOLD = Path(__file__).resolve().parent.parent / "eval" / "targets.jsonl"
 # Measured on the seeds (see the printed figures); set a little below the measurement.
 # The extractor was written while reading the same five plans, so these figures say
 # little about unseen documents: test_unseen_phrasing covers a few of those.
-MIN_PRECISION = 0.95
+MIN_PRECISION = 0.98  # 98 of 98 found match since structure counts (两个转变) are left out
 MIN_RECALL = 0.95
 MIN_YEAR_ACCURACY = 0.95
 MIN_COMPARATOR_ACCURACY = 0.95
