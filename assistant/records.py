@@ -104,18 +104,22 @@ def judge_plan_record(document: Document, said: RecordSaid) -> Judgement:
     """A plan's 文号, issuing day and issuer against its front matter, shown with its cover letter
     (浦东的方案文号是浦府〔2017〕95号: 文号为 浦府〔2017〕94号)."""
     judgement = Judgement(clauses=[c for c in document.clauses if c.kind == "notice"][:1])
-    shown = {"number": document.number or "", "date": document.date or "", "issuer": document.issuer or ""}
+    recorded = {"number": document.number or "", "date": document.date or "", "issuer": document.issuer or ""}
     for field_, stated in (("number", said.number), ("date", said.date), ("issuer", said.issuer)):
         if not stated:
             continue
-        label, ruled = PLAN_LABELS[field_], search_form(shown[field_])
+        label, ruled = PLAN_LABELS[field_], search_form(recorded[field_])
+        shown = _chinese_date(recorded[field_]) if field_ == "date" and ruled else recorded[field_]
         if not ruled:
             judgement.fails("not_found", f"{document.short_title}的文中未载明{label}")
         elif _same_plan_record(field_, stated, ruled):
-            judgement.agrees(f"与文档一致：{label} {shown[field_]}")
+            judgement.agrees(f"与文档一致：{label} {shown}")
         else:
-            stated = _as_long_as(stated, ruled) if field_ == "number" else stated
-            judgement.fails("contradicted", f"{label}为 {shown[field_]}，陈述为 {stated}")
+            if field_ == "number":
+                stated = _as_long_as(stated, ruled)
+            elif field_ == "date":
+                stated = _chinese_date(stated)
+            judgement.fails("contradicted", f"{label}为 {shown}，陈述为 {stated}")
     return judgement
 
 
