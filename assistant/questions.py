@@ -527,6 +527,7 @@ MAX_KIND_HEADING_WORDS = 3
 _POINTING_BACK = re.compile(r"(?:这|该|此|那)(?:一|个|项|些|类)?[\u4e00-\u9fff]{2}")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every heading of every plan on every question
 def heading_kind(heading: str) -> str:
     """The noun a short heading ends in, naming the kind of what is under it (二、发展目标 → 目标, （四）保障措施
     → 措施); "" for a heading that says what is done (（一）集聚多方合力，实现…) or is a single word."""
@@ -766,14 +767,13 @@ class QuestionAnalyser:
         parts = [heading, *(p for p in _HEADING_CLAUSES.split(heading) if len(p) >= MIN_HEADING_PART)]
         return any(self._words_covered(norm, part, doc_id) for part in dict.fromkeys(parts))
 
-    def _named_by_kind(self, norm: str, parent: tuple[str, ...], doc_id: str) -> bool:
+    def _named_by_kind(self, words: set[str], parent: tuple[str, ...], doc_id: str) -> bool:
         """A short heading names the kind of content under it by its last noun (工作目标, 发展目标, 保障措施):
         a question saying that kind (漕河泾的目标是什么) names the section when no other heading of the
         document ends in it. A section whose only sub-section is this one (二、发展目标 over its table of
         indicators) is named for it."""
         outline = self.outlines[doc_id]
         headings = [parent[-1]] + ([parent[-2]] if len(parent) > 1 and parent[:-1] not in outline else [])
-        words = set(tokenize(_POINTING_BACK.sub(" ", norm)))
         return any((kind := heading_kind(h)) in words and self._heading_kinds(doc_id).count(kind) == 1
                    for h in headings)
 
@@ -853,6 +853,7 @@ class QuestionAnalyser:
         little else (its other words are in the sub-headings or the title); and, apart, the single
         sub-sections without items of their own that the question points at. Each as (doc_id, path)."""
         found, leaves = [], []
+        words = set(tokenize(_POINTING_BACK.sub(" ", norm)))  # the kinds a heading may be named by
         for doc_id in scope.doc_ids or list(self.outlines):
             document = self.index.documents[doc_id]
             for parent, kids in self.outlines[doc_id].items():
@@ -861,7 +862,7 @@ class QuestionAnalyser:
                 # is not named by the question's saying it: every question about the law does.
                 by_words = (heading_named(norm, parent[-1]) or GENRES[document.genre].sections_by_words and (
                     self._heading_covered(norm, parent[-1], doc_id) or self._names_items(norm, doc_id, kids)
-                    or self._named_by_kind(norm, parent, doc_id))) \
+                    or self._named_by_kind(words, parent, doc_id))) \
                     and not _titles_only(parent[-1], document.title)
                 if not (by_words or names_section_by_ordinal(norm, parent)):
                     continue
