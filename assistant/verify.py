@@ -131,7 +131,7 @@ class _Claim:
     places: list[str]
     quoted: list[str]
     bodies: list[str]
-    doc_ids: list[str]           # plans the sentence names
+    doc_ids: list[str]           # documents the sentence names: plans by place, laws by name
     period: tuple[int, int] | None = None   # the plan period it gives (实施期是2022年至2025年)
     record: RecordSaid = field(default_factory=RecordSaid)  # what it gives its document's record
 
@@ -485,7 +485,7 @@ class Verifier:
         return "".join(self.index.document_text(d) for d in self.index.documents)
 
     def _coverage(self, norm: str, clauses: list[Clause], also: str = "") -> float:
-        """Idf-weighted share of the sentence's words found in the clauses (plan names, and the words by which
+        """Idf-weighted share of the sentence's words found in the clauses (documents' names, and the words by which
         a statement says that a document says it, left out)."""
         idf = self.index.idf
         words = {t for t in tokenize(norm) if t not in self._document_names and not t.isdigit() and t not in _SAYING}
