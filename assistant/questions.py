@@ -290,6 +290,9 @@ def laws_named_otherwise(norm_question: str, documents: list[Document], corpus_t
 _ASKING_DOCUMENTS = frozenset({"哪些", "哪部", "哪几部", "哪一部", "哪个", "哪几个", "什么"})
 _KIND_WORDS = {"law": frozenset({"法律", "法规", "法律法规", "行政法规"}),
                "plan": frozenset({"方案", "规划", "计划", "行动计划", "工作方案", "实施方案", "建设方案"})}
+_DOCUMENT_WORDS = frozenset().union(*_KIND_WORDS.values(), {"文件", "文档", "制定", "发布", "通过", "颁布", "部门", "机关"})
+# Who made something: of a document named right before it (see _ASKS_ENACTOR), or of a thing it names.
+_MADE_BY = re.compile(r"哪个(?:部门|机关|单位)(?:制定|发布|颁布|通过)")
 
 
 def asked_kind(norm_question: str) -> str | None:
@@ -686,6 +689,9 @@ class QuestionAnalyser:
             aliases[word] = aliases.get(word, ()) + short
         tokens, aliases = annual_days(norm, tokens, aliases)
         known = {t: w for t, w in tokens.items() if self.in_corpus(t) or any(map(self.in_corpus, aliases.get(t, ())))}
+        if intent == "metadata" and _MADE_BY.search(norm) and not self._asks_enactor(norm, scope) \
+                and any(not any(t in w and w in norm for w in _DOCUMENT_WORDS) for t in known):
+            intent = "general"  # 商标法规定审查标准由哪个部门制定 asks who makes the standard, not who made the law
         asks_how = bool(HOW.search(norm))
         thing = asked_thing(norm)
         # Words no document has (这份, 提法) are phrasing as far as headings go, and what the items are

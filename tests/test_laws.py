@@ -1062,3 +1062,10 @@ def test_a_quantity_asked_of_a_kind_is_not_taken_from_an_article_of_another_kind
     answer = patent_and_copyright_app.answerer.ask(question)
     assert answer.citations[0].document.title == "中华人民共和国专利法"
     assert "第四十二条" in answer.citations[0].clause.path and "二十年" in answer.text
+
+
+def test_who_makes_a_thing_a_law_names_is_no_question_about_the_laws_record(law_app):
+    """专利法规定的审查标准由哪个部门制定 asks who makes the standard; 专利法由哪个机关通过 asks who made the law."""
+    analyse = law_app.answerer.analyser.analyse
+    assert analyse("专利法规定的审查标准由哪个部门制定？").intent != "metadata"
+    assert analyse("专利法由哪个机关通过？").intent == "metadata"
