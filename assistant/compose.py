@@ -25,7 +25,7 @@ from .numerals import chinese_numeral, find_quantities, preferred_measures
 from .outline import paragraphs, paragraphs_across
 from .questions import (ENUMERATES, FIGURE_PATTERN, MEASURE_KINDS, Query, document_parts, heading_core, is_of_kind, outline_of,
                         topic_terms, unit_number)
-from .records import adoption_note
+from .records import adoption_note, chinese_date
 from .retrieve import CANDIDATES, Filters, Hit, HybridRetriever
 from .targets import extract_targets, group_targets
 from .text import ADDRESS, defined_terms, defines, normalize, split_sentences
@@ -160,11 +160,6 @@ def quotable_units(clause: Clause, intent: str, genre: Genre = PLAN) -> list[str
     parts = [p.strip().rstrip("，,；;") for s in sentences if len(s) > 60
              for p in _FRAGMENT_BREAK.split(s) if DIGIT.search(p)]
     return sentences + [p for p in parts if len(p) >= 6]
-
-
-def chinese_date(iso: str) -> str:
-    year, month, day = (int(p) for p in iso.split("-"))
-    return f"{year}年{month}月{day}日"
 
 
 # A cited title names a law or a regulation by its last word (专利法, 民法典, 专利代理条例).

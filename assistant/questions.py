@@ -924,14 +924,18 @@ class QuestionAnalyser:
         """Whether a question asks when the documents it names were passed, amended (laws, see _ENACTED)
         or issued (any document, _ISSUED_LAST)."""
         documents = [self.index.documents[d] for d in scope.doc_ids]
-        names = [name for d in documents for name in d.names] + scope.abbreviations
         act = _ENACTED if all(is_of_kind(d, "law") for d in documents) else _ISSUED_LAST
-        return bool(documents) and any(re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + act, norm) for name in names)
+        return bool(documents) and any(re.search(re.escape(name) + r"[^,，。;；:：?？]{0,8}?" + act, norm)
+                                       for name in self._names_in(scope))
 
     def _asks_enactor(self, norm: str, scope: Scope) -> bool:
         """Whether a question asks who made a document it names (_ASKS_ENACTOR after the name)."""
-        names = [name for d in scope.doc_ids for name in self.index.documents[d].names] + scope.abbreviations
-        return any(_ASKS_ENACTOR.match(norm, m.end()) for name in names for m in re.finditer(re.escape(name), norm))
+        return any(_ASKS_ENACTOR.match(norm, m.end())
+                   for name in self._names_in(scope) for m in re.finditer(re.escape(name), norm))
+
+    def _names_in(self, scope: Scope) -> list[str]:
+        """The names by which the question refers to the documents it is limited to, as it writes them."""
+        return [name for d in scope.doc_ids for name in self.index.documents[d].names] + scope.abbreviations
 
     def _beyond_names(self, tokens: dict[str, float], scope: Scope) -> dict[str, float]:
         """The words of the question less those that only name a document it is limited to

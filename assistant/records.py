@@ -93,9 +93,10 @@ def _iso(year: str, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-def _chinese_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+def chinese_date(iso: str) -> str:
+    """An ISO date as the documents write it (2024-02-29 → 2024年2月29日)."""
+    year, month, day = (int(p) for p in iso.split("-"))
+    return f"{year}年{month}月{day}日"
 
 
 # --- plans --------------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def judge_plan_record(document: Document, said: RecordSaid) -> Judgement:
         if not stated:
             continue
         label, ruled = PLAN_LABELS[field_], search_form(recorded[field_])
-        shown = _chinese_date(recorded[field_]) if field_ == "date" and ruled else recorded[field_]
+        shown = chinese_date(recorded[field_]) if field_ == "date" and ruled else recorded[field_]
         if not ruled:
             judgement.fails("not_found", f"{document.short_title}的文中未载明{label}")
         elif _same_plan_record(field_, stated, ruled):
@@ -118,7 +119,7 @@ def judge_plan_record(document: Document, said: RecordSaid) -> Judgement:
             if field_ == "number":
                 stated = _as_long_as(stated, ruled)
             elif field_ == "date":
-                stated = _chinese_date(stated)
+                stated = chinese_date(stated)
             judgement.fails("contradicted", f"{label}为 {shown}，陈述为 {stated}")
     return judgement
 
@@ -172,14 +173,14 @@ def _judge_law_date(document: Document, said: RecordSaid, history: list[tuple[st
     acts = [act for day, act in history if day == said.date]
     if acts or said.date == document.date:
         if acts and said.act in {"通过", *_AMENDING} and not any(_same_act(said.act, act) for act in acts):
-            judgement.fails("contradicted", f"{_chinese_date(said.date)}为{'、'.join(acts)}日期，陈述为{said.act}")
+            judgement.fails("contradicted", f"{chinese_date(said.date)}为{'、'.join(acts)}日期，陈述为{said.act}")
         else:
-            judgement.agrees(f"与文档一致：{(acts or ['公布'])[0]}日期 {_chinese_date(said.date)}")
+            judgement.agrees(f"与文档一致：{(acts or ['公布'])[0]}日期 {chinese_date(said.date)}")
     elif history:
-        known = "、".join(f"{_chinese_date(day)}{act}" for day, act in history)
-        judgement.fails("contradicted", f"文档载明的日期为 {known}，陈述为 {_chinese_date(said.date)}{said.act}")
+        known = "、".join(f"{chinese_date(day)}{act}" for day, act in history)
+        judgement.fails("contradicted", f"文档载明的日期为 {known}，陈述为 {chinese_date(said.date)}{said.act}")
     elif document.date:
-        judgement.fails("not_found", f"{document.short_title}的文中只载明最近一次公布日期 {_chinese_date(document.date)}")
+        judgement.fails("not_found", f"{document.short_title}的文中只载明最近一次公布日期 {chinese_date(document.date)}")
     else:
         judgement.fails("not_found", f"{document.short_title}的文中未载明通过或修改日期")
 
@@ -219,8 +220,8 @@ def _judge_in_force(document: Document, said: str, history: list[tuple[str, str]
     judgement.clauses.insert(0, clause)
     amended = any(act in _AMENDING for _, act in history) or (document.date or "") > ruled
     if said == ruled:
-        judgement.agrees(f"与条款一致：本法自{_chinese_date(ruled)}起施行")
+        judgement.agrees(f"与条款一致：本法自{chinese_date(ruled)}起施行")
     elif amended:  # the day an amendment took effect is in its decision, not in the law
-        judgement.fails("not_found", f"条款载明本法自{_chinese_date(ruled)}起施行，修改后的施行日期文中未载明")
+        judgement.fails("not_found", f"条款载明本法自{chinese_date(ruled)}起施行，修改后的施行日期文中未载明")
     else:
-        judgement.fails("contradicted", f"条款为 本法自{_chinese_date(ruled)}起施行，陈述为 {_chinese_date(said)}")
+        judgement.fails("contradicted", f"条款为 本法自{chinese_date(ruled)}起施行，陈述为 {chinese_date(said)}")
