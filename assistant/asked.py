@@ -65,8 +65,19 @@ def of_asked(sentence: str, asked: list[str], measures: frozenset[str]) -> bool 
 
 
 def gives_number(text: str) -> bool:
-    """Whether a text states a number, not counting the number that labels it as an item."""
+    """Whether a text holds a number, not counting the number that labels it as an item (an article's
+    own number counts: as a sentence's ranking signal it was measured better so)."""
     return bool(DIGIT.search(ITEM_NUMBER.sub("", text, count=1)))
+
+
+# Numbers that name a place in the text or mean "the same" (第46条, 同1种 from 同一种), not a quantity.
+_NOT_A_QUANTITY = re.compile(r"第\d+(?:条|款|项|章|节|编)|同1(?!\d)")
+
+
+def states_number(text: str) -> bool:
+    """Whether a text states a quantity: a number other than an item's label, an article's number or 同一
+    (注册商标转让的手续费是多少 is not answered by 第四十六条 … 同一种商品)."""
+    return gives_number(_NOT_A_QUANTITY.sub("", text))
 
 
 # A fine reckoned on an amount (违法所得1倍以上5倍以下的罚款, 货值金额等值以下的罚款) states the money a
@@ -85,11 +96,19 @@ def lacks_asked_quantity(query: Query, norm_text: str, picks: list[tuple[str, Hi
     text states none: 保护多少年 is not answered by a sentence without a number of years. A table
     row names its unit in the column label, so its cells are taken as stating it."""
     measures = asked_measures(query.norm)
-    if not measures or any(hit.clause.kind == "table_row" for _, hit in picks):
+    if not measures or any(hit.clause.kind == "table_row" and _row_may_state(sentence, measures)
+                            for sentence, hit in picks):
         return False
     if not ASKS_SENTENCE.search(query.norm):  # 保护期是多久 is not answered by 三年以下有期徒刑
         norm_text = _SENTENCE_TERM.sub("", norm_text)
     return not states_measure(norm_text, measures)
+
+
+def _row_may_state(row_text: str, measures: frozenset[str]) -> bool:
+    """A table row answers in the measure asked unless its label's unit and its cells' quantities
+    are all of another (a 覆盖率 of 80% is no number of 件); bare cells may be of any."""
+    stated = {q.measure for q in find_quantities(normalize(row_text))} | {row_unit(row_text)} - {None}
+    return not stated or bool(stated & measures)
 
 
 def row_unit(row_text: str) -> str | None:
@@ -143,7 +162,7 @@ def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) 
         return "文档未给出所问的数值。"
     if query.intent != "figure":
         return ""
-    if not gives_number(normalize(text)):  # 二十年 is a number too
+    if not any(states_number(normalize(sentence)) for sentence, _ in picks):  # 二十年 is a number too
         return "文档未给出具体数值。"
     ends = [index.documents[hit.clause.doc_id].period[1] for _, hit in picks
             if index.documents[hit.clause.doc_id].period]

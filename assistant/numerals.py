@@ -215,7 +215,9 @@ def same_kind(measure: str, other: str) -> bool:
 _ASKED_UNIT = re.compile(rf"(?:多少|(?<!哪)几)(?:个)?(?P<measure>{_MEASURE})")  # 哪几部分 asks which, not how many
 _YES_NO = re.compile(r"吗[？?]?$")
 _ASKS_TIME = re.compile(r"多久|多长时间|多长|(?:期限|时限|期)(?:是|为)?(?:几|多少)")  # 有保护期吗 asks no number
-_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}(?:费|资本|资金|价款)|多少万")  # 判赔的范围是多少
+# 判赔的范围是多少; a sum named before what is asked of it (手续费是多少, 经济补偿每月最少给多少; not 免费)
+_ASKS_MONEY = re.compile(r"多少钱|[罚赔奖交付][^，。？?,]{0,5}?多少|多少[^，。？?]{0,4}(?:费|资本|资金|价款)|多少万"
+                         r"|(?:(?<!免)费|补偿|违约金|报酬|工资|薪酬|价款|奖金|稿酬)[^，。？?,]{0,6}?多少")
 # An amount named in a part of the question that asks something (罚款是多少, 赔偿数额是多少); in a
 # condition (违法所得数额巨大的，会判什么刑) it says when, not what is asked.
 _MONEY_NOUN = re.compile(r"金额|数额|罚款|赔偿额")

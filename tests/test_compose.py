@@ -533,6 +533,25 @@ def test_an_items_own_number_is_no_figure(text, number):
     assert gives_number(normalize(text)) == number
 
 
+@pytest.mark.parametrize("text, number", [
+    ("第46条转让注册商标的,商标注册人对其在同1种商品上注册的近似的商标", False),  # an article's number, 同一
+    ("依照本法第12条的规定", False),
+    ("在期满前12个月内办理", True),
+])
+def test_an_articles_own_number_and_the_same_are_no_quantity(text, number):
+    from assistant.asked import states_number
+    assert states_number(text) == number
+
+
+def test_a_table_row_of_another_measure_does_not_give_the_count_asked(seed_app):
+    analyse = seed_app.answerer.analyser.analyse
+    row = next(c for d in seed_app.index.documents.values() for c in d.clauses
+               if c.kind == "table_row" and "覆蓋率" in c.text)
+    pick = [(row.text, Hit(row, 1.0, None, None))]
+    assert lacks_asked_quantity(analyse("高新技术企业要有几件发明专利？"), normalize(row.text), pick)
+    assert not lacks_asked_quantity(analyse("有效发明专利覆盖率要达到百分之多少？"), normalize(row.text), pick)
+
+
 def test_the_nouns_after_what_name_the_thing_asked_for():
     from assistant.questions import asked_thing
     assert asked_thing(normalize("郑州分别用什么专项政策或资金引进人才？")) == ["专项", "政策", "资金"]

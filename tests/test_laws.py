@@ -1069,3 +1069,10 @@ def test_who_makes_a_thing_a_law_names_is_no_question_about_the_laws_record(law_
     analyse = law_app.answerer.analyser.analyse
     assert analyse("专利法规定的审查标准由哪个部门制定？").intent != "metadata"
     assert analyse("专利法由哪个机关通过？").intent == "metadata"
+
+
+@pytest.mark.slow
+def test_a_fee_asked_is_not_answered_by_an_article_that_sets_none(law_app):
+    """第十条 is about transfers and states no sum: its own number (第十条) and 同一 are no figure."""
+    answer = law_app.answerer.ask("专利权转让的手续费是多少？")
+    assert answer.abstained and "第十条" in answer.text   # what the text gives instead is shown
