@@ -1,6 +1,6 @@
 """Checks a fresh held-out set against the documents themselves (never against the assistant's output).
 
-Run: python eval/fresh/check.py [--dir eval/fresh2] [path/to/laws.db]
+Run: python eval/fresh/check.py [--dir eval/fresh2|eval/fresh3|eval/fresh4] [path/to/laws.db]
 `--dir` names the set's folder (qa.jsonl, laws.jsonl, verify.jsonl, and dialogs.jsonl when present); without
 it, eval/fresh is checked. Exit status 1 if any check fails.
 
