@@ -62,8 +62,9 @@ eval-laws: $(STAMP)
 	$(BIN)/policy-assistant eval-laws --corpus /tmp/pa-laws/corpus --index /tmp/pa-laws/index
 
 # A held-out set written on 2026-11-24 (eval/fresh/README.md; `make eval-fresh FRESH=eval/fresh2` for the
-# second one): plans on the seeds, laws on the knowledge base of eval-laws; a set's conversations
-# (dialogs.jsonl, when it has one) on that knowledge base too, since some of them ask about laws.
+# second one, FRESH=eval/fresh3 and FRESH=eval/fresh4 for the later ones): plans on the seeds, laws on the
+# knowledge base of eval-laws; a set's conversations (dialogs.jsonl, when it has one) on that knowledge base
+# too, since some of them ask about laws.
 FRESH ?= eval/fresh
 eval-fresh: $(STAMP)
 	$(BIN)/policy-assistant eval --set $(FRESH)/qa.jsonl --report-dir $(FRESH)/plans

@@ -1,6 +1,6 @@
-"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations; eval/fresh3, on laws no
-earlier set asks about, with a few plan questions and its conversations) are valid against the documents, and their
-checker catches bad items.
+"""The fresh held-out sets (eval/fresh, eval/fresh2, with eval/fresh2's conversations; eval/fresh3 and eval/fresh4,
+mostly on laws no earlier set asks about, with a few plan questions and their conversations) are valid against the
+documents, and their checker catches bad items.
 
 Nothing here runs the assistant: the sets are checked against the parsed plans and the laws DB only."""
 from __future__ import annotations
@@ -23,7 +23,8 @@ FRESH = ROOT / "eval" / "fresh"
 # questions (20, two kinds), so the plan tests below that expect a full plan set run on the first two only.
 SETS = [FRESH, ROOT / "eval" / "fresh2"]
 FRESH3 = ROOT / "eval" / "fresh3"
-LAW_SETS = SETS + [FRESH3]
+FRESH4 = ROOT / "eval" / "fresh4"
+LAW_SETS = SETS + [FRESH3, FRESH4]
 PLANS = ("caohejing-2024", "xuhui-2022", "pudong-2017", "zhengzhou-2023", "haishu-2024")
 
 
@@ -319,6 +320,103 @@ def test_the_checker_reports_every_file_of_fresh3(capsys):
     out = capsys.readouterr().out
     assert "qa.jsonl: 20 items" in out and "laws.jsonl: 70 items" in out and "0 errors" in out
     assert "dialogs.jsonl: 16 conversations" in out
+
+
+# --- eval/fresh4: laws no earlier set asks about, mostly -----------------------------------------------
+
+def _cited_laws(folder) -> set[str]:
+    """The laws a set's files name (questions, statements, conversations' gold and refusals), without 中华人民共和国."""
+    rows = _rows("laws.jsonl", folder) + _rows("verify.jsonl", folder)
+    names = {row["law"] for row in rows if row["law"]}
+    names |= {doc for row in _rows(check.DIALOG_FILE, folder) for turn in row["turns"]
+              for doc in turn["doc_ids"] + turn.get("absence_docs", []) if doc.startswith("中华人民共和国")}
+    return {name.removeprefix("中华人民共和国") for name in names}
+
+
+def test_fresh4_has_the_promised_size_spread_and_mostly_new_laws():
+    laws = _rows("laws.jsonl", FRESH4)
+    by_split = collections.Counter((row["kind"], row["split"]) for row in laws)
+    for kind, half in {"fact": 6, "paraphrase": 4, "procedure": 3, "definition": 2, "unanswerable": 5}.items():
+        assert by_split[(kind, "dev")] == by_split[(kind, "held")] == half, kind
+    assert 5 <= sum(row.get("script") == "traditional" for row in laws) <= 7
+    earlier = EARLIER_LAWS | _cited_laws(FRESH3)  # the 42 laws of eval/laws, fresh, fresh2 and fresh3
+    assert len(earlier) >= 42
+    answerable = [row for row in laws if row["kind"] != "unanswerable"]
+    assert sum(row["law"].removeprefix("中华人民共和国") not in earlier for row in answerable) >= 18
+    assert len({row["law"] for row in answerable}) >= 15
+    verdicts = collections.Counter((row["expected"], row["split"]) for row in _rows("verify.jsonl", FRESH4))
+    assert all(verdicts[(e, split)] == 3 for e in ("supported", "contradicted") for split in ("dev", "held"))
+
+
+def test_fresh4_no_article_is_gold_in_both_halves(clauses):
+    """Looking at a dev item (question, statement or conversation) never shows a held item's article."""
+    documents = check.DialogDocuments(clauses, check.DEFAULT_DB)
+    splits = collections.defaultdict(set)
+    for row in _rows("laws.jsonl", FRESH4) + _rows("verify.jsonl", FRESH4):
+        for article in row["articles"]:
+            splits[(row["law"], article)].add(row["split"])
+    for row in _rows(check.DIALOG_FILE, FRESH4):
+        for turn in row["turns"]:
+            for cid in turn["gold_clauses"]:
+                clause = documents.clause(cid)
+                number = re.match(r"第[^条]+条", clause.text) if documents.is_law(cid.split("#")[0]) else None
+                splits[(cid.split("#")[0], number.group(0) if number else cid)].add(row["split"])
+    assert [key for key, halves in splits.items() if len(halves) > 1] == []
+
+
+def test_fresh4_plan_questions_are_valid_and_spread(clauses):
+    plans = _rows("qa.jsonl", FRESH4)
+    assert _plan_errors(plans, clauses) == []
+    kinds = collections.Counter(row["kind"] for row in plans)
+    assert kinds == {"paraphrase": 5, "unanswerable": 5}
+    assert {doc for row in plans for doc in row["doc_ids"]} == set(PLANS)
+    assert {row["split"] for row in plans if row["kind"] == "unanswerable"} == {"dev", "held"}
+
+
+def test_fresh4_dialogs_are_valid_and_spread(clauses, db):
+    dialogs = _rows(check.DIALOG_FILE, FRESH4)
+    assert _dialog_errors(dialogs, clauses, db) == []
+    assert [row["id"] for row in dialogs] == [f"m{n:02d}" for n in range(1, 11)]
+    assert all(2 <= len(row["turns"]) <= 4 for row in dialogs)
+    on_plans = [row for row in dialogs
+                if any(not doc.startswith("中华人民共和国") for turn in row["turns"] for doc in turn["doc_ids"])]
+    assert len(on_plans) <= 2
+    for split in ("dev", "held"):  # both halves hold refusals and traditional turns
+        turns = [turn for row in dialogs if row["split"] == split for turn in row["turns"]]
+        assert any(turn["expect"] == "refuse" for turn in turns)
+        assert sum(turn.get("script") == "traditional" for turn in turns) >= 2
+
+
+def test_fresh4_the_checker_catches_a_near_miss_a_law_answers_and_a_bad_conversation(clauses, db):
+    question = "出书拿到的稿费，个税按收入的几成算？"
+    laws = [{"id": "J998", "question": question, "kind": "unanswerable", "law": "", "articles": [], "gold_facts": [],
+             "split": "held"}]
+    report = check.Report()
+    check.check_laws(laws, db, report)
+    assert any("no absence patterns recorded" in e for e in report.errors)
+    check.LAW_ABSENCE[question] = [("稿酬所得", "百分之七十")]  # 个人所得税法 第六条 states it
+    try:
+        report = check.Report()
+        check.check_laws(laws, db, report)
+        assert any("absence pattern found" in e and "个人所得税法" in e for e in report.errors)
+    finally:
+        del check.LAW_ABSENCE[question]
+    row, number = _turn(_rows(check.DIALOG_FILE, FRESH4), lambda t: t["expect"] == "refuse")
+    row["turns"][number]["absence"] = ["中标通知书+三十日内"]  # 招标投标法 第四十六条 states it
+    row["turns"][number]["absence_docs"] = ["中华人民共和国招标投标法"]
+    answer, other = _turn(_rows(check.DIALOG_FILE, FRESH4), lambda t: t["expect"] == "answer" and t.get("follow_up"))
+    answer["turns"][other]["gold_facts"] = ["九十九日"]
+    answer["turns"][other]["follow_up"] = "guess"
+    errors = _dialog_errors([row, answer], clauses, db)
+    assert any("absence pattern found" in e and "中标通知书+三十日内" in e for e in errors)
+    assert any("not verbatim" in e for e in errors) and any("unknown follow_up" in e for e in errors)
+
+
+def test_the_checker_reports_every_file_of_fresh4(capsys):
+    assert check.main(["check.py", "--dir", str(FRESH4)]) == 0
+    out = capsys.readouterr().out
+    assert "qa.jsonl: 10 items" in out and "laws.jsonl: 40 items" in out and "verify.jsonl: 12 items" in out
+    assert "dialogs.jsonl: 10 conversations" in out and "0 errors" in out
 
 
 # --- eval/verify: statements on laws and plans, written from the documents ------------------------------------
