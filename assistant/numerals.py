@@ -224,7 +224,10 @@ _MONEY_NOUN = re.compile(r"金额|数额|罚款|赔偿额")
 _ASKING = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|吗|[?？]$")
 # How an amount is arrived at (赔偿数额怎么确定, 如何计算): the rule that reckons it, whose fallback figure is one
 # of its sentences, not a sentence giving a figure.
-_ASKS_METHOD = re.compile(r"(?:怎么|怎样|如何)(?:来)?(?:确定|计算|算|认定|核定)")
+_ASKS_METHOD = re.compile(r"(?:怎么|怎样|如何)(?:来)?(?:确定|计算|算|认定|核定|定(?!义))")
+# 几 saying "a few", not "how many": after a demonstrative or a pronoun (这几年, 我们几个人), in 好几, 十几, 前几,
+# and 只有几件 — what the question asks is something else of them.
+_A_FEW = re.compile(r"(?<=[这那们好前十])几|(?<=只有)几")
 _QUESTION_PART = re.compile(r"[,，;；]")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分之多少|百分比|占比|几成|多少%")
 
@@ -232,6 +235,7 @@ _ASKS_SHARE = re.compile(r"比例|百分之几|百分之多少|百分比|占比|
 def asked_measures(norm_question: str) -> frozenset[str]:
     """The measure words that a quantity answering the question would carry (empty when the
     question asks for no quantity, or for any)."""
+    norm_question = without_a_few(norm_question)
     measures: set[str] = set()
     for m in _ASKED_UNIT.finditer(norm_question):
         if m.group(0).startswith("几") and _YES_NO.search(norm_question):
@@ -241,13 +245,17 @@ def asked_measures(norm_question: str) -> frozenset[str]:
                           if measure in group and measure != "个"), COUNT_MEASURES if measure == "个" else {measure})
     if _ASKS_TIME.search(norm_question) and not measures & TIME_MEASURES:  # 期限是多少年 asks years only
         measures |= TIME_MEASURES
-    if _ASKS_MONEY.search(norm_question) or any(_MONEY_NOUN.search(part) and _ASKING.search(part)
-                                                and not _ASKS_METHOD.search(part)
-                                                for part in _QUESTION_PART.split(norm_question)):
+    if any((_ASKS_MONEY.search(part) or _MONEY_NOUN.search(part) and _ASKING.search(part))
+           and not _ASKS_METHOD.search(part) for part in _QUESTION_PART.split(norm_question)):
         measures |= MONEY_MEASURES
     if _ASKS_SHARE.search(norm_question):
         measures |= SHARE_MEASURES
     return frozenset(measures)
+
+
+def without_a_few(norm_question: str) -> str:
+    """The question with each 几 that says "a few" put as 些, which asks nothing (see _A_FEW)."""
+    return _A_FEW.sub("些", norm_question)
 
 
 def asks_method(norm_question: str) -> bool:

@@ -17,7 +17,8 @@ import numpy as np
 from .genres import GENRES, is_national
 from .index import Index
 from .model import Clause, Document
-from .numerals import COUNT_MEASURES, MONEY_MEASURES, asks_duration, asks_method, numeral_value, preferred_measures
+from .numerals import (COUNT_MEASURES, MONEY_MEASURES, asks_duration, asks_method, numeral_value, preferred_measures,
+                       without_a_few)
 from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
                    word_list)
 from .thesaurus import Thesaurus
@@ -145,7 +146,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def classify(question: str) -> str:
-    norm = normalize(question)
+    norm = without_a_few(normalize(question))
     return next((name for name, pattern in INTENTS if any(
         name != "metadata" or not _within_longer_word(norm, m.start(), m.end()) for m in pattern.finditer(norm))),
         "general")
@@ -663,7 +664,7 @@ class QuestionAnalyser:
         norm = normalize(question)
         scope = Scope(question, self.index, self.corpus_text)
         intent = classify(question)
-        if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(norm):
+        if intent in ("date", "figure") and YES_NO.search(norm) and not _ASKS_AMOUNT.search(without_a_few(norm)):
             intent = "general"
         if intent == "date" and asks_duration(norm) and not _ASKS_WHEN.search(norm):
             intent = "figure"  # 期限是多久 asks how long (二十年), not when

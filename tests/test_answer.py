@@ -221,6 +221,9 @@ def test_question_kinds_are_recognised():
     # 文号 inside 批准文号 names a medicine's approval number, not the number the record gives a document
     assert classify("醫院用傳統工藝自己配的中藥製劑，也要拿批准文號嗎？") != "metadata"
     assert classify("它的文号是多少？") == "metadata"
+    # 几 after a pronoun says "a few": 我们几个人 asks no number
+    assert classify("我们几个人想办一家合伙企业，要签什么协议？") == "general"
+    assert classify("我们要办几个人的合伙企业？") == "figure"
 
 
 def test_the_year_a_document_was_issued_does_not_ask_for_that_years_figure(seed_app):

@@ -74,9 +74,16 @@ def test_a_thin_space_typeset_inside_a_number_is_no_break_of_it():
     ("注册商标转让的手续费是多少？", set(MONEY_MEASURES)),           # a sum named before 多少
     ("竞业限制的经济补偿每月最少给多少？", set(MONEY_MEASURES)),
     ("图书馆借书免费吗？", set()),
+    ("我们几个人办合伙企业，这专利值多少钱该怎么定下来？", set()),   # a few people; how a value is fixed
+    ("手上只有几件专利，银行能放贷吗？", set()),
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
+
+
+def test_a_few_years_is_no_question_of_years():
+    measures = asked_measures(normalize("这几年申请了几件专利？"))
+    assert "件" in measures and "年" not in measures
 
 
 def test_many_things_counted_by_ge_ask_for_any_count():
