@@ -20,7 +20,7 @@ from .index import Index
 from .model import Clause
 from .numerals import asks_penalty, find_quantities, preferred_measures
 from .text import ADDRESS, ASKS_ADDRESS, _jieba, defined_terms, defines, normalize, tokenize
-from .thesaurus import Thesaurus
+from .thesaurus import Thesaurus, categories
 from .topics import Synonyms
 
 CANDIDATES = 40  # from each ranker, before fusion
@@ -143,10 +143,14 @@ class HybridRetriever:
 
     def related_words(self, tokens: list[str]) -> list[tuple[str, list[str]]]:
         """Each question word that no clause uses, with the thesaurus's synonyms of it that some
-        clause does use (抵押 → 质押): the question's words in the documents' vocabulary."""
+        clause does use (抵押 → 质押): the question's words in the documents' vocabulary. And each kind of
+        thing the question names with its category, unless the question names that too: a clause saying
+        知识产权 speaks of the 专利 asked about, if less surely than one saying 专利."""
         terms = self.index.keywords.term_ids
         related = ((t, list(self.thesaurus.synonyms_in(t, terms))) for t in dict.fromkeys(tokens) if t not in terms)
-        return [(t, synonyms) for t, synonyms in related if synonyms]
+        kinds = ((t, [category]) for t in dict.fromkeys(tokens)
+                 if (category := categories().get(t)) and category not in tokens and category in terms)
+        return [(t, synonyms) for t, synonyms in related if synonyms] + list(kinds)
 
     def search(self, question: str, k: int = 8, filters: Filters | None = None,
                keyword_query: str | None = None) -> list[Hit]:

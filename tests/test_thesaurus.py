@@ -77,3 +77,11 @@ def test_an_abbreviation_no_document_uses_finds_the_clause_that_writes_it_out(se
     # read as 服务业 and 2025 alone, the question was answered by the preamble's 《…(2023—2025年)》
     answer = seed_app.answerer.ask("漕河泾2025年的服务业营收目标是多少？")
     assert answer.abstained and "营业收入年均增长不低于7%" in answer.text
+
+
+def test_a_kind_the_question_names_is_found_under_its_category(seed_app):
+    """公司法 says 知识产权 where a question says 专利: a clause naming the category counts for a share of the kind."""
+    from assistant.thesaurus import categories
+    assert categories()["专利"] == categories()["商标"] == categories()["作品"] == "知识产权"
+    assert dict(seed_app.retriever.related_words(["专利", "宣传"])) == {"专利": ["知识产权"]}
+    assert seed_app.retriever.related_words(["专利", "知识产权"]) == []   # the question names the category itself
