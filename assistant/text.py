@@ -226,8 +226,11 @@ def defined_terms(norm_question: str) -> tuple[str, ...]:
 
 def defines(norm_text: str, term: str) -> bool:
     """The text states what the term means (实用新型,是指…; 本法所称商业秘密,是指…; …即…), not what a
-    longer term beginning with it means (电子签名人,是指… does not define 电子签名)."""
-    return re.search(re.escape(term) + r"(?:[^。;\u4e00-\u9fff][^。;]{0,3}?)?(?:是指|指的是|,即)", norm_text) is not None
+    longer term beginning with it means (电子签名人,是指… does not define 电子签名); or, opening a sentence,
+    says what kind of thing it is and how it differs (技术许可合同是…许可他人实施、使用所订立的合同)."""
+    t = re.escape(term)
+    return re.search(t + r"(?:[^。;\u4e00-\u9fff][^。;]{0,3}?)?(?:是指|指的是|,即)", norm_text) is not None or \
+        re.search(rf"(?:^|[。;])\s*(?:第\d+条\s*)?{t}是(?!否)[^。;]*的[^。;]{{0,6}}?{re.escape(term[-2:])}(?:[。;]|$)", norm_text) is not None
 
 
 @functools.lru_cache(maxsize=4096)
