@@ -8,6 +8,7 @@ weighted by how distinctive they are in the corpus.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -675,7 +676,7 @@ class QuestionAnalyser:
             intent = "metadata"
         if not reference and self._asks_enactor(norm, scope):
             intent = "metadata"  # 商标法是谁制定的: its record's issuer, not the article saying 制定本法
-        tokens = self._beyond_names(self.with_suffixed_words(norm, self.weighted_tokens(question)), scope)
+        tokens = self._beyond_names(self.with_named_synonyms(norm, self.with_suffixed_words(norm, self.weighted_tokens(question))), scope)
         within = named_within(norm) if reference and reference[0] == "article" else (None, None)
         if reference:   # the unit's numbers, not quantities its text must state (附表第12项 is not …12场)
             for number in (reference[1], *within):
@@ -919,6 +920,25 @@ class QuestionAnalyser:
             found[joined] = math.log((len(texts) + 1) / (held + 0.5))
             if norm.count(word) == norm.count(joined):
                 found.pop(word, None)
+        return found
+
+    def with_named_synonyms(self, norm: str, tokens: dict[str, float]) -> dict[str, float]:
+        """The question's words with each name of the synonym groups it uses kept whole (原始程式码, which jieba
+        cuts into 原始|程式码), standing in for its parts: the name is what the question means, and as one word it
+        is found under its other names (源代码). Weighed as the rarest of its names the documents use."""
+        found = dict(tokens)
+        bounds = set(itertools.accumulate((len(word) for word, _ in tagged(norm)), initial=0))
+        for name in self.synonyms.names_in(norm):
+            # a name across words is none (高企 in 提高企业)
+            if name in found or not _CJK_WORD.fullmatch(name) or not any(
+                    m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), norm)):
+                continue
+            weights = [self.index.idf.of(n) for n in (name, *self.synonyms.equivalents(name)) if self.in_corpus(n)]
+            if not weights:
+                continue
+            found[name] = max(weights)
+            for part in [t for t in found if t != name and t in name and norm.count(t) == norm.count(name)]:
+                found.pop(part)
         return found
 
     def _asks_enactment(self, norm: str, scope: Scope) -> bool:

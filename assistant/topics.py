@@ -85,6 +85,10 @@ class Synonyms:
     def equivalents(self, word: str) -> tuple[str, ...]:
         return tuple(sorted(self._groups.get(search_form(word), ())))
 
+    def names_in(self, text: str) -> list[str]:
+        """The names of the groups that the text (in search form) uses."""
+        return [member for member in self._groups if term_pattern(member).search(text)]
+
     def missing_equivalents(self, text: str) -> list[tuple[str, str]]:
         """(name the text uses, an equivalent it does not use): 版权 → (版权, 著作权)."""
         form = search_form(text)

@@ -85,3 +85,13 @@ def test_a_kind_the_question_names_is_found_under_its_category(seed_app):
     assert categories()["专利"] == categories()["商标"] == categories()["作品"] == "知识产权"
     assert dict(seed_app.retriever.related_words(["专利", "宣传"])) == {"专利": ["知识产权"]}
     assert seed_app.retriever.related_words(["专利", "知识产权"]) == []   # the question names the category itself
+
+
+def test_a_name_the_synonym_groups_know_is_one_word_of_the_question(seed_app):
+    """智慧財產權 (Taiwan's 知识产权) is one word found as 知识产权, not 智慧 + 财产 + 产权; a name read across
+    two words (高企 in 提高企业) is none."""
+    analyse = seed_app.answerer.analyser.analyse
+    tokens = analyse("智慧財產權服務業有哪些目標？").tokens
+    assert "智慧财产权" in tokens and not {"智慧", "财产", "产权"} & tokens.keys()
+    assert "知识产权" in analyse("智慧財產權服務業有哪些目標？").aliases["智慧财产权"]
+    assert "高企" not in analyse("如何提高企业知识产权意识？").tokens
