@@ -130,7 +130,8 @@ def chinese_numeral(n: int) -> str:
 # --- quantities in normalised text -------------------------------------------------------
 
 _QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿"}, key=len, reverse=True))
-ARABIC_QUANTITY = re.compile(rf"(?<![\d./第])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
+# Not an ordinal (第3) nor 同一 (同1天 is "the same day", from cn2an).
+ARABIC_QUANTITY = re.compile(rf"(?<![\d./第同])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
 _PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 DOUBLED = re.compile(r"加倍|双倍|翻倍")
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -225,9 +226,9 @@ _ASKING = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|吗|[?？]$")
 # How an amount is arrived at (赔偿数额怎么确定, 如何计算): the rule that reckons it, whose fallback figure is one
 # of its sentences, not a sentence giving a figure.
 _ASKS_METHOD = re.compile(r"(?:怎么|怎样|如何)(?:来)?(?:确定|计算|算|认定|核定|定(?!义))")
-# 几 saying "a few", not "how many": after a demonstrative or a pronoun (这几年, 我们几个人), in 好几, 十几, 前几,
-# and 只有几件 — what the question asks is something else of them.
-_A_FEW = re.compile(r"(?<=[这那们好前十])几|(?<=只有)几")
+# 几 saying "a few", not "how many": after a demonstrative or a pronoun (这几年, 我们几个人), in 好几 and 十几,
+# and 只有几件 — what the question asks is something else of them. (提前几天 asks how many.)
+_A_FEW = re.compile(r"(?<=[这那们好十])几|(?<=只有)几")
 _QUESTION_PART = re.compile(r"[,，;；]")
 _ASKS_SHARE = re.compile(r"比例|百分之几|百分之多少|百分比|占比|几成|多少%")
 

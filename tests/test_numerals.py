@@ -76,6 +76,7 @@ def test_a_thin_space_typeset_inside_a_number_is_no_break_of_it():
     ("图书馆借书免费吗？", set()),
     ("我们几个人办合伙企业，这专利值多少钱该怎么定下来？", set()),   # a few people; how a value is fixed
     ("手上只有几件专利，银行能放贷吗？", set()),
+    ("最晚要提前几天发公告？", {"日", "天", "工作日", "个工作日"}),
 ])
 def test_a_question_asks_for_a_quantity_in_the_unit_it_names(question, measures):
     assert asked_measures(normalize(question)) == measures
@@ -114,3 +115,9 @@ def test_doubling_is_a_quantity_of_two_times():
     [doubled] = find_quantities("造成平台内经营者损失的,加倍承担赔偿责任")
     assert (doubled.value, doubled.measure, doubled.text) == (2.0, "倍", "加倍")
     assert [q.text for q in find_quantities("处3倍以上5倍以下的罚款,双倍赔偿")] == ["3倍", "5倍", "双倍"]
+
+
+def test_the_same_day_is_no_quantity():
+    from assistant.numerals import find_quantities
+    assert find_quantities(normalize("同一天申请的，初步审定并公告使用在先的商标")) == []
+    assert [q.text for q in find_quantities(normalize("拍卖人应当于拍卖日七日前发布拍卖公告"))] == ["7日"]
