@@ -61,7 +61,11 @@ MIN_COVERAGE = 0.6
 # shared (a Dice midpoint, not fitted): then the phrases speak of the same thing.
 MIN_CONTEXT_SIMILARITY = 0.5
 # The body a rule names as acting or deciding: 向人民法院 (起诉), 由国务院…主管部门 (授予), 经…局 (批准).
-ACTING_BODY = re.compile(r"(?<=[向由经报请])(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员会|机关|政府|署|厅|办公室|领导小组)|海关)")
+# 省、自治区、直辖市人民政府测绘地理信息主管部门: a government's department is named after the government.
+_BODY_NAME = r"(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员会|机关|政府(?:[\u4e00-\u9fff]{2,10}?部门)?|署|厅|办公室|领导小组)|海关)"
+# The body an act is done to or by, with the others a rule offers beside it (向国务院…主管部门或者省…主管部门汇交).
+ACTING_BODY = re.compile(rf"(?<=[向由经报请]){_BODY_NAME}(?:(?:或者|以及|或|和|及){_BODY_NAME})*")
+_ALTERNATIVES = re.compile(r"或者|以及|或|和|及")
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
@@ -515,7 +519,8 @@ def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) ->
         # the most alike phrase of the clause; on a tie, one naming the same body
         similarity, _, other = max((context_similarity(masked, m), body == acting.group(0), body)
                                    for body, m in acting_phrases)
-        if similarity >= MIN_CONTEXT_SIMILARITY and other != acting.group(0):
+        if similarity >= MIN_CONTEXT_SIMILARITY and other != acting.group(0) \
+                and acting.group(0) not in _ALTERNATIVES.split(other):
             found.append((acting.group(0), other))
     return found
 

@@ -182,6 +182,17 @@ def test_the_body_acting_is_compared_whatever_its_name_ends_in():
     assert _other_bodies("由海关依法没收侵权货物", "由海关依法没收侵权货物") == []
 
 
+def test_a_body_is_compared_with_each_body_the_rule_offers():
+    """测绘法第三十三条: 向国务院…主管部门或者省、自治区、直辖市人民政府…主管部门汇交 — a statement naming either of
+    them agrees; naming another body contradicts it."""
+    from assistant.verify import _other_bodies
+    rule = "测绘项目出资人应当向国务院测绘地理信息主管部门或者省、自治区、直辖市人民政府测绘地理信息主管部门汇交测绘成果资料"
+    assert _other_bodies("测绘项目出资人应当向国家档案主管部门汇交测绘成果资料", rule) == [
+        ("国家档案主管部门", "国务院测绘地理信息主管部门或者省、自治区、直辖市人民政府测绘地理信息主管部门")]
+    assert _other_bodies("测绘项目出资人应当向国务院测绘地理信息主管部门汇交测绘成果资料", rule) == []
+    assert _other_bodies("测绘项目出资人应当向省、自治区、直辖市人民政府测绘地理信息主管部门汇交测绘成果资料", rule) == []
+
+
 def test_the_event_a_period_is_counted_from():
     from assistant.numerals import find_quantities
     from assistant.verify import other_start, period_start
