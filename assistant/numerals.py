@@ -134,13 +134,16 @@ _QUANTITY_MEASURES = "|".join(sorted({*MEASURE_WORDS, "%", "‰"} - {"万", "亿
 ARABIC_QUANTITY = re.compile(rf"(?<![\d./第同])(?P<value>\d+(?:\.\d+)?)(?P<scale>万|亿)?(?:余|多)?(?P<measure>{_QUANTITY_MEASURES})")
 _PHRASE_BREAK = re.compile(r"[,，。;；:：!?！？\n]")
 DOUBLED = re.compile(r"加倍|双倍|翻倍")
+# A fraction as cn2an writes 二分之一 (1/2), not a part of a date (2024/1/2).
+_FRACTION_WRITTEN = re.compile(r"(?<![\d./])(?P<num>\d+)/(?P<den>[1-9]\d*)(?![\d/])")
+FRACTION_MEASURE = "分之"
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
 _DATE_PART = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?=\d)")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number with its measure word in normalised text (15日, 500万元, 2/3 is not one), and the
+    """A number with its measure word in normalised text (15日, 500万元, 2/3 of the measure 分之), and the
     phrase it stands in with every number masked: what the number is about."""
     value: float
     measure: str
@@ -150,8 +153,10 @@ class Quantity:
     end: int
 
 
-def find_quantities(norm: str) -> list[Quantity]:
-    """Quantities of already-normalised text; calendar years and dates (2024年, 3月15日) are not."""
+def find_quantities(norm: str, fractions: bool = False) -> list[Quantity]:
+    """Quantities of already-normalised text; calendar years and dates (2024年, 3月15日) are not. With
+    `fractions`, 2/3 (三分之二) is one too: verify compares them; answering does not ask for them yet (read as
+    quantities there, they cost the laws `test` split an answer)."""
     dates = [m.span() for m in _DATE_PART.finditer(norm)]
     found = []
     for m in ARABIC_QUANTITY.finditer(norm):
@@ -160,6 +165,9 @@ def find_quantities(norm: str) -> list[Quantity]:
             continue
         phrase = _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end()))
         found.append(Quantity(value, m["measure"], m.group(0), phrase, m.start(), m.end()))
+    for m in _FRACTION_WRITTEN.finditer(norm) if fractions else ():   # 三分之二, which cn2an writes 2/3: a share of a whole
+        phrase = _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end()))
+        found.append(Quantity(int(m["num"]) / int(m["den"]), FRACTION_MEASURE, m.group(0), phrase, m.start(), m.end()))
     for m in DOUBLED.finditer(norm):   # 加倍承担赔偿责任: twice, with no numeral for cn2an to read
         phrase = DOUBLED.sub("#", _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end())))
         found.append(Quantity(2.0, "倍", m.group(0), phrase, m.start(), m.end()))

@@ -216,7 +216,7 @@ class Verifier:
         inside = list(record.spans)
         figures = [f for f in figures if not any(a <= f.start < b or f.start <= a < f.end for a, b in inside)]
         inside += [(f.start, f.end) for f in figures]
-        quantities = [q for q in find_quantities(norm) if not any(a <= q.start < b for a, b in inside)
+        quantities = [q for q in find_quantities(norm, fractions=True) if not any(a <= q.start < b for a, b in inside)
                       and not _counts_its_list(norm, q)]
         inside += [(q.start, q.end) for q in quantities]
         period = _PERIOD_SAID.search(norm) if _PERIOD_WORD.search(norm) else None
@@ -270,7 +270,7 @@ class Verifier:
             same_indicator = [t for t, weight in zip(named_alike, shared) if weight == max(shared)]
         if not same_indicator:
             owner = self._owner_hint(figure, claim)
-            quantity = next((q for q in find_quantities(claim.norm) if q.start == figure.start), None)
+            quantity = next((q for q in find_quantities(claim.norm, fractions=True) if q.start == figure.start), None)
             if quantity and clauses and not (owner and claim.doc_ids):
                 self._check_against_best_clause(quantity, claim, clauses, finding)
                 return
@@ -362,7 +362,7 @@ class Verifier:
         unit (三十天 is 三十日; 三个月 is not 十五日)."""
         evidence_text = "".join(search_form(c.text) for c in clauses)
         stated_phrase = _phrase_of(norm, quantity)
-        phrase = {q: _phrase_of(evidence_text, q) for q in find_quantities(evidence_text)
+        phrase = {q: _phrase_of(evidence_text, q) for q in find_quantities(evidence_text, fractions=True)
                   if same_kind(q.measure, quantity.measure)}
         alike = [q for q in phrase if context_similarity(phrase[q], stated_phrase) >= MIN_CONTEXT_SIMILARITY]
         # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
@@ -446,7 +446,7 @@ class Verifier:
         if any(GENRES[self.index.documents[c.doc_id].genre].figures_apart for c in clauses):
             document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
             return _states_number(document_text, quantity.text.rstrip(quantity.measure))
-        return any(_equal(q, quantity) for q in find_quantities(evidence_text))
+        return any(_equal(q, quantity) for q in find_quantities(evidence_text, fractions=True))
 
     def _shared_weight(self, context: str, other: str) -> float:
         """The idf of the words two phrases share: what they are about, not how they are put."""
@@ -587,7 +587,7 @@ def _measured(norm: str, quantity: Quantity) -> str:
     or the words before that name nothing or only say it is a quantity (金额, 数量)."""
     if not _COPULA_BEFORE.search(norm[:quantity.start]):
         return ""
-    of_measure = [q for q in find_quantities(norm) if q.measure == quantity.measure]
+    of_measure = [q for q in find_quantities(norm, fractions=True) if q.measure == quantity.measure]
     for found, words in zip(of_measure, figure_of(norm, frozenset({quantity.measure}))):
         if found.start == quantity.start and words and words[-1] not in GENERIC_QUANTITIES:
             return words[-1]

@@ -297,3 +297,14 @@ def test_an_indicator_is_read_without_the_place_and_saying_words_before_it(verif
     assert verifier._indicator_itself("漕河泾方案提出到2026年规模以上服务机构数量") == "到2026年规模以上服务机构数量"
     assert verifier._indicator_itself("徐汇规划中的专利代理师人数") == "专利代理师人数"
     assert verifier._indicator_itself("规定时限内办结率") == "规定时限内办结率"   # a name that begins with 规定
+
+
+def test_verify_reads_a_fraction_as_a_figure_and_answering_does_not():
+    """电影产业促进法第二十九条's 三分之二 (cn2an: 2/3) is a figure to compare (eval/verify/laws.jsonl W067 catches
+    二分之一 against it); a date is no fraction."""
+    from assistant.numerals import FRACTION_MEASURE, find_quantities
+    from assistant.text import normalize
+    found = find_quantities(normalize("不得低于年放映电影时长总和的三分之二"), fractions=True)
+    assert [(q.value, q.measure, q.text) for q in found] == [(2 / 3, FRACTION_MEASURE, "2/3")]
+    assert find_quantities(normalize("不得低于三分之二")) == []
+    assert find_quantities("2024/1/2", fractions=True) == []
