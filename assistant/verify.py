@@ -66,6 +66,8 @@ _BODY_NAME = r"(?:[\u4e00-\u9fff、]{2,18}?(?:法院|检察院|局|部门|委员
 # The body an act is done to or by, with the others a rule offers beside it (向国务院…主管部门或者省…主管部门汇交).
 ACTING_BODY = re.compile(rf"(?<=[向由经报请]){_BODY_NAME}(?:(?:或者|以及|或|和|及){_BODY_NAME})*")
 _ALTERNATIVES = re.compile(r"或者|以及|或|和|及")
+# The party a rule puts a duty or a cost on (运费由消费者承担): a person named by a role.
+ACTING_PARTY = re.compile(r"(?<=由)[\u4e00-\u9fff]{1,5}?(?:者|人)(?=[\u4e00-\u9fff])")
 # How far something reaches: the whole country, a province, a city … (全国 is not 全省).
 REACH = re.compile(r"全国|全省|全市|全区|全县|国家级|省级|市级|区级|县级")
 # 自申请日起, 自收到通知之日起: the event a period is counted from.
@@ -504,7 +506,8 @@ def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str
     """(the sentence's body or reach, the clause's) where the clause says the same thing of another body
     or at another level: 向人民法院请求复审 against 向国务院专利行政部门请求复审, 在全省有重大影响 against
     在全国有重大影响 — the phrases, that word masked, are alike."""
-    return [pair for pattern in (ACTING_BODY, REACH) for pair in _other_terms(pattern, norm_sentence, evidence_text)]
+    return [pair for pattern in (ACTING_BODY, ACTING_PARTY, REACH) for pair in _other_terms(pattern, norm_sentence, evidence_text)
+            if not (pattern is ACTING_PARTY and (pair[0] in pair[1] or pair[1] in pair[0]))]  # 权利人 is a 专利权人's role
 
 
 def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:

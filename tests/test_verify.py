@@ -193,6 +193,14 @@ def test_a_body_is_compared_with_each_body_the_rule_offers():
     assert _other_bodies("测绘项目出资人应当向省、自治区、直辖市人民政府测绘地理信息主管部门汇交测绘成果资料", rule) == []
 
 
+def test_the_party_a_rule_puts_a_cost_on_is_compared():
+    from assistant.verify import _other_bodies
+    rule = "退回商品的运费由消费者承担"
+    assert _other_bodies("退回商品的运费由经营者承担", rule) == [("经营者", "消费者")]
+    assert _other_bodies("退回商品的运费由消费者承担", rule) == []
+    assert _other_bodies("诉讼费用由专利权人承担", "诉讼费用由权利人承担") == []   # a role and its holder
+
+
 def test_the_event_a_period_is_counted_from():
     from assistant.numerals import find_quantities
     from assistant.verify import other_start, period_start
