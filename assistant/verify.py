@@ -507,7 +507,13 @@ def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str
     or at another level: 向人民法院请求复审 against 向国务院专利行政部门请求复审, 在全省有重大影响 against
     在全国有重大影响 — the phrases, that word masked, are alike."""
     return [pair for pattern in (ACTING_BODY, ACTING_PARTY, REACH) for pair in _other_terms(pattern, norm_sentence, evidence_text)
-            if not (pattern is ACTING_PARTY and (pair[0] in pair[1] or pair[1] in pair[0]))]  # 权利人 is a 专利权人's role
+            if not (pattern is ACTING_PARTY and _may_be_the_same_party(*pair))]
+
+
+def _may_be_the_same_party(said: str, ruled: str) -> bool:
+    """Two roles that may name the same party (专利权人 is a 权利人): one holds the other, or they share two
+    characters besides the last (经营者 and 消费者 share only 者)."""
+    return said in ruled or ruled in said or len(set(said[:-1]) & set(ruled[:-1])) >= 2
 
 
 def _other_terms(pattern: re.Pattern, norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
