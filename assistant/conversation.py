@@ -241,6 +241,13 @@ def topic_words(question: str, mentions: Mentions) -> list[str]:
             and not mentions.glued(t)]
 
 
+def _antecedent_before(norm: str, words: list[str]) -> bool:
+    """Whether a pronoun of the question follows a word of its own that it can stand for (我们研发的技术…，拿不准
+    它在不在管制范围里): it points inside the question, not back at the conversation."""
+    pronoun = _DEICTIC.search(norm) or _CLAUSE_DEICTIC.search(norm)
+    return pronoun is not None and any(0 <= norm.find(word) < pronoun.start() for word in words)
+
+
 def negated(text: str) -> bool:
     """Whether a text opens with a negation word (不公开会, 没备案; not 未来产业, 不动产): a negated act
     (不公开会怎么样？) names no place or thing to swap into the last question, it says what is not done."""
@@ -392,7 +399,8 @@ class Resolver:
                               continuation="ordinal", ordinal=chinese_number(ordinal.group(1)))
         if previous is None:
             # a document named is as much a subject as a place (专利法是什么时候通过的？ asks its record)
-            if elliptical or ordinal or continuing or (deictic and not places) or not (own_topic or places or named):
+            points_back = deictic and not places and not _antecedent_before(norm, own_topic)
+            if elliptical or ordinal or continuing or points_back or not (own_topic or places or named):
                 return self._clarify(question, own_topic, places, deictic, ordinal, continuing)
             return self._fresh(question, norm)
         if elliptical and classify(elliptical.group("name")) == "general" and not _CONTINUE.search(norm) \

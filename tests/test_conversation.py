@@ -253,6 +253,13 @@ def test_a_follow_up_with_nothing_to_refer_to_asks_for_the_missing_part(seed_app
     assert reply.to_dict()["clarification"] and reply.to_dict()["citations"] == []
 
 
+def test_a_pronoun_after_its_own_antecedent_needs_no_earlier_turn(seed_app):
+    reply, = talk(seed_app, "我们研发了一项专利技术，想知道它能不能拿去质押融资？")
+    assert not reply.resolution.needs_clarification and reply.answer is not None
+    lonely, = talk(seed_app, "它能不能拿去质押融资？")
+    assert lonely.resolution.needs_clarification
+
+
 def test_clear_forgets_the_conversation(seed_app):
     conversation = Conversation(seed_app.answerer)
     conversation.ask("徐汇区专利代理师总人数要达到多少？")
