@@ -165,7 +165,7 @@ def find_quantities(norm: str, fractions: bool = False) -> list[Quantity]:
             continue
         phrase = _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end()))
         found.append(Quantity(value, m["measure"], m.group(0), phrase, m.start(), m.end()))
-    for m in _FRACTION_WRITTEN.finditer(norm) if fractions else ():   # 三分之二, which cn2an writes 2/3: a share of a whole
+    for m in _FRACTION_WRITTEN.finditer(norm) if fractions else ():   # 三分之二, which cn2an writes 2/3
         phrase = _NUMBER_RUN.sub("#", _phrase_around(norm, m.start(), m.end()))
         found.append(Quantity(int(m["num"]) / int(m["den"]), FRACTION_MEASURE, m.group(0), phrase, m.start(), m.end()))
     for m in DOUBLED.finditer(norm):   # 加倍承担赔偿责任: twice, with no numeral for cn2an to read

@@ -676,7 +676,8 @@ class QuestionAnalyser:
             intent = "metadata"
         if not reference and self._asks_enactor(norm, scope):
             intent = "metadata"  # 商标法是谁制定的: its record's issuer, not the article saying 制定本法
-        tokens = self._beyond_names(self.with_named_synonyms(norm, self.with_suffixed_words(norm, self.weighted_tokens(question))), scope)
+        tokens = self.with_named_synonyms(norm, self.with_suffixed_words(norm, self.weighted_tokens(question)))
+        tokens = self._beyond_names(tokens, scope)
         within = named_within(norm) if reference and reference[0] == "article" else (None, None)
         if reference:   # the unit's numbers, not quantities its text must state (附表第12项 is not …12场)
             for number in (reference[1], *within):
