@@ -30,6 +30,8 @@ _MONEY = re.compile(r"\d\s*(?:万|亿)?(?:美)?元|[（(](?:万|亿)?(?:美)?元
 TABLE_ROW = re.compile(r"^(?P<label>[^：:]+?)\s*[（(](?P<unit>[^()（）]{1,6})[)）]\s*[：:](?P<cells>.+)$")
 # A term of a criminal sentence is a penalty, not the time a question about a right asks for.
 _SENTENCE_TERM = re.compile(r"(?:处|判)?[\d.]+年(?:以上|以下)?(?:[\d.]+年以下)?有期徒刑|拘役|管制")
+# A fine is a penalty too: 办一次公证要多少钱 is not answered by 对公证机构处1万元以上5万元以下罚款.
+_FINE = re.compile(r"[\d.]+\s*(?:万|亿)?元(?:以上|以下)?(?:[\d.]+\s*(?:万|亿)?元以下)?的?罚款")
 ASKS_SENTENCE = re.compile(r"刑|判|坐牢|处罚|罚|后果|责任")
 # A time: a calendar date, or one relative to an event as laws give it (自…之日起, 自申请日起, 当年, 期满前,
 # 三十日内).
@@ -99,9 +101,17 @@ def lacks_asked_quantity(query: Query, norm_text: str, picks: list[tuple[str, Hi
     if not measures or any(hit.clause.kind == "table_row" and _row_may_state(sentence, measures)
                             for sentence, hit in picks):
         return False
-    if not ASKS_SENTENCE.search(query.norm):  # 保护期是多久 is not answered by 三年以下有期徒刑
-        norm_text = _SENTENCE_TERM.sub("", norm_text)
-    return not states_measure(norm_text, measures)
+    return not states_measure(_without_unasked_penalties(query, norm_text), measures)
+
+
+def _without_unasked_penalties(query: Query, norm_text: str) -> str:
+    """The text without its prison terms and fines unless the question asks about a breach: 保护期是多久
+    is not answered by 三年以下有期徒刑, nor 公证要多少钱 by a fine on the notary."""
+    return norm_text if ASKS_SENTENCE.search(query.norm) else without_penalties(norm_text)
+
+
+def without_penalties(norm_text: str) -> str:
+    return _RECKONED_FINE.sub("", _FINE.sub("", _SENTENCE_TERM.sub("", norm_text)))
 
 
 def _row_may_state(row_text: str, measures: frozenset[str]) -> bool:
@@ -149,7 +159,7 @@ def _year_not_given(norm_question: str, years: list[int], text: str, clauses: li
 def unanswered_figure(query: Query, picks: list[tuple[str, Hit]], index: Index) -> str:
     """A question for a figure (or a date) that the chosen sentences do not give is not answered by them."""
     text = "".join(sentence for sentence, _ in picks)
-    if _ASKS_MONEY.search(query.norm) and not _MONEY.search(normalize(text)):
+    if _ASKS_MONEY.search(query.norm) and not _MONEY.search(_without_unasked_penalties(query, normalize(text))):
         return "文档未给出该金额。"
     if query.intent == "date" and not STATES_TIME.search(normalize(text)) and not (
             (measures := asked_measures(query.norm)) and states_measure(text, measures)):  # 期限 … 十五年

@@ -254,7 +254,8 @@ def asked_measures(norm_question: str) -> frozenset[str]:
                           if measure in group and measure != "个"), COUNT_MEASURES if measure == "个" else {measure})
     if _ASKS_TIME.search(norm_question) and not measures & TIME_MEASURES:  # 期限是多少年 asks years only
         measures |= TIME_MEASURES
-    if any((_ASKS_MONEY.search(part) or _MONEY_NOUN.search(part) and _ASKING.search(part))
+    # an amount a share is asked of is its base (按争议金额…收百分之几), not what is asked
+    if any((_ASKS_MONEY.search(part) or _MONEY_NOUN.search(part) and _ASKING.search(part) and not _ASKS_SHARE.search(part))
            and not _ASKS_METHOD.search(part) for part in _QUESTION_PART.split(norm_question)):
         measures |= MONEY_MEASURES
     if _ASKS_SHARE.search(norm_question):

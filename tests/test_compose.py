@@ -583,6 +583,14 @@ def test_a_prison_term_answers_a_question_about_punishment_not_about_a_period(se
     assert not lacks_asked_quantity(analyse("外观设计专利保护多少年？"), normalize("外观设计专利权的期限为十五年"), [])
 
 
+def test_a_fine_answers_a_question_about_a_breach_not_about_a_price(seed_app):
+    analyse = seed_app.answerer.analyser.analyse
+    sentence = normalize("情节严重的，对公证机构处一万元以上五万元以下罚款，并处违法所得五倍以上十倍以下罚款")
+    assert lacks_asked_quantity(analyse("办一次保全证据公证要多少钱？"), sentence, [])
+    assert not lacks_asked_quantity(analyse("公证机构乱收费会被罚多少钱？"), sentence, [])
+    assert not lacks_asked_quantity(analyse("办一次公证要多少钱？"), normalize("每件收费二百元"), [])
+
+
 def test_a_section_is_named_by_what_each_of_its_items_is_called(seed_app):
     """阶段 is in every sub-heading of 四、實施步驟 and in no other heading: 分几个阶段 names it."""
     answer = seed_app.answerer.ask("海曙区分几个阶段推进？")

@@ -71,6 +71,7 @@ def test_a_thin_space_typeset_inside_a_number_is_no_break_of_it():
     ("要培养多少名代理师？", {"名", "人", "位", "户", "个"}),
     ("开一家这样的机构需要多少注册资本？", set(MONEY_MEASURES)),
     ("专利最多能占注册资本的百分之多少？", {"%", "‰"}),
+    ("律师费按争议金额最多能收百分之几？", {"%", "‰"}),              # the amount is the share's base
     ("注册商标转让的手续费是多少？", set(MONEY_MEASURES)),           # a sum named before 多少
     ("竞业限制的经济补偿每月最少给多少？", set(MONEY_MEASURES)),
     ("图书馆借书免费吗？", set()),
