@@ -145,17 +145,17 @@ class KeywordIndex:
         return self.top(self.scores_with(tokens, alternatives, allowed), k)
 
     def scores_with(self, tokens: list[str], alternatives: Sequence[tuple[list[str], list[str]]] = (),
-                    allowed: np.ndarray | None = None, related: Sequence[tuple[str, list[str]]] = (),
+                    allowed: np.ndarray | None = None, related: Sequence[tuple[list[str], list[list[str]]]] = (),
                     related_weight: float = 0.0) -> np.ndarray:
         """`scores`, with other names counted as the question's and clauses outside `allowed` at 0.
-        `related` pairs a token with looser synonyms: a clause that uses one of them instead scores
-        `related_weight` of what that synonym would score (the best of them)."""
+        `related` pairs some tokens with looser synonyms (each a list of tokens): a clause that uses one
+        of them instead scores `related_weight` of what that synonym would score (the best of them)."""
         scores = self.scores(tokens)
         for own, other in alternatives:
             scores += np.maximum(self.scores(other) - self.scores(own), 0.0)
-        for token, synonyms in related:
-            best = np.max([self.scores([s]) for s in synonyms], axis=0)
-            scores += np.maximum(related_weight * best - self.scores([token]), 0.0)
+        for own, synonyms in related:
+            best = np.max([self.scores(s) for s in synonyms], axis=0)
+            scores += np.maximum(related_weight * best - self.scores(own), 0.0)
         return np.where(allowed, scores, 0.0) if allowed is not None else scores
 
     def top(self, scores: np.ndarray, k: int) -> list[KeywordHit]:

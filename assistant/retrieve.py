@@ -95,7 +95,7 @@ class HybridRetriever:
         self.keyword_weight = keyword_weight
         self.quantity_weight = quantity_weight
         self.definition_weight = definition_weight
-        self.synonyms = Synonyms.load()
+        self.synonyms = Synonyms.load().for_documents(lambda word: index.text.count(word))
         self.thesaurus = Thesaurus.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 
@@ -130,7 +130,13 @@ class HybridRetriever:
         alternatives = [(tokenize(own), tokenize(other)) for own, other in self.synonyms.missing_equivalents(norm)]
         tokens = tokenize(norm)
         alternatives += [([t], tokenize(form)) for t in dict.fromkeys(tokens) for form in self.expanded_forms(t)]
-        scores = self.index.keywords.scores_with(tokens, alternatives, allowed, self.related_words(tokens), RELATED_WEIGHT)
+        # an everyday word's reading in the law's words (牌子 → 商标) is looser than another name of one thing,
+        # and not added to one the word has already (非遗, whose full form is 非物质文化遗产)
+        named = {tuple(own) for own, _ in alternatives}
+        related = [([t], [[s] for s in synonyms]) for t, synonyms in self.related_words(tokens)] \
+            + [(own, [tokenize(name) for name in names]) for word, names in self.synonyms.everyday_in(norm)
+               if tuple(own := tokenize(word)) not in named]
+        scores = self.index.keywords.scores_with(tokens, alternatives, allowed, related, RELATED_WEIGHT)
         by_id = self.index.clause_by_id
         hits = [Hit(by_id[h.clause_id], h.score, None, h.score) for h in self.index.keywords.top(scores, k)
                 if h.clause_id in by_id]

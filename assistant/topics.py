@@ -66,34 +66,71 @@ def term_pattern(word: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-class Synonyms:
-    """Groups of equivalent names; a word's equivalents are the other members of its group."""
+def _data_lines(name: str) -> list[str]:
+    data = resources.files("assistant").joinpath("data", name).read_text(encoding="utf-8")
+    return [line for line in data.splitlines() if line.strip() and not line.startswith("#")]
 
-    def __init__(self, groups: list[list[str]]) -> None:
-        self._groups: dict[str, set[str]] = {}
+
+class Synonyms:
+    """Groups of equivalent names; a word's equivalents are the other members of its group. And the
+    documents' words for an everyday word (牌子 → 商标), one way (商标 has no equivalent 牌子), where
+    the documents say it less often than their word (see `for_documents`)."""
+
+    def __init__(self, groups: list[list[str]], everyday: dict[str, list[str]] | None = None,
+                 occurrences: Callable[[str], int] | None = None) -> None:
+        self._equivalents: dict[str, set[str]] = {}
         for group in groups:
             members = {search_form(m) for m in group}
             for member in members:
-                self._groups.setdefault(member, set()).update(members - {member})
+                self._equivalents.setdefault(member, set()).update(members - {member})
+        self._everyday = {search_form(word): {search_form(n) for n in names} for word, names in (everyday or {}).items()}
+        self._occurrences = occurrences
+        self._kept: dict[str, bool] = {}
 
     @classmethod
     @functools.lru_cache(maxsize=1)
-    def load(cls) -> "Synonyms":
-        data = resources.files("assistant").joinpath("data", "synonyms.txt").read_text(encoding="utf-8")
-        return cls([line.split() for line in data.splitlines() if line.strip() and not line.startswith("#")])
+    def load(cls) -> Synonyms:
+        return cls([line.split() for line in _data_lines("synonyms.txt")],
+                   {word.strip(): names.split() for word, names in (line.split("→") for line in _data_lines("everyday.txt"))})
+
+    def for_documents(self, occurrences: Callable[[str], int]) -> Synonyms:
+        """These names for documents in which a word occurs `occurrences(word)` times: an everyday word
+        they use more often than any of their words for it is a word of their own (电影 in
+        电影产业促进法, not another name for 视听作品; 开除 in 开除公职, not 解除劳动合同)."""
+        kept = Synonyms([], occurrences=occurrences)
+        kept._equivalents, kept._everyday = self._equivalents, self._everyday
+        return kept
+
+    def _everyday_names(self, word: str) -> set[str]:
+        names = self._everyday.get(word, set())
+        if not names or self._occurrences is None:
+            return names
+        if word not in self._kept:
+            self._kept[word] = self._occurrences(word) < max(map(self._occurrences, names))
+        return names if self._kept[word] else set()
+
+    def _names(self, word: str) -> set[str]:
+        return self._equivalents.get(word, set()) | self._everyday_names(word)
 
     def equivalents(self, word: str) -> tuple[str, ...]:
-        return tuple(sorted(self._groups.get(search_form(word), ())))
+        return tuple(sorted(self._names(search_form(word))))
 
     def names_in(self, text: str) -> list[str]:
         """The names of the groups that the text (in search form) uses."""
-        return [member for member in self._groups if term_pattern(member).search(text)]
+        return [member for member in {**self._equivalents, **self._everyday}
+                if term_pattern(member).search(text) and self._names(member)]
 
     def missing_equivalents(self, text: str) -> list[tuple[str, str]]:
         """(name the text uses, an equivalent it does not use): 版权 → (版权, 著作权)."""
         form = search_form(text)
-        return sorted({(member, other) for member, others in self._groups.items() if term_pattern(member).search(form)
+        return sorted({(member, other) for member, others in self._equivalents.items() if term_pattern(member).search(form)
                        for other in others if other not in form})
+
+    def everyday_in(self, text: str) -> list[tuple[str, list[str]]]:
+        """(everyday word the text uses, the documents' words for it that it does not use): 牌子 → [商标]."""
+        form = search_form(text)
+        return [(word, sorted(names)) for word in self._everyday if term_pattern(word).search(form)
+                and (names := {n for n in self._everyday_names(word) if n not in form})]
 
 
 @dataclass

@@ -1076,3 +1076,4 @@ def test_a_fee_asked_is_not_answered_by_an_article_that_sets_none(law_app):
     """第十条 is about transfers and states no sum: its own number (第十条) and 同一 are no figure."""
     answer = law_app.answerer.ask("专利权转让的手续费是多少？")
     assert answer.abstained and "第十条" in answer.text   # what the text gives instead is shown
+

@@ -2,7 +2,7 @@
 import numpy as np
 
 from assistant.keywords import KeywordIndex
-from assistant.text import abbreviation_forms
+from assistant.text import abbreviation_forms, normalize
 from assistant.thesaurus import Thesaurus
 
 
@@ -19,7 +19,7 @@ def test_synonyms_come_from_small_synonym_groups_only():
 def test_a_clause_using_a_related_word_scores_a_share_of_what_that_word_would():
     index = KeywordIndex.build(["a", "b"], ["a", "b"], [["质押", "融资"], ["银行", "融资"]])
     plain = index.scores_with(["抵押"])
-    bridged = index.scores_with(["抵押"], related=[("抵押", ["质押"])], related_weight=0.5)
+    bridged = index.scores_with(["抵押"], related=[(["抵押"], [["质押"]])], related_weight=0.5)
     own = index.scores(["质押"])
     assert plain.tolist() == [0.0, 0.0]
     assert np.allclose(bridged, 0.5 * own) and bridged[0] > 0 and bridged[1] == 0
@@ -95,3 +95,37 @@ def test_a_name_the_synonym_groups_know_is_one_word_of_the_question(seed_app):
     assert "智慧财产权" in tokens and not {"智慧", "财产", "产权"} & tokens.keys()
     assert "知识产权" in analyse("智慧財產權服務業有哪些目標？").aliases["智慧财产权"]
     assert "高企" not in analyse("如何提高企业知识产权意识？").tokens
+
+
+def test_an_everyday_word_reads_as_the_documents_word_one_way():
+    from assistant.topics import Synonyms
+    names = Synonyms([["著作权", "版权"]], {"牌子": ["商标"], "电影": ["视听作品"]})
+    assert names.equivalents("牌子") == ("商标",) and names.equivalents("商标") == ()
+    assert names.equivalents("版权") == ("著作权",)                   # true synonyms stay two-way
+    assert names.everyday_in("我们的牌子被人抢注了") == [("牌子", ["商标"])]
+    assert names.everyday_in("牌子，也就是商标") == []                 # the text says the law's word itself
+    assert ("牌子", "商标") not in names.missing_equivalents("我们的牌子")  # counted looser than a synonym
+
+
+def test_an_everyday_word_the_documents_use_more_than_their_word_is_their_own():
+    from assistant.topics import Synonyms
+    counts = {"电影": 91, "视听作品": 10, "牌子": 0, "商标": 143}
+    names = Synonyms([], {"牌子": ["商标"], "电影": ["视听作品"]}).for_documents(counts.__getitem__)
+    assert names.equivalents("电影") == () and names.everyday_in("电影被盗了") == []
+    assert names.equivalents("牌子") == ("商标",)
+
+
+
+def test_a_question_in_everyday_words_is_searched_in_the_documents_words(seed_app):
+    """No seed says 牌子 (jieba cuts 牌 out of it, which 品牌 holds): the clauses saying 商标 score more for it."""
+    from assistant.topics import Synonyms
+    retriever = seed_app.retriever
+    shipped = retriever.synonyms
+    try:
+        found = retriever.keyword("牌子", 3)
+        retriever.synonyms = Synonyms([])
+        plain = retriever.keyword("牌子", 3)
+    finally:
+        retriever.synonyms = shipped
+    assert found and all("商标" in normalize(h.clause.text) for h in found)
+    assert found[0].score > plain[0].score
