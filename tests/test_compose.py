@@ -575,20 +575,18 @@ def test_a_day_of_every_year_is_found_as_the_text_writes_it(seed_app):
     assert answer.citations[0].clause.id == "caohejing-2024#2.6.1" and "知识产权论坛活动" in answer.text
 
 
-def test_a_prison_term_answers_a_question_about_punishment_not_about_a_period(seed_app):
+@pytest.mark.parametrize("penalty, unasked, asked, answered", [
+    ("有下列侵犯商业秘密行为之一，情节严重的，处三年以下有期徒刑，并处或者单处罚金",
+     "商业秘密的保护期是多久？", "侵犯商业秘密情节严重的，最多判几年？", ("外观设计专利保护多少年？", "外观设计专利权的期限为十五年")),
+    ("情节严重的，对公证机构处一万元以上五万元以下罚款，并处违法所得五倍以上十倍以下罚款",
+     "办一次保全证据公证要多少钱？", "公证机构乱收费会被罚多少钱？", ("办一次公证要多少钱？", "每件收费二百元")),
+])
+def test_a_penalty_answers_a_question_about_a_breach_not_about_a_period_or_a_price(seed_app, penalty, unasked, asked,
+                                                                                    answered):
     analyse = seed_app.answerer.analyser.analyse
-    sentence = normalize("有下列侵犯商业秘密行为之一，情节严重的，处三年以下有期徒刑，并处或者单处罚金")
-    assert lacks_asked_quantity(analyse("商业秘密的保护期是多久？"), sentence, [])
-    assert not lacks_asked_quantity(analyse("侵犯商业秘密情节严重的，最多判几年？"), sentence, [])
-    assert not lacks_asked_quantity(analyse("外观设计专利保护多少年？"), normalize("外观设计专利权的期限为十五年"), [])
-
-
-def test_a_fine_answers_a_question_about_a_breach_not_about_a_price(seed_app):
-    analyse = seed_app.answerer.analyser.analyse
-    sentence = normalize("情节严重的，对公证机构处一万元以上五万元以下罚款，并处违法所得五倍以上十倍以下罚款")
-    assert lacks_asked_quantity(analyse("办一次保全证据公证要多少钱？"), sentence, [])
-    assert not lacks_asked_quantity(analyse("公证机构乱收费会被罚多少钱？"), sentence, [])
-    assert not lacks_asked_quantity(analyse("办一次公证要多少钱？"), normalize("每件收费二百元"), [])
+    assert lacks_asked_quantity(analyse(unasked), normalize(penalty), [])
+    assert not lacks_asked_quantity(analyse(asked), normalize(penalty), [])
+    assert not lacks_asked_quantity(analyse(answered[0]), normalize(answered[1]), [])
 
 
 def test_a_section_is_named_by_what_each_of_its_items_is_called(seed_app):
