@@ -106,7 +106,7 @@ class Synonyms:
         if not names or self._occurrences is None:
             return names
         if word not in self._kept:
-            self._kept[word] = self._occurrences(word) < max(map(self._occurrences, names))
+            self._kept[word] = self._occurrences(word) <= max(map(self._occurrences, names))
         return names if self._kept[word] else set()
 
     def _names(self, word: str) -> set[str]:
