@@ -22,6 +22,7 @@ from .numerals import (COUNT_MEASURES, MONEY_MEASURES, asks_duration, asks_metho
                        without_a_few)
 from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
                    word_list)
+from .retrieve import RELATED_WEIGHT
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 
@@ -929,15 +930,17 @@ class QuestionAnalyser:
         is found under its other names (源代码). Weighed as the rarest of its names the documents use."""
         found = dict(tokens)
         bounds = set(itertools.accumulate((len(word) for word, _ in tagged(norm)), initial=0))
-        for name in self.synonyms.names_in(norm):
-            # a name across words is none (高企 in 提高企业)
-            if name in found or not _CJK_WORD.fullmatch(name) or not any(
-                    m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), norm)):
+        names = self.synonyms.names_in(norm)
+        for name in names:
+            # a name across words is none (高企 in 提高企业), nor one inside another name (授权费 in 专利授权费)
+            if name in found or not _CJK_WORD.fullmatch(name) or any(name != other and name in other for other in names) \
+                    or not any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), norm)):
                 continue
             weights = [self.index.idf.of(n) for n in (name, *self.synonyms.equivalents(name)) if self.in_corpus(n)]
             if not weights:
                 continue
-            found[name] = max(weights)
+            # an everyday word counts as loosely as it is searched (see Retriever._keyword_ranking)
+            found[name] = max(weights) * (RELATED_WEIGHT if self.synonyms.is_everyday(name) else 1.0)
             for part in [t for t in found if t != name and t in name and norm.count(t) == norm.count(name)]:
                 found.pop(part)
         return found

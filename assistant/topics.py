@@ -109,6 +109,11 @@ class Synonyms:
             self._kept[word] = self._occurrences(word) <= max(map(self._occurrences, names))
         return names if self._kept[word] else set()
 
+    def is_everyday(self, word: str) -> bool:
+        """Whether a word is read in the documents' words only as an everyday word for them."""
+        word = search_form(word)
+        return word not in self._equivalents and bool(self._everyday_names(word))
+
     def _names(self, word: str) -> set[str]:
         return self._equivalents.get(word, set()) | self._everyday_names(word)
 

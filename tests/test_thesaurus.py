@@ -1,4 +1,5 @@
 """The general thesaurus bridges everyday words the documents never use (抵押 → 质押)."""
+import pytest
 import numpy as np
 
 from assistant.keywords import KeywordIndex
@@ -129,3 +130,17 @@ def test_a_question_in_everyday_words_is_searched_in_the_documents_words(seed_ap
         retriever.synonyms = shipped
     assert found and all("商标" in normalize(h.clause.text) for h in found)
     assert found[0].score > plain[0].score
+
+
+def test_an_everyday_name_is_one_word_of_the_question_weighed_loosely_and_its_parts_are_not(seed_app):
+    from assistant.retrieve import RELATED_WEIGHT
+    from assistant.topics import Synonyms
+    analyser = seed_app.answerer.analyser
+    shipped = analyser.synonyms
+    analyser.synonyms = Synonyms([], {"专利授权费": ["质押融资"], "授权费": ["质押融资"]})
+    try:
+        tokens = analyser.analyse("专利授权费怎么交？").tokens
+    finally:
+        analyser.synonyms = shipped
+    assert "授权费" not in tokens
+    assert tokens["专利授权费"] == pytest.approx(RELATED_WEIGHT * seed_app.index.idf.of("质押融资"))
