@@ -200,6 +200,46 @@ def _another_thing_of_the_same_kind(phrase: str, other: str, evidence_text: str)
             and (any(c in THING_HEADS for c in phrase[i2:i2 + 3]) or said + phrase[i2:i2 + 2] in evidence_text))
 
 
+# jieba's tags of proper names: places, people, organisations and other proper nouns.
+_NAME_TAGS = frozenset({"ns", "nr", "nz", "nt"})
+
+
+def swapped_names(norm_statement: str, evidence_text: str) -> list[Opposition]:
+    """(the statement's name, the clause's) for each phrase of the statement that is a phrase of the evidence with
+    one name put for another — a place, a person, an organisation the phrase does not name where it names
+    another (聚焦陆家嘴等重点区域 / 聚焦迪士尼等重点区域; “1商街”在桂平路 where the clause puts 桂平路 in
+    another item). Words added or left out around it (浦东方案在…上, 的) are the statement's own wording."""
+    ruled = [p for p in _PHRASE.split(evidence_text) if p]
+    found = []
+    for phrase in filter(None, _PHRASE.split(norm_statement)):
+        _, closest = max(((context_similarity(phrase, other), other) for other in ruled), default=(0.0, ""))
+        changes = SequenceMatcher(None, phrase, closest, autojunk=False).get_opcodes()
+        # how much of the clause's phrase the statement repeats: its own words around it do not count against it
+        repeated = sum(j2 - j1 for op, _, _, j1, j2 in changes if op == "equal") / (len(closest) or 1)
+        if repeated < MIN_PHRASE_SIMILARITY:
+            continue
+        swaps = [(said[0], other[0]) for op, i1, i2, j1, j2 in changes if op == "replace"
+                 and (said := [n for n in _names_within(phrase, i1, i2) if n not in closest])
+                 and (other := [n for n in _names_within(closest, j1, j2) if n not in phrase])]
+        if len(swaps) == 1:  # one name put for another; more would be another phrase
+            found.append(Opposition(*swaps[0]))
+    return found
+
+
+def _names_within(text: str, start: int, end: int) -> list[str]:
+    """The proper names of two or more Chinese characters among the words of a text that overlap [start, end)."""
+    import jieba.posseg
+
+    _jieba()
+    names, at = [], 0
+    for word in jieba.posseg.cut(text):
+        if at < end and at + len(word.word) > start and word.flag in _NAME_TAGS \
+                and len(word.word) > 1 and _CHINESE.fullmatch(word.word):
+            names.append(word.word)
+        at += len(word.word)
+    return names
+
+
 # Parts of speech (jieba's tags) of words that name nothing: prepositions, adverbs, conjunctions, particles,
 # pronouns, interjections and modal or onomatopoeic words.
 _FUNCTION_TAGS = frozenset("pdcuryoe")

@@ -23,7 +23,7 @@ from .index import Index
 from .measured import GENERIC_QUANTITIES, figure_of
 from .model import Clause, Document
 from .numerals import COUNT_MEASURES, Quantity, context_similarity, find_quantities, same_kind, unit_of
-from .polarity import opposed_phrases, swapped_terms
+from .polarity import opposed_phrases, swapped_names, swapped_terms
 from .questions import is_of_kind, laws_named_otherwise, names_document
 from .records import SQUARE_YEAR, RecordSaid, judge_law_record, judge_plan_record, record_said
 from .retrieve import Filters, HybridRetriever
@@ -339,7 +339,7 @@ class Verifier:
                 finding.fail("not_found", f"条款中未见“{body}”")
         for acting, other in _other_bodies(claim.norm, text):
             finding.fail("contradicted", f"条款为 {other}，陈述为 {acting}")
-        for opposition in opposed_phrases(claim.norm, text) + swapped_terms(claim.norm, text):
+        for opposition in opposed_phrases(claim.norm, text) + swapped_terms(claim.norm, text) + swapped_names(claim.norm, text):
             finding.fail("contradicted", f"条款为“{opposition.ruled}”，陈述为“{opposition.stated}”")
         named_in_clause = any(name in text for d in claim.doc_ids for name in self.index.documents[d].names)
         if claim.doc_ids and documents and not set(claim.doc_ids) & documents.keys() and not named_in_clause:

@@ -91,6 +91,15 @@ def test_the_reason_says_what_differs(verifier):
 
 
 @pytest.mark.parametrize("statement, status, reason", [
+    ("浦东方案要深化陆家嘴审查员实践基地建设。", "contradicted", "条款为“张江”，陈述为“陆家嘴”"),
+    ("浦东方案要深化张江审查员实践基地建设。", "supported", "条款载有此内容"),
+])
+def test_a_name_put_for_the_one_the_clause_names_is_shown_against_it(verifier, statement, status, reason):
+    [result] = verifier.verify(statement).sentences
+    assert result.status == status and reason in result.reason
+
+
+@pytest.mark.parametrize("statement, status, reason", [
     ("浦东的方案文号是浦府〔2017〕94号。", "supported", "与文档一致：文号 浦府〔2017〕94号"),
     ("浦东的方案文号是浦府〔2017〕95号。", "contradicted", "文号为 浦府〔2017〕94号，陈述为 浦府〔2017〕95号"),
     ("浦东方案的文号为沪府〔2017〕94号。", "contradicted", "陈述为 沪府〔2017〕94号"),
