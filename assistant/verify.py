@@ -254,7 +254,7 @@ class Verifier:
         for figure in claim.figures:
             self._check_figure(figure, claim, targets, clauses, finding)
         if not finding.clauses and clauses:
-            finding.clauses.append(max(clauses, key=lambda c: self._coverage(claim.norm, [c])))
+            finding.clauses.append(self._best_clause(claim, clauses))
         self._check_content(claim, finding)
         evidence = [self._evidence(c) for c in dict.fromkeys(finding.clauses)]
         if finding.problem:
@@ -348,11 +348,22 @@ class Verifier:
         if not claim.figures and self._coverage(said, clauses, titles) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")
 
+    def _best_clause(self, claim: _Claim, clauses: list[Clause]) -> Clause:
+        """The clause holding most of the statement; of clauses holding as much, the one whose phrases are most
+        like the statement's (行政处罚法第七十二条's …加处罚款的数额不得超出罚款的数额 for a statement on 加处罚款的数额,
+        not 道路交通安全法第一百零九条, which holds the same words but not that phrase)."""
+        phrases = [p for p in PHRASE.split(claim.norm) if p]
+
+        def alike(clause: Clause) -> float:
+            ruled = [p for p in PHRASE.split(search_form(clause.text)) if p]
+            return sum(max((context_similarity(p, r) for r in ruled), default=0.0) for p in phrases)
+        return max(clauses, key=lambda c: (self._coverage(claim.norm, [c]), alike(c)))
+
     def _check_against_best_clause(self, quantity: Quantity, claim: _Claim, clauses: list[Clause],
                                    finding: _Finding) -> None:
         """No plan target states this indicator: judge the number against the clause that speaks
         of the same thing, not against any clause that happens to hold the number."""
-        best = max(clauses, key=lambda c: self._coverage(claim.norm, [c]))
+        best = self._best_clause(claim, clauses)
         finding.clauses.append(best)
         if self._coverage(claim.norm, [best]) < MIN_COVERAGE:
             finding.fail("not_found", "条款未涉及陈述的主要内容")

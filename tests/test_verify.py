@@ -325,3 +325,14 @@ def test_verify_reads_a_fraction_as_a_figure_and_answering_does_not():
     assert [(q.value, q.measure, q.text) for q in found] == [(2 / 3, FRACTION_MEASURE, "2/3")]
     assert find_quantities(normalize("不得低于三分之二")) == []
     assert find_quantities("2024/1/2", fractions=True) == []
+
+
+
+def test_of_clauses_holding_as_much_of_a_statement_the_one_with_its_phrase_is_the_evidence(verifier):
+    """Both clauses hold the same words of the statement; only the second says its last phrase."""
+    from assistant.model import Clause
+    claim = verifier._claim("到期不缴纳罚款的，每日加处罚款，加处罚款的数额可以超过罚款的数额。")
+    scattered = Clause("a#1", "a", ("第一条",), "罚款的数额不得超出的，另行规定加处罚款；到期不缴纳罚款的，每日加处罚款。")
+    phrased = Clause("b#1", "b", ("第二条",), "到期不缴纳罚款的，每日加处罚款，加处罚款的数额不得超出罚款的数额。")
+    assert verifier._coverage(claim.norm, [scattered]) == verifier._coverage(claim.norm, [phrased])
+    assert verifier._best_clause(claim, [scattered, phrased]) is phrased
