@@ -107,10 +107,8 @@ def lacks_asked_quantity(query: Query, norm_text: str, picks: list[tuple[str, Hi
 def _without_unasked_penalties(query: Query, norm_text: str) -> str:
     """The text without its prison terms and fines unless the question asks about a breach: 保护期是多久
     is not answered by 三年以下有期徒刑, nor 公证要多少钱 by a fine on the notary."""
-    return norm_text if ASKS_SENTENCE.search(query.norm) else without_penalties(norm_text)
-
-
-def without_penalties(norm_text: str) -> str:
+    if ASKS_SENTENCE.search(query.norm):
+        return norm_text
     return _RECKONED_FINE.sub("", _FINE.sub("", _SENTENCE_TERM.sub("", norm_text)))
 
 

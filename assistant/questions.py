@@ -20,9 +20,9 @@ from .index import Index
 from .model import Clause, Document
 from .numerals import (COUNT_MEASURES, MONEY_MEASURES, asks_duration, asks_method, numeral_value, preferred_measures,
                        without_a_few)
+from .retrieve import RELATED_WEIGHT
 from .text import (ASKS_ADDRESS, _jieba, abbreviates, known_places, normalize, place_key, straddling_subwords, tokenize,
                    word_list)
-from .retrieve import RELATED_WEIGHT
 from .thesaurus import Thesaurus
 from .topics import Synonyms
 

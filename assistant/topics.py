@@ -74,7 +74,7 @@ def _data_lines(name: str) -> list[str]:
 class Synonyms:
     """Groups of equivalent names; a word's equivalents are the other members of its group. And the
     documents' words for an everyday word (牌子 → 商标), one way (商标 has no equivalent 牌子), where
-    the documents say it less often than their word (see `for_documents`)."""
+    the documents do not say it more often than their word (see `for_documents`)."""
 
     def __init__(self, groups: list[list[str]], everyday: dict[str, list[str]] | None = None,
                  occurrences: Callable[[str], int] | None = None) -> None:
