@@ -183,7 +183,8 @@ class _WordMatcher:
 
     def __init__(self, word: str, synonyms: Synonyms) -> None:
         self.exact = term_pattern(word)
-        self.others = [term_pattern(s) for s in synonyms.equivalents(word) if s != word]
+        self.names = [s for s in synonyms.equivalents(word) if s != word]
+        self.others = [term_pattern(s) for s in self.names]
 
     def find(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         exact = [m.span() for m in self.exact.finditer(text)]
@@ -247,7 +248,8 @@ class TopicSearch:
         documents = [d for d in documents if d.clauses]
         order = {doc_id: i for i, doc_id in enumerate(self.index.documents)}
         documents.sort(key=lambda d: (-d.mentions, -max(c.score for c in d.clauses), order[d.doc_id]))
-        return TopicResult(term, documents, _message(term, documents))
+        searched = [name for matcher in matchers for name in matcher.names]
+        return TopicResult(term, documents, _message(term, documents, searched))
 
     def _match_clause(self, position: int, matchers: list[_WordMatcher]) -> TopicClause | None:
         text, origin = normalize_with_offsets(self.index.clauses[position].text)
@@ -303,10 +305,14 @@ def _original_spans(spans: list[tuple[int, int]], origin: list[int]) -> list[lis
     return [[origin[a], origin[b - 1] + 1] for a, b in sorted(spans)]
 
 
-def _message(term: str, documents: list[TopicDocument]) -> str:
+def _message(term: str, documents: list[TopicDocument], searched: list[str]) -> str:
+    """How many documents mention the term and how often, saying under which other names when some clauses
+    hold only those (“牌子” counted where the documents say 商标)."""
     mentioning = [d for d in documents if d.mentions]
     total = sum(d.mentions for d in mentioning)
     message = f"“{term}”在 {len(mentioning)} 份文档中出现 {total} 次"
+    if searched and any(c.match == "synonym" for d in documents for c in d.clauses):
+        message += f"（含其他说法：{'、'.join(searched)}）"
     only_related = len(documents) - len(mentioning)
     if only_related:
         message += f"；另有 {only_related} 份文档只有相关条款（不计入次数）"

@@ -131,3 +131,11 @@ def test_cli_topic_json(seed_app):
 def test_cli_topic_bad_input_is_one_line_and_non_zero(seed_app, term):
     done = run_cli(seed_app, "topic", term)
     assert done.exit_code != 0 and "Traceback" not in done.output
+
+
+def test_a_term_found_under_another_name_says_which(topics):
+    """No seed says 牌子; its clauses say 商标, and the message says that is what was counted."""
+    result = topics.search("牌子")
+    assert result.documents and all(c.match in ("synonym", "related") for d in result.documents for c in d.clauses)
+    assert "其他说法：商标" in result.message
+    assert "其他说法" not in topics.search("专利").message     # a word with no other name
