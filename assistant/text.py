@@ -84,7 +84,7 @@ def has_chinese(text: str) -> bool:
 
 def word_list(name: str) -> frozenset[str]:
     """The normalised words of a file in assistant/data."""
-    return frozenset(normalize(w) for w in " ".join(_data_lines(name)).split())
+    return frozenset(normalize(w) for w in " ".join(data_lines(name)).split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,9 +102,10 @@ def place_key(region: str | None) -> str | None:
     return key if len(key) >= 2 else normalize(region)
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The lines of a file in assistant/data, stripped, without blank lines and comments (#)."""
     data = resources.files("assistant").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return [line.strip() for line in data.splitlines() if line.strip()]
+    return [line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,7 +115,7 @@ def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    for line in _data_lines("terms.txt"):
+    for line in data_lines("terms.txt"):
         word, *rest = line.rsplit(" ", 2) if line.count(" ") >= 2 else (line,)
         jieba.add_word(normalize(word), freq=int(rest[0]) if rest else None)
     return jieba
@@ -122,7 +123,7 @@ def _jieba():
 
 @functools.lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(data_lines("stopwords.txt"))
 
 
 def tokenize(text: str) -> list[str]:

