@@ -201,6 +201,17 @@ class Index:
             self._abbreviations[token] = abbreviation_forms(token, self.text)
         return self._abbreviations[token]
 
+    def occurrences(self, form: str) -> int:
+        """How often a form of words occurs in the corpus, once per form (every component reading an everyday
+        word asks it)."""
+        if form not in self._occurrences:
+            self._occurrences[form] = self.text.count(form)
+        return self._occurrences[form]
+
+    @cached_property
+    def _occurrences(self) -> dict[str, int]:
+        return {}
+
     @cached_property
     def _abbreviations(self) -> dict[str, tuple[str, ...]]:
         return {}

@@ -633,7 +633,7 @@ class QuestionAnalyser:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._in_corpus: dict[str, bool] = {}  # remembered: the corpus may hold millions of characters
-        self.synonyms = Synonyms.load().for_documents(lambda word: self.corpus_text.count(word))
+        self.synonyms = Synonyms.load().for_documents(index.occurrences)
         self.thesaurus = Thesaurus.load()
         self._document_weights: dict[tuple[str, str], float] = {}  # every question weighs every heading's words
 

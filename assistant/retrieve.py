@@ -95,7 +95,7 @@ class HybridRetriever:
         self.keyword_weight = keyword_weight
         self.quantity_weight = quantity_weight
         self.definition_weight = definition_weight
-        self.synonyms = Synonyms.load().for_documents(lambda word: index.text.count(word))
+        self.synonyms = Synonyms.load().for_documents(index.occurrences)
         self.thesaurus = Thesaurus.load()
         self._embed_query = functools.lru_cache(maxsize=512)(self._embed_query_uncached)
 

@@ -361,7 +361,7 @@ class TargetTable:
 
     def __init__(self, index: Index, synonyms: Synonyms | None = None) -> None:
         self.index = index
-        self.synonyms = synonyms or Synonyms.load().for_documents(lambda word: index.text.count(word))
+        self.synonyms = synonyms or Synonyms.load().for_documents(index.occurrences)
 
     @functools.cached_property
     def targets(self) -> list[Target]:

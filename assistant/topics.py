@@ -198,7 +198,7 @@ class TopicSearch:
     def __init__(self, index: Index, clause_vectors: Callable[[], np.ndarray] | None = None,
                  synonyms: Synonyms | None = None) -> None:
         self.index = index
-        self.synonyms = synonyms or Synonyms.load().for_documents(lambda word: index.text.count(word))
+        self.synonyms = synonyms or Synonyms.load().for_documents(index.occurrences)
         self._clause_vectors = clause_vectors
 
     @functools.cached_property

@@ -218,7 +218,7 @@ class Verifier:
         inside = list(record.spans)
         figures = [f for f in figures if not any(a <= f.start < b or f.start <= a < f.end for a, b in inside)]
         inside += [(f.start, f.end) for f in figures]
-        quantities = [q for q in find_quantities(norm, fractions=True) if not any(a <= q.start < b for a, b in inside)
+        quantities = [q for q in _quantities(norm) if not any(a <= q.start < b for a, b in inside)
                       and not _counts_its_list(norm, q)]
         inside += [(q.start, q.end) for q in quantities]
         period = _PERIOD_SAID.search(norm) if _PERIOD_WORD.search(norm) else None
@@ -272,7 +272,7 @@ class Verifier:
             same_indicator = [t for t, weight in zip(named_alike, shared) if weight == max(shared)]
         if not same_indicator:
             owner = self._owner_hint(figure, claim)
-            quantity = next((q for q in find_quantities(claim.norm, fractions=True) if q.start == figure.start), None)
+            quantity = next((q for q in _quantities(claim.norm) if q.start == figure.start), None)
             if quantity and clauses and not (owner and claim.doc_ids):
                 self._check_against_best_clause(quantity, claim, clauses, finding)
                 return
@@ -352,12 +352,16 @@ class Verifier:
         """The clause holding most of the statement; of clauses holding as much, the one whose phrases are most
         like the statement's (行政处罚法第七十二条's …加处罚款的数额不得超出罚款的数额 for a statement on 加处罚款的数额,
         not 道路交通安全法第一百零九条, which holds the same words but not that phrase)."""
+        coverage = [self._coverage(claim.norm, [c]) for c in clauses]
+        most = [c for c, held in zip(clauses, coverage) if held == max(coverage)]
+        if len(most) == 1:
+            return most[0]
         phrases = [p for p in PHRASE.split(claim.norm) if p]
 
         def alike(clause: Clause) -> float:
             ruled = [p for p in PHRASE.split(search_form(clause.text)) if p]
             return sum(max((context_similarity(p, r) for r in ruled), default=0.0) for p in phrases)
-        return max(clauses, key=lambda c: (self._coverage(claim.norm, [c]), alike(c)))
+        return max(most, key=alike)
 
     def _check_against_best_clause(self, quantity: Quantity, claim: _Claim, clauses: list[Clause],
                                    finding: _Finding) -> None:
@@ -375,7 +379,7 @@ class Verifier:
         unit (三十天 is 三十日; 三个月 is not 十五日)."""
         evidence_text = "".join(search_form(c.text) for c in clauses)
         stated_phrase = _phrase_of(norm, quantity)
-        phrase = {q: _phrase_of(evidence_text, q) for q in find_quantities(evidence_text, fractions=True)
+        phrase = {q: _phrase_of(evidence_text, q) for q in _quantities(evidence_text)
                   if same_kind(q.measure, quantity.measure)}
         alike = [q for q in phrase if context_similarity(phrase[q], stated_phrase) >= MIN_CONTEXT_SIMILARITY]
         # Phrases worded apart (金额为购买商品价款的#倍 / 增加赔偿的金额为消费者购买商品的价款…的#倍) still speak of
@@ -459,7 +463,7 @@ class Verifier:
         if any(GENRES[self.index.documents[c.doc_id].genre].figures_apart for c in clauses):
             document_text = "".join(self.index.document_text(d) for d in {c.doc_id for c in clauses})
             return _states_number(document_text, quantity.text.rstrip(quantity.measure))
-        return any(_equal(q, quantity) for q in find_quantities(evidence_text, fractions=True))
+        return any(_equal(q, quantity) for q in _quantities(evidence_text))
 
     def _shared_weight(self, context: str, other: str) -> float:
         """The idf of the words two phrases share: what they are about, not how they are put."""
@@ -511,6 +515,11 @@ class Verifier:
             return 1.0
         text = "".join(search_form(c.text) for c in clauses) + also
         return sum(idf.of(t) for t in words if t in text or _spread_in(t, text)) / total
+
+
+def _quantities(norm: str) -> list[Quantity]:
+    """The quantities a statement or a clause states, fractions included (三分之二 → 2/3): verify compares them."""
+    return find_quantities(norm, fractions=True)
 
 
 def _other_bodies(norm_sentence: str, evidence_text: str) -> list[tuple[str, str]]:
@@ -607,7 +616,7 @@ def _measured(norm: str, quantity: Quantity) -> str:
     or the words before that name nothing or only say it is a quantity (金额, 数量)."""
     if not _COPULA_BEFORE.search(norm[:quantity.start]):
         return ""
-    of_measure = [q for q in find_quantities(norm, fractions=True) if q.measure == quantity.measure]
+    of_measure = [q for q in _quantities(norm) if q.measure == quantity.measure]
     for found, words in zip(of_measure, figure_of(norm, frozenset({quantity.measure}))):
         if found.start == quantity.start and words and words[-1] not in GENERIC_QUANTITIES:
             return words[-1]
